@@ -1,0 +1,282 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const PROCESSING_METHODS = ['webhook', 'imap', 'file_monitor'] as const;
+export type ProcessingMethod = (typeof PROCESSING_METHODS)[number];
+export type DbType = 'sqlite' | 'mysql';
+export type ImapSecurity = 'tls' | 'starttls' | 'none';
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
+  return value;
+};
+const toInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+/**
+ * The environment as strings, validated. Property names are the variable names so
+ * that every validation message names the variable the operator has to fix.
+ */
+class EnvironmentVariables {
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString() @MinLength(1)
+  DATA_DIR?: string;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_API_TOKEN must be at least 16 characters' })
+  ADMIN_API_TOKEN?: string;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
+  INBOUND_MAX_BYTES?: number;
+
+  @IsOptional() @IsIn(['sqlite', 'mysql'])
+  DB_TYPE?: DbType;
+
+  @IsOptional() @IsString() DB_HOST?: string;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535) DB_PORT?: number;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_$-]+$/, { message: 'DB_DATABASE may hold letters, digits, _ $ and - only' })
+  DB_DATABASE?: string;
+  @IsOptional() @IsString() DB_USERNAME?: string;
+  @IsOptional() @IsString() DB_PASSWORD?: string;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'APP_KEY must be at least 32 characters (e.g. "openssl rand -base64 32")' })
+  APP_KEY?: string;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  DOCKER_MAIL_ENABLED?: boolean;
+
+  @IsOptional() @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i, {
+    message: 'DOCKER_MAIL_DOMAIN must be a domain name such as mail.example.com',
+  })
+  DOCKER_MAIL_DOMAIN?: string;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'DOCKER_MAIL_WEBHOOK_SECRET must be at least 16 characters' })
+  DOCKER_MAIL_WEBHOOK_SECRET?: string;
+
+  @IsOptional() @IsString() DOCKER_MAIL_IMAP_HOST?: string;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535) DOCKER_MAIL_IMAP_PORT?: number;
+  @IsOptional() @IsString() DOCKER_MAIL_IMAP_USERNAME?: string;
+  @IsOptional() @IsString() DOCKER_MAIL_IMAP_PASSWORD?: string;
+  @IsOptional() @IsIn(['tls', 'starttls', 'none']) DOCKER_MAIL_IMAP_SECURITY?: ImapSecurity;
+  @IsOptional() @Transform(toBoolean) @IsBoolean() DOCKER_MAIL_IMAP_TLS_VERIFY?: boolean;
+  @IsOptional() @IsString() @MinLength(1) DOCKER_MAIL_IMAP_MAILBOX?: string;
+  @IsOptional() @IsString() @MinLength(1) DOCKER_MAIL_IMAP_PROCESSED_FOLDER?: string;
+  @IsOptional() @IsString() @MinLength(1) DOCKER_MAIL_IMAP_FAILED_FOLDER?: string;
+
+  @IsOptional() @IsString()
+  EMAIL_PROCESSING_METHOD?: string;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(86400)
+  EMAIL_PROCESSING_INTERVAL?: number;
+
+  @IsOptional() @IsString() MAILDIR_PATH?: string;
+
+  @IsOptional() @IsString() MAIL_DEV_SMTP_HOST?: string;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535) MAIL_DEV_SMTP_PORT?: number;
+
+  @IsOptional() @IsString() @MaxLength(100) @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'INSTANCE_ID may hold letters, digits and . _ : - only' })
+  INSTANCE_ID?: string;
+
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+export class ConfigError extends Error {}
+
+export interface DatabaseConfig {
+  readonly type: DbType;
+  readonly sqlitePath: string;
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface ImapConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+  readonly security: ImapSecurity;
+  readonly verifyTls: boolean;
+  readonly mailbox: string;
+  readonly processedFolder: string;
+  readonly failedFolder: string;
+}
+
+/** The typed, validated configuration. Built once at boot; nothing else reads process.env. */
+export class AppConfig {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly adminApiToken: string;
+  readonly inboundMaxBytes: number;
+  readonly database: DatabaseConfig;
+  readonly appKey: string;
+  readonly dockerMailEnabled: boolean;
+  readonly mailDomain: string;
+  readonly webhookSecret: string;
+  readonly imap: ImapConfig | null;
+  readonly processingMethods: readonly ProcessingMethod[];
+  readonly pollIntervalSeconds: number;
+  readonly maildirPath: string | null;
+  readonly devSmtp: { readonly host: string; readonly port: number } | null;
+  readonly instanceId: string;
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Secrets that were generated because the environment did not give them (embedded mode only). */
+  readonly generatedSecrets: readonly string[];
+
+  constructor(values: Omit<AppConfig, never>) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+
+  static fromEnvironment(env: Record<string, string | undefined>): AppConfig {
+    const raw = Object.fromEntries(
+      Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+    );
+    const vars = plainToInstance(EnvironmentVariables, raw);
+    const errors = validateSync(vars, { forbidUnknownValues: false });
+    if (errors.length > 0) throw new ConfigError(describeErrors(errors));
+
+    const methods = parseProcessingMethods(vars.EMAIL_PROCESSING_METHOD ?? 'webhook');
+    const dbType: DbType = vars.DB_TYPE ?? 'sqlite';
+    const dataDir = resolve(vars.DATA_DIR ?? './storage');
+    const problems: string[] = [];
+
+    if (dbType === 'mysql') {
+      for (const name of ['DB_HOST', 'DB_DATABASE', 'DB_USERNAME'] as const) {
+        if (!vars[name]) problems.push(`${name} is required when DB_TYPE=mysql`);
+      }
+      // Several instances share one MySQL: generated per-instance secrets would disagree.
+      for (const name of ['APP_KEY', 'ADMIN_API_TOKEN'] as const) {
+        if (!vars[name]) problems.push(`${name} is required when DB_TYPE=mysql (every instance must share it)`);
+      }
+      if (methods.includes('webhook') && !vars.DOCKER_MAIL_WEBHOOK_SECRET) {
+        problems.push('DOCKER_MAIL_WEBHOOK_SECRET is required when DB_TYPE=mysql and EMAIL_PROCESSING_METHOD includes webhook');
+      }
+    }
+    if (methods.includes('imap')) {
+      for (const name of ['DOCKER_MAIL_IMAP_HOST', 'DOCKER_MAIL_IMAP_USERNAME', 'DOCKER_MAIL_IMAP_PASSWORD'] as const) {
+        if (!vars[name]) problems.push(`${name} is required when EMAIL_PROCESSING_METHOD includes imap`);
+      }
+    }
+    if (methods.includes('file_monitor') && !vars.MAILDIR_PATH) {
+      problems.push('MAILDIR_PATH is required when EMAIL_PROCESSING_METHOD includes file_monitor');
+    }
+    if (problems.length > 0) throw new ConfigError(problems.join('; '));
+
+    const generated: string[] = [];
+    const secret = (name: 'APP_KEY' | 'ADMIN_API_TOKEN' | 'DOCKER_MAIL_WEBHOOK_SECRET'): string => {
+      const given = vars[name];
+      if (given) return given;
+      generated.push(name);
+      return generatedSecret(dataDir, name);
+    };
+
+    const imapSecurity: ImapSecurity =
+      vars.DOCKER_MAIL_IMAP_SECURITY ?? ((vars.DOCKER_MAIL_IMAP_PORT ?? 993) === 993 ? 'tls' : 'starttls');
+
+    return new AppConfig({
+      port: vars.PORT ?? 3000,
+      dataDir,
+      adminApiToken: secret('ADMIN_API_TOKEN'),
+      inboundMaxBytes: vars.INBOUND_MAX_BYTES ?? 25 * 1024 * 1024,
+      database: {
+        type: dbType,
+        sqlitePath: join(dataDir, 'inbound.sqlite'),
+        host: vars.DB_HOST ?? '127.0.0.1',
+        port: vars.DB_PORT ?? 3306,
+        database: vars.DB_DATABASE ?? 'inbound',
+        username: vars.DB_USERNAME ?? 'inbound',
+        password: vars.DB_PASSWORD ?? '',
+      },
+      appKey: secret('APP_KEY'),
+      dockerMailEnabled: vars.DOCKER_MAIL_ENABLED ?? true,
+      mailDomain: (vars.DOCKER_MAIL_DOMAIN ?? 'mail.localhost').toLowerCase(),
+      webhookSecret: secret('DOCKER_MAIL_WEBHOOK_SECRET'),
+      imap: vars.DOCKER_MAIL_IMAP_HOST
+        ? {
+            host: vars.DOCKER_MAIL_IMAP_HOST,
+            port: vars.DOCKER_MAIL_IMAP_PORT ?? 993,
+            username: vars.DOCKER_MAIL_IMAP_USERNAME ?? '',
+            password: vars.DOCKER_MAIL_IMAP_PASSWORD ?? '',
+            security: imapSecurity,
+            verifyTls: vars.DOCKER_MAIL_IMAP_TLS_VERIFY ?? true,
+            mailbox: vars.DOCKER_MAIL_IMAP_MAILBOX ?? 'INBOX',
+            processedFolder: vars.DOCKER_MAIL_IMAP_PROCESSED_FOLDER ?? 'Processed',
+            failedFolder: vars.DOCKER_MAIL_IMAP_FAILED_FOLDER ?? 'Failed',
+          }
+        : null,
+      processingMethods: methods,
+      pollIntervalSeconds: vars.EMAIL_PROCESSING_INTERVAL ?? 30,
+      maildirPath: vars.MAILDIR_PATH ? resolve(vars.MAILDIR_PATH) : null,
+      devSmtp: vars.MAIL_DEV_SMTP_HOST ? { host: vars.MAIL_DEV_SMTP_HOST, port: vars.MAIL_DEV_SMTP_PORT ?? 1025 } : null,
+      instanceId: vars.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+      logLevel: vars.LOG_LEVEL ?? 'log',
+      generatedSecrets: generated,
+    });
+  }
+}
+
+function parseProcessingMethods(value: string): ProcessingMethod[] {
+  const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+  const unknown = parts.filter((p) => !(PROCESSING_METHODS as readonly string[]).includes(p));
+  if (parts.length === 0 || unknown.length > 0) {
+    throw new ConfigError(
+      `EMAIL_PROCESSING_METHOD must be one or more of ${PROCESSING_METHODS.join(', ')} (comma separated); got "${value}"`,
+    );
+  }
+  return [...new Set(parts as ProcessingMethod[])];
+}
+
+function describeErrors(errors: ValidationError[]): string {
+  return errors
+    .flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)))
+    .join('; ');
+}
+
+/**
+ * A zero-set-up start (embedded SQLite, no .env) still needs secrets. They are made once and
+ * kept in DATA_DIR/secrets.json, like a framework's generated application key.
+ */
+function generatedSecret(dataDir: string, name: string): string {
+  const file = join(dataDir, 'secrets.json');
+  const stored: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  if (!stored[name]) {
+    stored[name] = randomBytes(32).toString('base64url');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+  }
+  return stored[name];
+}
+
+/** Reads ./.env into the environment when present; variables already set win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+export function configFromProcessEnv(): AppConfig {
+  return AppConfig.fromEnvironment(process.env);
+}
