@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { Tenant } from '../tenants/tenant.entity';
+import { TenantRole } from '../tenants/user.entity';
+import { UsersService } from '../tenants/users.service';
+import { ApiToken } from './api-token.entity';
+import { TenantPrincipal } from './principal';
+import { generateApiToken, hashApiToken } from './token-secret';
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface TokenView {
+  id: number;
+  tenant_id: number;
+  user_id: number | null;
+  name: string;
+  role: TenantRole;
+  prefix: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+@Injectable()
+export class ApiTokensService {
+  constructor(
+    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
+    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+    private readonly users: UsersService,
+  ) {}
+
+  async authenticate(token: string): Promise<TenantPrincipal | null> {
+    const row = await this.tokens.findOne({ where: { tokenHash: hashApiToken(token), revokedAt: IsNull() } });
+    if (!row) return null;
+    const tenant = await this.tenants.findOne({ where: { id: row.tenantId }, select: { id: true, status: true } });
+    if (!tenant) return null;
+    if (tenant.status !== 'active') throw new DomainError('forbidden', 'This tenant is disabled');
+    const now = Date.now();
+    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.tokens.update({ id: row.id }, { lastUsedAt: new Date(now) });
+    }
+    return { kind: 'tenant', tenantId: row.tenantId, role: row.role, tokenId: row.id, userId: row.userId };
+  }
+
+  /**
+   * A token belongs to a user. Without user_id a new user of that role is created
+   * (and counts against the tier's max_users); with it, the user gets another token.
+   */
+  async create(
+    tenantId: number,
+    input: { role: TenantRole; name: string; user_id?: number; email?: string },
+  ): Promise<{ token: string } & TokenView> {
+    const user = input.user_id
+      ? await this.users.get(tenantId, input.user_id)
+      : await this.users.create(tenantId, { name: input.name, role: input.role, email: input.email ?? null });
+    if (user.role !== input.role) {
+      throw new DomainError('bad_request', `role must match the user's role (${user.role})`);
+    }
+    const secret = generateApiToken();
+    const row = await this.tokens.save(
+      this.tokens.create({
+        tenantId,
+        userId: user.id,
+        name: input.name,
+        role: input.role,
+        tokenHash: secret.hash,
+        tokenPrefix: secret.displayPrefix,
+      }),
+    );
+    return { token: secret.token, ...toTokenView(row) };
+  }
+
+  async list(tenantId: number): Promise<TokenView[]> {
+    const rows = await this.tokens.find({ where: { tenantId }, order: { id: 'ASC' } });
+    return rows.map(toTokenView);
+  }
+
+  async revoke(tenantId: number, tokenId: number): Promise<TokenView> {
+    const row = await this.tokens.findOne({ where: { tenantId, id: tokenId } });
+    if (!row) throw DomainError.notFound('Token');
+    if (!row.revokedAt) {
+      row.revokedAt = new Date();
+      await this.tokens.update({ tenantId, id: tokenId }, { revokedAt: row.revokedAt });
+    }
+    return toTokenView(row);
+  }
+}
+
+function toTokenView(row: ApiToken): TokenView {
+  return {
+    id: row.id,
+    tenant_id: row.tenantId,
+    user_id: row.userId,
+    name: row.name,
+    role: row.role,
+    prefix: row.tokenPrefix,
+    created_at: row.createdAt,
+    last_used_at: row.lastUsedAt,
+    revoked_at: row.revokedAt,
+  };
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { TENANT_ROLES, TenantRole } from '../tenants/user.entity';
+import { TenantsService } from '../tenants/tenants.service';
+import { ApiTokensService } from './api-tokens.service';
+import { CurrentPrincipal, Roles } from './auth.decorators';
+import { Principal } from './principal';
+import { assertTenantAccess } from './tenant-access';
+
+export class CreateTokenDto {
+  @IsIn(TENANT_ROLES) role: TenantRole;
+  @IsString() @Length(1, 200) name: string;
+  @IsOptional() @IsInt() @Min(1) user_id?: number;
+  @IsOptional() @IsEmail() email?: string;
+}
+
+@Controller('api/tenants/:tenantId/tokens')
+@Roles('platform_admin', 'tenant_admin')
+export class TokensController {
+  constructor(
+    private readonly tokens: ApiTokensService,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  @Post()
+  async create(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: CreateTokenDto) {
+    assertTenantAccess(principal, tenantId);
+    await this.tenants.get(tenantId);
+    return this.tokens.create(tenantId, dto);
+  }
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
+    assertTenantAccess(principal, tenantId);
+    await this.tenants.get(tenantId);
+    return { data: await this.tokens.list(tenantId) };
+  }
+
+  @Delete(':tokenId')
+  @HttpCode(200)
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId', ParseIntPipe) tenantId: number,
+    @Param('tokenId', ParseIntPipe) tokenId: number,
+  ) {
+    assertTenantAccess(principal, tenantId);
+    return this.tokens.revoke(tenantId, tokenId);
+  }
+}

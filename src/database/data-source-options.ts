@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { DatabaseConfig } from '../config/app-config';
+import { CreateSchema1763700000000 } from '../../migrations/1763700000000-create-schema';
+import { ApiToken } from '../auth/api-token.entity';
+import { EmailSettings } from '../email-settings/email-settings.entity';
+import { EmailProcessingLog } from '../inbound/email-processing-log.entity';
+import { MailboxCheckpoint } from '../inbound/mailbox-checkpoint.entity';
+import { OutboxEntry } from '../outbound/outbox-entry.entity';
+import { Tenant } from '../tenants/tenant.entity';
+import { TenantDomain } from '../tenants/tenant-domain.entity';
+import { TenantUsage } from '../tenants/tenant-usage.entity';
+import { User } from '../tenants/user.entity';
+import { Attachment } from '../tickets/attachment.entity';
+import { Ticket } from '../tickets/ticket.entity';
+import { TicketMessage } from '../tickets/ticket-message.entity';
+
+export const ENTITIES = [
+  Tenant,
+  TenantDomain,
+  User,
+  TenantUsage,
+  ApiToken,
+  EmailSettings,
+  Ticket,
+  TicketMessage,
+  Attachment,
+  EmailProcessingLog,
+  MailboxCheckpoint,
+  OutboxEntry,
+];
+
+/** In order; TypeORM runs the ones a database has not seen yet. */
+export const MIGRATIONS = [CreateSchema1763700000000];
+
+export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: ['error' as const, 'migration' as const],
+  };
+  if (db.type === 'mysql') {
+    return {
+      ...common,
+      type: 'mysql',
+      host: db.host,
+      port: db.port,
+      username: db.username,
+      password: db.password,
+      database: db.database,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      connectTimeout: 10_000,
+      extra: { connectionLimit: 10, enableKeepAlive: true },
+    };
+  }
+  mkdirSync(dirname(db.sqlitePath), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: db.sqlitePath,
+    // WAL lets readers go on while the ingest pipeline writes; busy_timeout queues writers instead of failing them.
+    prepareDatabase: (conn: { pragma(sql: string): unknown }) => {
+      conn.pragma('journal_mode = WAL');
+      conn.pragma('synchronous = NORMAL');
+      conn.pragma('busy_timeout = 10000');
+      conn.pragma('foreign_keys = ON');
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { ConfigError, configFromProcessEnv, loadDotEnv } from '../config/app-config';
+import { dataSourceOptions } from './data-source-options';
+
+/** One-shot: apply pending migrations to the configured database and exit. */
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = configFromProcessEnv();
+  const dataSource = new DataSource({ ...dataSourceOptions(config.database), migrationsRun: false });
+  await dataSource.initialize();
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  console.log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'no pending migrations');
+  await dataSource.destroy();
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+  process.exit(1);
+});

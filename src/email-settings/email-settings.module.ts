@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EmailSettingsController, TenantEmailSettingsController } from './email-settings.controller';
+import { EmailSettings } from './email-settings.entity';
+import { EmailSettingsService } from './email-settings.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([EmailSettings])],
+  controllers: [EmailSettingsController, TenantEmailSettingsController],
+  providers: [EmailSettingsService],
+  exports: [EmailSettingsService],
+})
+export class EmailSettingsModule {}

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { isUniqueViolation } from '../database/database-errors';
+import { EmailSettings, SmtpSecurity } from './email-settings.entity';
+import { UpdateEmailSettingsDto } from './email-settings.dto';
+import { SecretBox } from './secret-box';
+
+export interface EmailSettingsView {
+  tenant_id: number;
+  use_docker_mail_server: boolean;
+  inbound_email_domain: string;
+  inbound_email_address: string;
+  docker_mail_configured_at: Date | null;
+  smtp_host: string | null;
+  smtp_port: number | null;
+  smtp_security: SmtpSecurity;
+  smtp_username: string | null;
+  smtp_password_set: boolean;
+  from_address: string | null;
+  from_name: string | null;
+  auto_acknowledge: boolean;
+  auto_acknowledge_template: string | null;
+  updated_at: Date;
+}
+
+/** The tenant's SMTP settings with the password decrypted, for the outbound sender only. */
+export interface SmtpCredentials {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  username: string | null;
+  password: string | null;
+  fromAddress: string | null;
+  fromName: string | null;
+}
+
+@Injectable()
+export class EmailSettingsService {
+  private readonly secretBox: SecretBox;
+
+  constructor(
+    @InjectRepository(EmailSettings) private readonly settings: Repository<EmailSettings>,
+    private readonly config: AppConfig,
+  ) {
+    this.secretBox = new SecretBox(config.appKey);
+  }
+
+  /** Called inside the tenant-creation transaction. */
+  async createForTenant(manager: EntityManager, tenantId: number, localPart: string): Promise<EmailSettings> {
+    const address = `${localPart}@${this.config.mailDomain}`;
+    const taken = await manager.findOne(EmailSettings, { where: { inboundEmailAddress: address } });
+    if (taken) throw new DomainError('conflict', `The inbound address ${address} is already taken`);
+    return manager.save(
+      manager.create(EmailSettings, {
+        tenantId,
+        useDockerMailServer: this.config.dockerMailEnabled,
+        inboundEmailDomain: this.config.mailDomain,
+        inboundEmailAddress: address,
+        dockerMailConfiguredAt: this.config.dockerMailEnabled ? new Date() : null,
+        smtpSecurity: 'starttls',
+        autoAcknowledge: false,
+      }),
+    );
+  }
+
+  async get(tenantId: number): Promise<EmailSettingsView> {
+    return toView(await this.load(tenantId));
+  }
+
+  async update(tenantId: number, dto: UpdateEmailSettingsDto): Promise<EmailSettingsView> {
+    const row = await this.load(tenantId);
+    if (dto.inbound_email_local_part !== undefined) {
+      row.inboundEmailAddress = `${dto.inbound_email_local_part}@${row.inboundEmailDomain}`;
+    }
+    if (dto.use_docker_mail_server !== undefined) {
+      row.useDockerMailServer = dto.use_docker_mail_server;
+      if (dto.use_docker_mail_server && !row.dockerMailConfiguredAt) row.dockerMailConfiguredAt = new Date();
+    }
+    if (dto.smtp_host !== undefined) row.smtpHost = dto.smtp_host;
+    if (dto.smtp_port !== undefined) row.smtpPort = dto.smtp_port;
+    if (dto.smtp_security !== undefined) row.smtpSecurity = dto.smtp_security;
+    if (dto.smtp_username !== undefined) row.smtpUsername = dto.smtp_username;
+    if (dto.smtp_password !== undefined) {
+      row.smtpPasswordEncrypted = dto.smtp_password === null ? null : this.secretBox.encrypt(dto.smtp_password);
+    }
+    if (dto.from_address !== undefined) row.fromAddress = dto.from_address;
+    if (dto.from_name !== undefined) row.fromName = dto.from_name;
+    if (dto.auto_acknowledge !== undefined) row.autoAcknowledge = dto.auto_acknowledge;
+    if (dto.auto_acknowledge_template !== undefined) row.autoAcknowledgeTemplate = dto.auto_acknowledge_template;
+    try {
+      return toView(await this.settings.save(row));
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new DomainError('conflict', `The inbound address ${row.inboundEmailAddress} is already taken`);
+      }
+      throw error;
+    }
+  }
+
+  /** Null when the tenant has no SMTP server set yet (outbound then uses the development relay). */
+  async smtpCredentials(tenantId: number): Promise<SmtpCredentials | null> {
+    const row = await this.load(tenantId);
+    if (!row.smtpHost) return null;
+    return {
+      host: row.smtpHost,
+      port: row.smtpPort ?? (row.smtpSecurity === 'tls' ? 465 : 587),
+      security: row.smtpSecurity,
+      username: row.smtpUsername,
+      password: row.smtpPasswordEncrypted ? this.secretBox.decrypt(row.smtpPasswordEncrypted) : null,
+      fromAddress: row.fromAddress,
+      fromName: row.fromName,
+    };
+  }
+
+  async raw(tenantId: number): Promise<EmailSettings> {
+    return this.load(tenantId);
+  }
+
+  private async load(tenantId: number): Promise<EmailSettings> {
+    const row = await this.settings.findOneBy({ tenantId });
+    if (!row) throw DomainError.notFound('E-mail settings');
+    return row;
+  }
+}
+
+function toView(row: EmailSettings): EmailSettingsView {
+  return {
+    tenant_id: row.tenantId,
+    use_docker_mail_server: row.useDockerMailServer,
+    inbound_email_domain: row.inboundEmailDomain,
+    inbound_email_address: row.inboundEmailAddress,
+    docker_mail_configured_at: row.dockerMailConfiguredAt,
+    smtp_host: row.smtpHost,
+    smtp_port: row.smtpPort,
+    smtp_security: row.smtpSecurity,
+    smtp_username: row.smtpUsername,
+    smtp_password_set: row.smtpPasswordEncrypted !== null,
+    from_address: row.fromAddress,
+    from_name: row.fromName,
+    auto_acknowledge: row.autoAcknowledge,
+    auto_acknowledge_template: row.autoAcknowledgeTemplate,
+    updated_at: row.updatedAt,
+  };
+}

@@ -1,0 +1,110 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { Principal } from '../auth/principal';
+import { assertTenantAccess } from '../auth/tenant-access';
+import { AddDomainDto, CreateTenantDto, CreateUserDto, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
+import { TenantsService } from './tenants.service';
+import { toUserView, UsersService } from './users.service';
+
+@Controller('api/tenants')
+@Roles('platform_admin')
+export class TenantsController {
+  constructor(private readonly tenants: TenantsService) {}
+
+  @Post()
+  create(@Body() dto: CreateTenantDto) {
+    return this.tenants.create(dto);
+  }
+
+  @Get()
+  list(@Query() query: ListTenantsQuery) {
+    return this.tenants.list(query.page, query.per_page);
+  }
+
+  @Get(':tenantId')
+  @Roles('platform_admin', 'tenant_admin')
+  get(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
+    assertTenantAccess(principal, tenantId);
+    return this.tenants.get(tenantId);
+  }
+
+  @Put(':tenantId')
+  update(@Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: UpdateTenantDto) {
+    return this.tenants.update(tenantId, dto);
+  }
+
+  @Delete(':tenantId')
+  @HttpCode(204)
+  remove(@Param('tenantId', ParseIntPipe) tenantId: number) {
+    return this.tenants.remove(tenantId);
+  }
+
+  @Get(':tenantId/usage')
+  @Roles('platform_admin', 'tenant_admin')
+  usage(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
+    assertTenantAccess(principal, tenantId);
+    return this.tenants.usageReport(tenantId);
+  }
+}
+
+@Controller('api/tenants/:tenantId/domains')
+@Roles('platform_admin', 'tenant_admin')
+export class TenantDomainsController {
+  constructor(private readonly tenants: TenantsService) {}
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
+    assertTenantAccess(principal, tenantId);
+    return { data: await this.tenants.listDomains(tenantId) };
+  }
+
+  @Post()
+  add(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: AddDomainDto) {
+    assertTenantAccess(principal, tenantId);
+    return this.tenants.addDomain(tenantId, dto.domain);
+  }
+
+  @Delete(':domainId')
+  @HttpCode(204)
+  remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId', ParseIntPipe) tenantId: number,
+    @Param('domainId', ParseIntPipe) domainId: number,
+  ) {
+    assertTenantAccess(principal, tenantId);
+    return this.tenants.removeDomain(tenantId, domainId);
+  }
+}
+
+@Controller('api/tenants/:tenantId/users')
+@Roles('platform_admin', 'tenant_admin')
+export class TenantUsersController {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
+    assertTenantAccess(principal, tenantId);
+    await this.tenants.load(tenantId);
+    return { data: await this.users.list(tenantId) };
+  }
+
+  @Post()
+  async create(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: CreateUserDto) {
+    assertTenantAccess(principal, tenantId);
+    return toUserView(await this.users.create(tenantId, { name: dto.name, role: dto.role, email: dto.email ?? null }));
+  }
+
+  @Delete(':userId')
+  @HttpCode(204)
+  remove(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tenantId', ParseIntPipe) tenantId: number,
+    @Param('userId', ParseIntPipe) userId: number,
+  ) {
+    assertTenantAccess(principal, tenantId);
+    return this.users.remove(tenantId, userId);
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EmailSettingsModule } from '../email-settings/email-settings.module';
+import { TenantDomainsController, TenantsController, TenantUsersController } from './tenants.controller';
+import { TenantsService } from './tenants.service';
+import { Tenant } from './tenant.entity';
+import { TenantDomain } from './tenant-domain.entity';
+import { TenantUsage } from './tenant-usage.entity';
+import { User } from './user.entity';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Tenant, TenantDomain, TenantUsage, User]), EmailSettingsModule],
+  controllers: [TenantsController, TenantDomainsController, TenantUsersController],
+  providers: [TenantsService, UsersService],
+  exports: [TenantsService, UsersService],
+})
+export class TenantsModule {}

@@ -1,0 +1,15 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type TenantRole = 'tenant_admin' | 'agent';
+export const TENANT_ROLES: readonly TenantRole[] = ['tenant_admin', 'agent'];
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ name: 'tenant_id', type: 'integer' }) tenantId: number;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ type: 'varchar', length: 320, nullable: true }) email: string | null;
+  @Column({ type: 'varchar', length: 20 }) role: TenantRole;
+  @Column({ name: 'disabled_at', type: 'datetime', precision: 3, nullable: true }) disabledAt: Date | null;
+  @CreateDateColumn({ name: 'created_at', precision: 3 }) createdAt: Date;
+}
