@@ -1,0 +1,54 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Files addressed by the SHA-256 of their bytes: writing the same bytes twice is a no-op,
+ * and a file appears under its final name only when complete (write to a temp name, rename).
+ */
+export class ContentStore {
+  constructor(private readonly root: string) {}
+
+  static sha256(content: Buffer): string {
+    return createHash('sha256').update(content).digest('hex');
+  }
+
+  async put(content: Buffer, sha256 = ContentStore.sha256(content)): Promise<string> {
+    const path = this.pathOf(sha256);
+    if (await exists(path)) return sha256;
+    await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(temp, content);
+    await rename(temp, path);
+    return sha256;
+  }
+
+  async get(sha256: string): Promise<Buffer> {
+    return readFile(this.pathOf(sha256));
+  }
+
+  has(sha256: string): Promise<boolean> {
+    return exists(this.pathOf(sha256));
+  }
+
+  async remove(sha256: string): Promise<void> {
+    await unlink(this.pathOf(sha256)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+  }
+
+  pathOf(sha256: string): string {
+    if (!/^[a-f0-9]{64}$/.test(sha256)) throw new Error(`Not a SHA-256 content address: ${sha256}`);
+    return join(this.root, sha256.slice(0, 2), sha256);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
