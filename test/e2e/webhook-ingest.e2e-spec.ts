@@ -1,0 +1,241 @@
+import { DataSource } from 'typeorm';
+import { buildMail, postSigned } from '../support/mail';
+import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
+
+describe.each(ENGINES)('webhook ingest on %s', (engine) => {
+  let t: TestApp;
+  let acme: Awaited<ReturnType<typeof createTenantWithTokens>>;
+  let globex: Awaited<ReturnType<typeof createTenantWithTokens>>;
+  const count = async (sql: string, params: unknown[] = []) => Number((await t.app.get(DataSource).query(sql, params))[0].n);
+
+  beforeAll(async () => {
+    t = await startTestApp(engine);
+    acme = await createTenantWithTokens(t, 'Acme');
+    globex = await createTenantWithTokens(t, 'Globex');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('files a new mail as ticket #1, appends the reply, and answers duplicate for a replay', async () => {
+    const first = buildMail({ to: acme.inboundAddress, subject: 'Printer on fire', messageId: '<first-1@example.com>' });
+    const created = await postSigned(t, first).expect(200);
+    expect(created.body).toMatchObject({ outcome: 'created', ticket_number: 1 });
+    expect(created.body.ticket_id).toEqual(expect.any(Number));
+    expect(created.body.log_id).toEqual(expect.any(Number));
+
+    const reply = buildMail({
+      to: acme.inboundAddress,
+      subject: 'Re: Printer on fire',
+      inReplyTo: '<first-1@example.com>',
+      references: '<first-1@example.com>',
+      body: 'Now the scanner too.\n\n> Hello, my printer is on fire.',
+    });
+    const appended = await postSigned(t, reply).expect(200);
+    expect(appended.body).toMatchObject({ outcome: 'appended', ticket_id: created.body.ticket_id });
+
+    const replay = await postSigned(t, reply).expect(200);
+    expect(replay.body).toMatchObject({ outcome: 'duplicate', ticket_id: created.body.ticket_id });
+
+    const ticket = await t.http().get(`/api/tickets/${created.body.ticket_id}`).set(acme.agent).expect(200);
+    expect(ticket.body).toMatchObject({ number: 1, subject: 'Printer on fire', status: 'open', message_count: 2 });
+    expect(ticket.body.messages).toHaveLength(2);
+    expect(ticket.body.messages[0]).toMatchObject({ message_id: '<first-1@example.com>', from: 'customer@example.com', direction: 'inbound' });
+    expect(ticket.body.messages[1].new_text).toContain('Now the scanner too.');
+    expect(ticket.body.messages[1].new_text).not.toContain('printer is on fire');
+
+    const logs = await t.http().get('/api/email-processing-logs').set(acme.admin).expect(200);
+    expect(logs.body.data.slice(0, 3).map((l: { outcome: string }) => l.outcome)).toEqual(['duplicate', 'appended', 'created']);
+    expect(logs.body.data[2]).toMatchObject({ source: 'webhook', subject: 'Printer on fire', from: 'customer@example.com', ticket_id: created.body.ticket_id });
+  });
+
+  it('refuses a bad, missing or stale signature and writes nothing', async () => {
+    const before = await count('SELECT COUNT(*) AS n FROM email_processing_logs');
+    const raw = buildMail({ to: acme.inboundAddress });
+    const bad = await postSigned(t, raw, { secret: 'another-secret-0123456789' }).expect(401);
+    expect(bad.body.message).toMatch(/does not match/);
+    await t.http().post('/api/inbound/webhook').set('Content-Type', 'message/rfc822').send(raw).expect(401);
+    const stale = await postSigned(t, raw, { timestamp: Math.floor(Date.now() / 1000) - 301 }).expect(401);
+    expect(stale.body.message).toMatch(/300 s/);
+    expect(await count('SELECT COUNT(*) AS n FROM email_processing_logs')).toBe(before);
+  });
+
+  it('answers 413 above INBOUND_MAX_BYTES and 422 for a body that is no message', async () => {
+    const small = await startTestApp(engine, { INBOUND_MAX_BYTES: '2048' });
+    try {
+      const big = buildMail({ to: acme.inboundAddress, body: 'x'.repeat(5000) });
+      const res = await postSigned(small, big).expect(413);
+      expect(res.body.error).toBe('payload_too_large');
+    } finally {
+      await small.close();
+    }
+    const notMail = await postSigned(t, Buffer.from('<html>hello</html>')).expect(422);
+    expect(notMail.body.message).toMatch(/not an RFC 5322 message/);
+  });
+
+  it('creates no ticket for an out-of-office reply', async () => {
+    const before = await count('SELECT COUNT(*) AS n FROM tickets');
+    const ooo = buildMail({ to: acme.inboundAddress, subject: 'Out of office', headers: { 'Auto-Submitted': 'auto-replied' } });
+    const res = await postSigned(t, ooo).expect(200);
+    expect(res.body).toMatchObject({ outcome: 'ignored', ticket_id: null });
+    expect(res.body.reason).toMatch(/auto-reply/);
+    expect(await count('SELECT COUNT(*) AS n FROM tickets')).toBe(before);
+  });
+
+  it('stores an auto-reply on the ticket it threads into without changing its status', async () => {
+    const original = await postSigned(t, buildMail({ to: acme.inboundAddress, messageId: '<ooo-thread@example.com>' })).expect(200);
+    await t.http().patch(`/api/tickets/${original.body.ticket_id}`).set(acme.agent).send({ status: 'pending' }).expect(200);
+    const ooo = buildMail({ to: acme.inboundAddress, subject: 'Automatic reply', inReplyTo: '<ooo-thread@example.com>', headers: { 'X-Autoreply': 'yes' } });
+    const res = await postSigned(t, ooo).expect(200);
+    expect(res.body).toMatchObject({ outcome: 'appended', ticket_id: original.body.ticket_id });
+    const ticket = await t.http().get(`/api/tickets/${original.body.ticket_id}`).set(acme.agent).expect(200);
+    expect(ticket.body.status).toBe('pending');
+    expect(ticket.body.messages[1].is_auto_reply).toBe(true);
+  });
+
+  it('logs a mail to an unknown address as rejected', async () => {
+    const res = await postSigned(t, buildMail({ to: 'nobody-here@mail.test' })).expect(200);
+    expect(res.body).toMatchObject({ outcome: 'rejected', ticket_id: null });
+    expect(res.body.reason).toMatch(/nobody-here@mail.test/);
+    const [row] = await t.app.get(DataSource).query('SELECT outcome, tenant_id FROM email_processing_logs WHERE id = ?', [res.body.log_id]);
+    expect(row).toMatchObject({ outcome: 'rejected', tenant_id: null });
+  });
+
+  it('quarantines Mailu spam verdicts and lets the tenant admin release them', async () => {
+    const spam = buildMail({ to: acme.inboundAddress, subject: 'Cheap pills', headers: { 'X-Spam': 'Yes' } });
+    const res = await postSigned(t, spam).expect(200);
+    expect(res.body.outcome).toBe('quarantined');
+    const quarantined = await t.http().get('/api/email-processing-logs?status=quarantined').set(acme.admin).expect(200);
+    expect(quarantined.body.data.map((l: { id: number }) => l.id)).toContain(res.body.log_id);
+    const released = await t.http().post(`/api/inbound/failed/${res.body.log_id}/reprocess`).set(acme.admin).expect(200);
+    expect(released.body.outcome).toBe('created');
+    await t.http().post(`/api/inbound/failed/${res.body.log_id}/reprocess`).set(acme.admin).expect(409);
+  });
+
+  it('gives each tenant its own result for a mail to two tenants', async () => {
+    const both = buildMail({ to: acme.inboundAddress, cc: globex.inboundAddress, subject: 'For both of you' });
+    const res = await postSigned(t, both).expect(200);
+    expect(res.body.results).toHaveLength(2);
+    expect(res.body.results.map((r: { tenant_id: number; outcome: string }) => [r.tenant_id, r.outcome]).sort()).toEqual(
+      [[acme.id, 'created'], [globex.id, 'created']].sort(),
+    );
+    const globexTickets = await t.http().get('/api/tickets?q=For both').set(globex.agent).expect(200);
+    expect(globexTickets.body.total).toBe(1);
+  });
+
+  it('routes by the envelope recipient (Delivered-To) and by plus-address', async () => {
+    const bcc = buildMail({ to: 'someone-else@example.org', headers: { 'Delivered-To': globex.inboundAddress } });
+    expect((await postSigned(t, bcc).expect(200)).body.outcome).toBe('created');
+    const plus = buildMail({ to: globex.inboundAddress.replace('@', '+whatever@') });
+    const res = await postSigned(t, plus).expect(200);
+    expect(res.body.results[0]).toMatchObject({ tenant_id: globex.id, outcome: 'created' });
+  });
+
+  it('threads by subject tag only when the sender already takes part', async () => {
+    const first = await postSigned(t, buildMail({ to: globex.inboundAddress, from: 'owner@example.com', subject: 'Tag me' })).expect(200);
+    const number = first.body.ticket_number;
+    const same = await postSigned(t, buildMail({ to: globex.inboundAddress, from: 'owner@example.com', subject: `Re: Tag me [#${number}]` })).expect(200);
+    expect(same.body).toMatchObject({ outcome: 'appended', ticket_id: first.body.ticket_id });
+    const stranger = await postSigned(t, buildMail({ to: globex.inboundAddress, from: 'hijacker@evil.example', subject: `Re: Tag me [#${number}]` })).expect(200);
+    expect(stranger.body.outcome).toBe('created');
+    expect(stranger.body.ticket_id).not.toBe(first.body.ticket_id);
+  });
+
+  it('never threads into another tenant ticket by Message-ID', async () => {
+    const a = await postSigned(t, buildMail({ to: acme.inboundAddress, messageId: '<cross-tenant@example.com>' })).expect(200);
+    const b = await postSigned(t, buildMail({ to: globex.inboundAddress, inReplyTo: '<cross-tenant@example.com>', subject: 'Re: x' })).expect(200);
+    expect(b.body.outcome).toBe('created');
+    await t.http().get(`/api/tickets/${a.body.ticket_id}`).set(globex.agent).expect(404);
+  });
+
+  it('keeps one ticket message for concurrent deliveries of the same mail', async () => {
+    const raw = buildMail({ to: acme.inboundAddress, subject: 'Concurrent', messageId: '<concurrent@example.com>' });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => postSigned(t, raw)));
+    const outcomes = answers.map((r) => r.body.outcome).sort();
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(5);
+    expect(await count("SELECT COUNT(*) AS n FROM ticket_messages WHERE message_id = '<concurrent@example.com>'")).toBe(1);
+  });
+
+  it('gives unique sequential numbers to tickets created concurrently', async () => {
+    const tenant = await createTenantWithTokens(t, 'Numbers');
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => postSigned(t, buildMail({ to: tenant.inboundAddress, subject: `n${i}` }))));
+    const numbers = answers.map((r) => r.body.ticket_number).sort((x, y) => x - y);
+    expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
+  it('keeps a different mail that reuses a Message-ID', async () => {
+    const one = buildMail({ to: acme.inboundAddress, subject: 'First use', messageId: '<reused@broken-mailer.example>', body: 'one' });
+    const two = buildMail({ to: acme.inboundAddress, subject: 'Second use', messageId: '<reused@broken-mailer.example>', body: 'two' });
+    expect((await postSigned(t, one).expect(200)).body.outcome).toBe('created');
+    expect((await postSigned(t, two).expect(200)).body.outcome).not.toBe('duplicate');
+  });
+
+  it('does not let transport headers make a duplicate look new', async () => {
+    const body = buildMail({ to: acme.inboundAddress, subject: 'Two routes', messageId: '<two-routes@example.com>', date: 'Mon, 02 Mar 2026 10:00:00 +0000' });
+    const viaA = Buffer.concat([Buffer.from('Received: from mx1 by a; Mon, 2 Mar 2026\r\nX-Spam-Score: 0.1\r\n'), body]);
+    const viaB = Buffer.concat([Buffer.from(`Delivered-To: ${acme.inboundAddress}\r\nReceived: from mx2 by b; Mon, 2 Mar 2026\r\n`), body]);
+    expect((await postSigned(t, viaA).expect(200)).body.outcome).toBe('created');
+    expect((await postSigned(t, viaB).expect(200)).body.outcome).toBe('duplicate');
+  });
+
+  it('lists, filters and searches tickets, newest activity first, scoped to the tenant', async () => {
+    const tenant = await createTenantWithTokens(t, 'Lister');
+    for (const subject of ['Alpha invoice', 'Beta login', 'Gamma invoice']) {
+      await postSigned(t, buildMail({ to: tenant.inboundAddress, subject })).expect(200);
+    }
+    const all = await t.http().get('/api/tickets').set(tenant.agent).expect(200);
+    expect(all.body.total).toBe(3);
+    expect(all.body.data.map((x: { subject: string }) => x.subject)).toEqual(['Gamma invoice', 'Beta login', 'Alpha invoice']);
+    const search = await t.http().get('/api/tickets?q=invoice&per_page=1&page=2').set(tenant.agent).expect(200);
+    expect(search.body).toMatchObject({ total: 2, page: 2, per_page: 1 });
+    expect(search.body.data[0].subject).toBe('Alpha invoice');
+    const closed = await t.http().get('/api/tickets?status=closed').set(tenant.agent).expect(200);
+    expect(closed.body.total).toBe(0);
+    await t.http().get('/api/tickets?status=bogus').set(tenant.agent).expect(400);
+  });
+
+  it('lists failed messages and reprocesses them', async () => {
+    const tenant = await createTenantWithTokens(t, 'Failing');
+    const failedLogs = await t.http().get('/api/inbound/failed').set(tenant.admin).expect(200);
+    expect(failedLogs.body.data).toEqual([]);
+    await t.http().post('/api/inbound/failed/999999/reprocess').set(tenant.admin).expect(404);
+    await t.http().get('/api/inbound/failed').set(tenant.agent).expect(403);
+  });
+
+  it('serves attachments as downloads to the owning tenant only', async () => {
+    const boundary = 'b0undary';
+    const raw = Buffer.from(
+      [
+        'From: customer@example.com',
+        `To: ${acme.inboundAddress}`,
+        'Subject: With attachment',
+        'Message-ID: <with-attachment@example.com>',
+        'MIME-Version: 1.0',
+        `Content-Type: multipart/mixed; boundary="${boundary}"`,
+        '',
+        `--${boundary}`,
+        'Content-Type: text/plain',
+        '',
+        'See attached.',
+        `--${boundary}`,
+        'Content-Type: text/plain; name="../../etc/passwd"',
+        'Content-Disposition: attachment; filename="../../etc/passwd"',
+        '',
+        'root:x:0:0',
+        `--${boundary}--`,
+        '',
+      ].join('\r\n'),
+    );
+    const res = await postSigned(t, raw).expect(200);
+    const ticket = await t.http().get(`/api/tickets/${res.body.ticket_id}`).set(acme.agent).expect(200);
+    const [attachment] = ticket.body.messages[0].attachments;
+    expect(attachment.filename).not.toContain('/');
+    expect(attachment.size).toBe(10);
+    const download = await t.http().get(attachment.url).set(acme.agent).expect(200);
+    expect(download.headers['content-disposition']).toMatch(/^attachment;/);
+    expect(download.headers['content-type']).toBe('application/octet-stream');
+    expect(Buffer.from(download.body).toString()).toBe('root:x:0:0');
+    await t.http().get(attachment.url).set(globex.agent).expect(404);
+  });
+});
