@@ -7,9 +7,6 @@ import mysql from 'mysql2/promise';
 import nodemailer from 'nodemailer';
 import { freshMysqlDatabase, mysqlAvailable, mysqlConnectionOptions } from '../support/database';
 
-// jest.config.js sets testTimeout inside the e2e project, where Jest 29 ignores it.
-jest.setTimeout(30_000);
-
 const env = (name: string): string => {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set (test services not started?)`);

@@ -3,9 +3,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
 
-// jest.config.js sets testTimeout inside the e2e project, where Jest 29 ignores it.
-jest.setTimeout(30_000);
-
 type SendError = Error & { responseCode?: number; code?: string };
 
 describe('SMTP capture sink', () => {
