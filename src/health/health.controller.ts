@@ -4,15 +4,20 @@ import { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { HealthRegistry } from './health.registry';
+import { MetricsRegistry } from './metrics.registry';
 
 @Controller()
 export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: HealthRegistry,
+    private readonly metrics: MetricsRegistry,
   ) {}
 
-  /** 200 when the database answers and every running mail source is healthy, else 503 with the details. */
+  /**
+   * 200 while the database answers (the webhook and API work), 503 when it does not. A mail
+   * source that is down makes the status "degraded" but keeps 200: the instance still serves.
+   */
   @Get('health')
   @Public()
   async health(@Res() res: Response): Promise<void> {
@@ -25,7 +30,13 @@ export class HealthController {
       database = { status: 'down', type: String(this.dataSource.options.type), error: (error as Error).message };
     }
     const sources = this.registry.report();
-    const healthy = database.status === 'up' && sources.every((s) => s.status !== 'down');
-    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'degraded', database, sources });
+    const status = database.status === 'down' ? 'down' : sources.some((s) => s.status === 'down') ? 'degraded' : 'ok';
+    res.status(database.status === 'up' ? 200 : 503).json({ status, database, sources });
+  }
+
+  @Get('metrics')
+  @Public()
+  async prometheus(@Res() res: Response): Promise<void> {
+    res.type('text/plain; version=0.0.4').send(await this.metrics.render());
   }
 }
