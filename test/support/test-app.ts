@@ -80,7 +80,7 @@ export async function createTenantWithTokens(t: TestApp, name: string, extra: Re
   return {
     id: tenant.body.id as number,
     inboundAddress: tenant.body.inbound_email_address as string,
-    adminToken: agent.body.token ? (admin.body.token as string) : '',
+    adminToken: admin.body.token as string,
     agentToken: agent.body.token as string,
     admin: bearer(admin.body.token),
     agent: bearer(agent.body.token),
