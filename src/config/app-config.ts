@@ -95,6 +95,11 @@ class EnvironmentVariables {
   @IsOptional() @IsString() MAIL_DEV_SMTP_HOST?: string;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535) MAIL_DEV_SMTP_PORT?: number;
 
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(50) @Max(3_600_000) OUTBOX_POLL_INTERVAL_MS?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(10) @Max(86_400_000) OUTBOX_RETRY_BASE_MS?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100) OUTBOX_MAX_ATTEMPTS?: number;
+  @IsOptional() @Transform(toBoolean) @IsBoolean() OUTBOUND_SMTP_TLS_VERIFY?: boolean;
+
   @IsOptional() @IsString() @MaxLength(100) @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'INSTANCE_ID may hold letters, digits and . _ : - only' })
   INSTANCE_ID?: string;
 
@@ -112,6 +117,17 @@ export interface DatabaseConfig {
   readonly database: string;
   readonly username: string;
   readonly password: string;
+}
+
+export interface OutboundConfig {
+  /** How often the outbox worker looks for due mail (it is also woken right after a reply is queued). */
+  readonly pollIntervalMs: number;
+  /** First retry delay after a temporary SMTP failure; doubles per attempt, capped at an hour. */
+  readonly retryBaseMs: number;
+  /** Attempts before a temporarily failing message is given up as failed. */
+  readonly maxAttempts: number;
+  /** Verify the certificate of tenants' SMTP servers (off only for test servers with self-signed ones). */
+  readonly verifyTls: boolean;
 }
 
 export interface ImapConfig {
@@ -142,6 +158,7 @@ export class AppConfig {
   readonly pollIntervalSeconds: number;
   readonly maildirPath: string | null;
   readonly devSmtp: { readonly host: string; readonly port: number } | null;
+  readonly outbound: OutboundConfig;
   readonly instanceId: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Secrets that were generated because the environment did not give them (embedded mode only). */
@@ -233,6 +250,12 @@ export class AppConfig {
       pollIntervalSeconds: vars.EMAIL_PROCESSING_INTERVAL ?? 30,
       maildirPath: vars.MAILDIR_PATH ? resolve(vars.MAILDIR_PATH) : null,
       devSmtp: vars.MAIL_DEV_SMTP_HOST ? { host: vars.MAIL_DEV_SMTP_HOST, port: vars.MAIL_DEV_SMTP_PORT ?? 1025 } : null,
+      outbound: {
+        pollIntervalMs: vars.OUTBOX_POLL_INTERVAL_MS ?? 5_000,
+        retryBaseMs: vars.OUTBOX_RETRY_BASE_MS ?? 60_000,
+        maxAttempts: vars.OUTBOX_MAX_ATTEMPTS ?? 10,
+        verifyTls: vars.OUTBOUND_SMTP_TLS_VERIFY ?? true,
+      },
       instanceId: vars.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
       logLevel: vars.LOG_LEVEL ?? 'log',
       generatedSecrets: generated,
