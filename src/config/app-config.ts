@@ -83,6 +83,7 @@ class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1) DOCKER_MAIL_IMAP_MAILBOX?: string;
   @IsOptional() @IsString() @MinLength(1) DOCKER_MAIL_IMAP_PROCESSED_FOLDER?: string;
   @IsOptional() @IsString() @MinLength(1) DOCKER_MAIL_IMAP_FAILED_FOLDER?: string;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(2) @Max(300) IMAP_LEASE_SECONDS?: number;
 
   @IsOptional() @IsString()
   EMAIL_PROCESSING_METHOD?: string;
@@ -140,6 +141,8 @@ export interface ImapConfig {
   readonly mailbox: string;
   readonly processedFolder: string;
   readonly failedFolder: string;
+  /** How long a reader's lease on the mailbox lasts without renewal: another instance takes over after it. */
+  readonly leaseSeconds: number;
 }
 
 /** The typed, validated configuration. Built once at boot; nothing else reads process.env. */
@@ -244,6 +247,7 @@ export class AppConfig {
             mailbox: vars.DOCKER_MAIL_IMAP_MAILBOX ?? 'INBOX',
             processedFolder: vars.DOCKER_MAIL_IMAP_PROCESSED_FOLDER ?? 'Processed',
             failedFolder: vars.DOCKER_MAIL_IMAP_FAILED_FOLDER ?? 'Failed',
+            leaseSeconds: vars.IMAP_LEASE_SECONDS ?? 30,
           }
         : null,
       processingMethods: methods,
