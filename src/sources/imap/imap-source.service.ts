@@ -1,0 +1,295 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ImapFlow } from 'imapflow';
+import { AppConfig, ImapConfig } from '../../config/app-config';
+import { DomainError } from '../../common/domain-error';
+import { isDatabaseUnavailable } from '../../database/database-errors';
+import { HealthRegistry, SourceHealth } from '../../health/health.registry';
+import { MetricsRegistry } from '../../health/metrics.registry';
+import { IngestService } from '../../inbound/ingest.service';
+import { backoffDelayMs } from '../retry-backoff';
+import { WakeableSleep } from '../wakeable-sleep';
+import { newerThan, planFetchBatches, uidSet } from './fetch-plan';
+import { imapClientOptions } from './imap-client-options';
+import { describeImapFailure } from './imap-failure';
+import { mailboxCheckpointKey, MailboxCheckpointRepository } from './mailbox-checkpoint.repository';
+import { resumeDecision } from './uid-validity';
+
+/** UIDs whose sizes are asked for at once: bounds the listing of a mailbox with a huge backlog. */
+const LISTING_WINDOW = 500;
+const FETCH_MAX_MESSAGES = 50;
+const FETCH_MAX_BYTES = 8 * 1024 * 1024;
+/**
+ * Between connects only new UIDs are read; this often the whole mailbox is read again, to pick up
+ * a message set aside after an error or one whose move to Processed failed.
+ */
+const WHOLE_MAILBOX_PASS_MS = 10 * 60_000;
+
+interface ImapHealth extends SourceHealth {
+  mailbox: string;
+  /** "held": this instance reads the mailbox; "standby": another instance does. */
+  lease: 'held' | 'standby' | null;
+}
+
+/** One connection's reading of the mailbox while this instance holds the lease. */
+interface ReadingSession {
+  client: ImapFlow;
+  uidValidity: string;
+  lastUid: number;
+  leaseHeld: boolean;
+  newMail: boolean;
+}
+
+class ConnectionClosed extends Error {
+  readonly code = 'NoConnection';
+}
+
+/**
+ * Reads the configured IMAP mailbox into the ingest pipeline: the whole mailbox by UID at each
+ * connect (never "unseen only"), then what arrives, woken by IDLE (or every
+ * EMAIL_PROCESSING_INTERVAL seconds without it). A message is flagged \Seen and moved to the
+ * Processed or Failed folder only after the pipeline committed it; anything that goes wrong
+ * before leaves it in the mailbox to be read again, and the pipeline's duplicate rule makes
+ * reading it again harmless. Only the instance holding the mailbox's lease reads.
+ */
+@Injectable()
+export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ImapSource');
+  private readonly sleep = new WakeableSleep();
+  private stopping = false;
+  private reading: Promise<void> | null = null;
+  private health: ImapHealth;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ingest: IngestService,
+    private readonly checkpoints: MailboxCheckpointRepository,
+    private readonly healthRegistry: HealthRegistry,
+    private readonly metrics: MetricsRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const imap = this.config.imap;
+    if (!this.config.processingMethods.includes('imap') || !imap) return;
+    this.health = { name: 'imap', mailbox: imap.mailbox, status: 'starting', connected: false, lease: null, last_success_at: null, last_error: null, backlog: null };
+    this.healthRegistry.register('imap', () => ({ ...this.health }));
+    this.metrics.addCollector(() => {
+      this.metrics.set('inbound_source_connected', 'Whether a mail source is connected (1) or not (0)', { source: 'imap' }, this.health.connected ? 1 : 0);
+      if (this.health.backlog !== null) {
+        this.metrics.set('inbound_source_backlog', 'Messages waiting at a mail source', { source: 'imap' }, this.health.backlog);
+      }
+    });
+    // Not awaited: the API serves while the mailbox is unreachable.
+    this.reading = this.superviseReading(imap);
+  }
+
+  /** Before the database closes: the message in hand is finished and the lease handed back. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    this.sleep.wake();
+    await this.reading;
+    this.healthRegistry.unregister('imap');
+  }
+
+  private async superviseReading(imap: ImapConfig): Promise<void> {
+    const key = mailboxCheckpointKey(imap);
+    const owner = this.config.instanceId;
+    const leaseRetryMs = Math.max(1000, (imap.leaseSeconds * 1000) / 3);
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        await this.checkpoints.ensureRow(key);
+        if (!(await this.checkpoints.takeLease(key, owner, imap.leaseSeconds))) {
+          if (this.health.lease !== 'standby') this.logger.log(`${imap.mailbox} is read by another instance; standing by`);
+          this.health = { ...this.health, status: 'up', connected: false, lease: 'standby', backlog: null, last_error: null };
+          failures = 0;
+          await this.sleep.sleep(leaseRetryMs);
+          continue;
+        }
+        this.health.lease = 'held';
+        await this.readWhileLeased(imap, key, () => (failures = 0));
+      } catch (error) {
+        failures += 1;
+        const delay = backoffDelayMs(failures);
+        const description = this.describe(error, imap);
+        this.logger.error(`${description}; retry ${failures} in ${(delay / 1000).toFixed(1)} s`);
+        this.health = { ...this.health, status: 'down', connected: false, last_error: description };
+        // Hand the mailbox to an instance that may reach it while this one cannot.
+        await this.checkpoints.releaseLease(key, owner).catch(() => undefined);
+        this.health.lease = null;
+        await this.sleep.sleep(delay);
+      }
+    }
+    await this.checkpoints.releaseLease(key, owner).catch((error) => this.logger.warn(`could not release the lease on ${imap.mailbox}: ${(error as Error).message}`));
+  }
+
+  private async readWhileLeased(imap: ImapConfig, key: string, connected: () => void): Promise<void> {
+    const owner = this.config.instanceId;
+    const client = new ImapFlow(imapClientOptions(imap));
+    const session: ReadingSession = { client, uidValidity: '', lastUid: 0, leaseHeld: true, newMail: false };
+    // Without a listener an 'error' event would crash the process; the failed command reports it.
+    client.on('error', (error: Error) => this.logger.debug(`imapflow: ${error.message}`));
+    client.on('close', () => this.sleep.wake());
+    client.on('exists', () => {
+      session.newMail = true;
+      this.sleep.wake();
+    });
+    const renewal = setInterval(() => {
+      this.checkpoints
+        .takeLease(key, owner, imap.leaseSeconds)
+        .then((held) => {
+          if (!held) this.loseLease(session, `another instance took over ${imap.mailbox}`);
+        })
+        .catch((error) => this.loseLease(session, `could not renew the lease on ${imap.mailbox}: ${(error as Error).message}`));
+    }, (imap.leaseSeconds * 1000) / 3);
+    try {
+      try {
+        await client.connect();
+      } catch (error) {
+        client.close(); // or the half-open client keeps the process alive
+        throw error;
+      }
+      for (const folder of [imap.processedFolder, imap.failedFolder]) await client.mailboxCreate(folder);
+      const mailbox = await client.mailboxOpen(imap.mailbox);
+      const decision = resumeDecision(await this.checkpoints.progress(key), mailbox.uidValidity);
+      if (decision.kind === 'uidvalidity-changed') {
+        this.logger.warn(
+          `UIDVALIDITY of ${imap.mailbox} changed from ${decision.previousUidValidity} to ${decision.uidValidity}: reading the whole mailbox again (already filed messages come back as duplicates)`,
+        );
+      }
+      session.uidValidity = decision.uidValidity;
+      session.lastUid = decision.lastUid;
+      if (decision.kind !== 'resume' && !(await this.checkpoints.saveProgress(key, owner, decision))) {
+        this.loseLease(session, `another instance took over ${imap.mailbox}`);
+      }
+      const idle = client.capabilities.has('IDLE');
+      this.logger.log(`reading ${imap.mailbox} on ${imap.host}:${imap.port} as ${imap.username} (${idle ? 'IDLE' : `polling every ${this.config.pollIntervalSeconds} s`})`);
+      this.health = { ...this.health, status: 'up', connected: true, last_error: null };
+      connected();
+
+      await this.drain(session, imap, key, 'whole mailbox');
+      let lastWholePass = Date.now();
+      while (!this.stopping && session.leaseHeld) {
+        if (!client.usable) throw new ConnectionClosed(`the IMAP server closed the connection (${imap.host}:${imap.port})`);
+        if (session.newMail) {
+          session.newMail = false;
+          await this.drain(session, imap, key, 'new mail');
+          continue;
+        }
+        // The next command ends IDLE by itself; awaiting idle() here would never return.
+        if (idle) void client.idle().catch(() => undefined);
+        await this.sleep.sleep(this.config.pollIntervalSeconds * 1000);
+        if (this.stopping || !session.leaseHeld || !client.usable || session.newMail) continue;
+        if (Date.now() - lastWholePass >= WHOLE_MAILBOX_PASS_MS) {
+          await this.drain(session, imap, key, 'whole mailbox');
+          lastWholePass = Date.now();
+        } else {
+          await this.drain(session, imap, key, 'new mail');
+        }
+      }
+    } finally {
+      clearInterval(renewal);
+      this.health.connected = false;
+      if (client.usable) await client.logout().catch(() => client.close());
+      else client.close();
+    }
+  }
+
+  /** Ingests, in UID order, the messages after the session's last UID (or all of them), then acknowledges each batch. */
+  private async drain(session: ReadingSession, imap: ImapConfig, key: string, scope: 'whole mailbox' | 'new mail'): Promise<void> {
+    const { client } = session;
+    const found = await client.search(scope === 'whole mailbox' ? { all: true } : { uid: `${session.lastUid + 1}:*` }, { uid: true });
+    const uids = newerThan((found || []).map((uid) => ({ uid })), scope === 'whole mailbox' ? 0 : session.lastUid).map((m) => m.uid);
+    if (uids.length > 0) this.logger[scope === 'whole mailbox' ? 'log' : 'debug'](`${uids.length} message(s) in ${imap.mailbox} to file (${scope})`);
+    for (let start = 0; start < uids.length && this.keepReading(session); start += LISTING_WINDOW) {
+      const listed = await client.fetchAll(uidSet(uids.slice(start, start + LISTING_WINDOW)), { uid: true, size: true }, { uid: true });
+      const batches = planFetchBatches(
+        listed.map((m) => ({ uid: m.uid, size: m.size ?? 0 })),
+        { maxMessages: FETCH_MAX_MESSAGES, maxBytes: FETCH_MAX_BYTES, messageLimit: this.config.inboundMaxBytes },
+      );
+      for (const batch of batches) {
+        if (!this.keepReading(session)) break;
+        const source = batch.maxBytes === null ? true : { start: 0, maxLength: batch.maxBytes };
+        const messages = await client.fetchAll(uidSet(batch.uids), { uid: true, source }, { uid: true });
+        await this.ingestBatch(session, imap, key, messages.sort((a, b) => a.uid - b.uid));
+      }
+    }
+    this.health = { ...this.health, last_success_at: new Date(), backlog: client.mailbox ? client.mailbox.exists : null };
+  }
+
+  private async ingestBatch(session: ReadingSession, imap: ImapConfig, key: string, messages: { uid: number; source?: Buffer }[]): Promise<void> {
+    const processed: number[] = [];
+    const failed: number[] = [];
+    let interruption: unknown = null;
+    for (const message of messages) {
+      if (!message.source) continue; // expunged since it was listed
+      try {
+        const report = await this.ingest.ingest(message.source, {
+          source: 'imap',
+          ref: `${imap.mailbox} uidvalidity ${session.uidValidity} uid ${message.uid}`,
+        });
+        (report.failed ? failed : processed).push(message.uid);
+        session.lastUid = Math.max(session.lastUid, message.uid);
+      } catch (error) {
+        if (isUnavailable(error)) {
+          interruption = error; // this message and the rest stay in the mailbox until the database is back
+          break;
+        }
+        // Not the pipeline's "try later": set this one aside (it stays in the mailbox and is read
+        // again at the next whole-mailbox pass) so that it does not hold up the others.
+        this.logger.error(`could not file UID ${message.uid} of ${imap.mailbox}: ${(error as Error).message}`);
+        this.health.last_error = `UID ${message.uid}: ${(error as Error).message}`;
+        session.lastUid = Math.max(session.lastUid, message.uid);
+        continue;
+      }
+      if (this.stopping) break;
+    }
+    if (processed.length + failed.length > 0) {
+      const saved = await this.checkpoints
+        .saveProgress(key, this.config.instanceId, { uidValidity: session.uidValidity, lastUid: session.lastUid })
+        .catch((error) => {
+          interruption ??= error;
+          return true;
+        });
+      if (!saved) this.loseLease(session, `another instance took over ${imap.mailbox}`);
+      // Committed messages are acknowledged even when the lease was just lost: moving them twice is harmless.
+      await this.acknowledge(session.client, processed, imap.processedFolder);
+      await this.acknowledge(session.client, failed, imap.failedFolder);
+      this.health.last_success_at = new Date();
+      if (session.client.mailbox) this.health.backlog = session.client.mailbox.exists;
+    }
+    if (interruption) throw interruption;
+  }
+
+  private async acknowledge(client: ImapFlow, uids: number[], folder: string): Promise<void> {
+    if (uids.length === 0) return;
+    const set = uidSet(uids);
+    await client.messageFlagsAdd(set, ['\\Seen'], { uid: true });
+    if (!(await client.messageMove(set, folder, { uid: true }))) {
+      // They stay in the mailbox and are read again (as duplicates) at the next connect.
+      this.logger.warn(`could not move UIDs ${set} to ${folder}; they stay in the mailbox and are acknowledged at the next connect`);
+    }
+  }
+
+  private keepReading(session: ReadingSession): boolean {
+    return !this.stopping && session.leaseHeld && session.client.usable;
+  }
+
+  private loseLease(session: ReadingSession, reason: string): void {
+    if (!session.leaseHeld) return;
+    session.leaseHeld = false;
+    this.logger.warn(`${reason}; stopping to read`);
+    this.sleep.wake();
+  }
+
+  private describe(error: unknown, imap: ImapConfig): string {
+    if (isUnavailable(error)) {
+      return `database unavailable, messages stay in ${imap.mailbox} until it is back: ${(error as Error).message}`;
+    }
+    return describeImapFailure(error, imap);
+  }
+}
+
+/** The pipeline's "keep the message and try later": the database could not commit. */
+function isUnavailable(error: unknown): boolean {
+  return (error instanceof DomainError && error.code === 'unavailable') || isDatabaseUnavailable(error);
+}
