@@ -6,13 +6,14 @@ import { DatabaseModule } from './database/database.module';
 import { EmailSettingsModule } from './email-settings/email-settings.module';
 import { HealthModule } from './health/health.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, TenantsModule, AuthModule, EmailSettingsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, TenantsModule, AuthModule, EmailSettingsModule, WebModule],
     };
   }
 }

@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+
+export interface WebAsset {
+  readonly body: Buffer;
+  readonly contentType: string;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/**
+ * The UI files, read once at boot. Only these names are ever served, so a request path can
+ * never reach another file. The folder sits next to this module both in src/ (ts-jest) and in
+ * dist/ (the build copies it).
+ */
+export function loadWebAssets(folder = join(__dirname, 'public')): Map<string, WebAsset> {
+  const assets = new Map<string, WebAsset>();
+  for (const name of readdirSync(folder)) {
+    const contentType = CONTENT_TYPES[extname(name)];
+    const path = join(folder, name);
+    if (!contentType || !statSync(path).isFile()) continue;
+    assets.set(name, { body: readFileSync(path), contentType });
+  }
+  if (!assets.has('index.html')) throw new Error(`The web UI is missing: no index.html in ${folder}`);
+  return assets;
+}
+
+/**
+ * The UI's own code is all in files: no inline script or style. E-mail HTML is shown in a
+ * sandboxed srcdoc frame, which inherits this policy on top of its own; srcdoc needs no
+ * frame-src source, so 'none' also keeps links inside the mail from loading anything in it.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'none'",
+  "child-src 'none'",
+  "worker-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const UI_SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+  'Cache-Control': 'no-cache',
+};
