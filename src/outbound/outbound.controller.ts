@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { CurrentTenant, Roles } from '../auth/auth.decorators';
+import { TenantPrincipal } from '../auth/principal';
+import { ReplyDto, SmtpTestDto } from './outbound.dto';
+import { RepliesService } from './replies.service';
+import { SmtpTestService } from './smtp-test.service';
+
+@Controller('api')
+export class OutboundController {
+  constructor(
+    private readonly replies: RepliesService,
+    private readonly smtpTest: SmtpTestService,
+  ) {}
+
+  /** 202: stored and queued; delivery_status on the ticket message tells how sending went. */
+  @Post('tickets/:ticketId/reply')
+  @Roles('agent')
+  @HttpCode(202)
+  reply(@CurrentTenant() tenant: TenantPrincipal, @Param('ticketId', ParseIntPipe) ticketId: number, @Body() dto: ReplyDto) {
+    return this.replies.queueReply({ tenantId: tenant.tenantId, userId: tenant.userId }, ticketId, dto);
+  }
+
+  /** 200 with ok true/false: a failing server is a result of the test, not an error of the request. */
+  @Post('email-settings/smtp-test')
+  @Roles('tenant_admin')
+  @HttpCode(200)
+  testSmtp(@CurrentTenant() tenant: TenantPrincipal, @Body() dto: SmtpTestDto) {
+    return this.smtpTest.run(tenant.tenantId, dto.send_to ?? null);
+  }
+}

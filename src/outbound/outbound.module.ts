@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { EmailSettingsModule } from '../email-settings/email-settings.module';
+import { OutboundController } from './outbound.controller';
+import { OutboxRepository } from './outbox.repository';
+import { OutboxService } from './outbox.service';
+import { RepliesService } from './replies.service';
+import { SmtpSenderService } from './smtp-sender.service';
+import { SmtpTestService } from './smtp-test.service';
+
+@Module({
+  imports: [EmailSettingsModule],
+  controllers: [OutboundController],
+  providers: [OutboxRepository, OutboxService, SmtpSenderService, RepliesService, SmtpTestService],
+  exports: [OutboxService],
+})
+export class OutboundModule {}

@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { SendMailOptions } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { replyAddress, createReplyToken } from '../inbound/mail/reply-token';
+import { replyTokenKey } from '../inbound/mail/reply-token-key';
+import { AttachmentStore } from '../storage/storage.module';
+import { Ticket } from '../tickets/ticket.entity';
+import { TicketMessage } from '../tickets/ticket-message.entity';
+import { renderAcknowledgement } from './acknowledgement-template';
+import { nextStepAfterFailure } from './delivery-retry';
+import { buildOutboundMail, newOutboundMessageId } from './outbound-message';
+import { outboundTicketMessage } from './outbound-ticket-message';
+import { OutboxEntry } from './outbox-entry.entity';
+import { NewOutboxEntry, OutboxRepository } from './outbox.repository';
+import { SmtpSenderService } from './smtp-sender.service';
+import { classifySmtpFailure, SmtpFailure } from './smtp-transport';
+
+const BATCH_SIZE = 20;
+
+/** A message that can never be delivered as it stands (its ticket is gone, nowhere to send it). */
+class UndeliverableError extends Error {}
+
+/**
+ * The outbox worker. Replies and acknowledgements are rows written in the same transaction as
+ * the ticket change that caused them; this worker sends them later, so HTTP requests and the
+ * ingest pipeline never wait for an SMTP server. It runs on a timer and is woken right after
+ * something is queued.
+ */
+@Injectable()
+export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxService.name);
+  /** Unique per process start: a restarted instance must not mistake its old leases for its own. */
+  private readonly owner: string;
+  private readonly replyKey: Buffer;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private kickPending = false;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repo: OutboxRepository,
+    private readonly sender: SmtpSenderService,
+    private readonly attachmentStore: AttachmentStore,
+  ) {
+    this.owner = `${config.instanceId.slice(0, 90)}/${randomBytes(4).toString('hex')}`;
+    this.replyKey = replyTokenKey(config.appKey);
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), this.config.outbound.pollIntervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Lets the delivery in progress finish (so it is recorded), then stops claiming. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.tail;
+  }
+
+  enqueue(manager: EntityManager, entry: NewOutboxEntry): Promise<OutboxEntry> {
+    return this.repo.insertQueued(manager, entry);
+  }
+
+  /** Ask for a drain soon; never waits and never throws. Call after the enqueueing commit. */
+  kick(): void {
+    if (this.stopped || this.kickPending) return;
+    this.kickPending = true;
+    this.serialised(() => {
+      this.kickPending = false;
+      return this.drain();
+    }).catch((error) => this.logger.error(`outbox drain failed: ${(error as Error).message}`, (error as Error).stack));
+  }
+
+  /** Sends everything due now, one drain at a time per process; resolves to how many were attempted. */
+  drainOnce(): Promise<number> {
+    return this.serialised(() => this.drain());
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async drain(): Promise<number> {
+    let attempted = 0;
+    while (!this.stopped) {
+      const ids = await this.repo.dueIds(new Date(), BATCH_SIZE);
+      let claimedAny = false;
+      for (const id of ids) {
+        if (this.stopped) break;
+        const entry = await this.repo.claim(id, this.owner, new Date());
+        if (!entry) continue;
+        claimedAny = true;
+        attempted += 1;
+        await this.deliver(entry);
+      }
+      if (!claimedAny) break;
+    }
+    return attempted;
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<void> {
+    let password: string | null = null;
+    try {
+      if (entry.kind === 'acknowledgement' && entry.ticketMessageId === null) {
+        entry.ticketMessageId = await this.createAcknowledgementMessage(entry);
+      }
+      const mail = await this.composeMail(entry);
+      const route = await this.sender.routeFor(entry.tenantId);
+      if (!route) throw new UndeliverableError('no SMTP server is set for this tenant and MAIL_DEV_SMTP_HOST is not configured');
+      password = route.endpoint.password;
+      const info = await this.sender.send(route.endpoint, mail);
+      const recorded = await this.repo.markSent(entry, this.owner, info.response ?? '', deliveredDetail(info, route.via), new Date().toISOString().slice(0, 10));
+      if (!recorded) this.logger.warn(`outbox ${entry.id}: sent, but the lease was lost before it could be recorded`);
+    } catch (error) {
+      await this.recordFailure(entry, error, password);
+    }
+  }
+
+  private async recordFailure(entry: OutboxEntry, error: unknown, password: string | null): Promise<void> {
+    const failure: SmtpFailure =
+      error instanceof UndeliverableError
+        ? { stage: 'send', temporary: false, responseCode: null, message: error.message }
+        : classifySmtpFailure(error, password);
+    const step = nextStepAfterFailure(failure, entry.attempts, this.config.outbound, new Date());
+    this.logger.warn(`outbox ${entry.id} (tenant ${entry.tenantId}, ${entry.kind}): ${step.detail}`);
+    try {
+      if (step.kind === 'retry') await this.repo.reschedule(entry, this.owner, step.at, step.detail);
+      else await this.repo.markFailed(entry, this.owner, step.detail);
+    } catch (writeError) {
+      // The lease runs out and another drain takes the entry again: late, never lost.
+      this.logger.error(`outbox ${entry.id}: could not record the failure: ${(writeError as Error).message}`);
+    }
+  }
+
+  private async composeMail(entry: OutboxEntry): Promise<SendMailOptions> {
+    if (entry.ticketMessageId === null) throw new UndeliverableError(`outbox entry ${entry.id} names no ticket message`);
+    const message = await this.repo.message(entry.tenantId, entry.ticketMessageId);
+    if (!message?.messageId) throw new UndeliverableError('the ticket message no longer exists');
+    const [ticket, settings, attachments] = await Promise.all([
+      this.repo.ticket(entry.tenantId, message.ticketId),
+      this.repo.settings(entry.tenantId),
+      this.repo.attachments(entry.tenantId, message.id),
+    ]);
+    if (!ticket || !settings) throw new UndeliverableError('the ticket or the tenant no longer exists');
+    const to = message.to?.[0] ?? { address: entry.recipient, name: null };
+    return buildOutboundMail({
+      kind: entry.kind === 'acknowledgement' ? 'acknowledgement' : 'reply',
+      from: { address: message.fromAddress ?? settings.inboundEmailAddress, name: message.fromName },
+      to,
+      cc: (message.cc ?? []).map((a) => a.address),
+      replyTo: replyAddress(settings.inboundEmailAddress, createReplyToken(ticket.id, this.replyKey)),
+      messageId: message.messageId,
+      inReplyTo: message.inReplyTo,
+      references: message.references ?? [],
+      subject: message.subject,
+      text: message.textBody ?? '',
+      html: message.htmlBody,
+      attachments: await Promise.all(
+        attachments.map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await this.attachmentStore.get(a.sha256) })),
+      ),
+      threadTopic: message.threadTopic,
+      threadIndex: message.threadIndex,
+    });
+  }
+
+  /**
+   * The ingest pipeline queues an acknowledgement with just the ticket; it becomes a message on
+   * the ticket here, once, so that the agent sees it and a reply to it threads by its Message-ID.
+   */
+  private async createAcknowledgementMessage(entry: OutboxEntry): Promise<number> {
+    const ticketId = Number(entry.payload?.ticketId);
+    const inboundMessageId = entry.payload?.inboundMessageId === undefined ? null : Number(entry.payload.inboundMessageId);
+    const [ticket, settings, tenant, thread] = await Promise.all([
+      this.repo.ticket(entry.tenantId, ticketId),
+      this.repo.settings(entry.tenantId),
+      this.repo.tenant(entry.tenantId),
+      this.repo.threadMessages(entry.tenantId, ticketId),
+    ]);
+    if (!ticket || !settings || !tenant) throw new UndeliverableError('the ticket of this acknowledgement no longer exists');
+    const answered = thread.find((m) => m.id === inboundMessageId) ?? thread.find((m) => m.direction === 'inbound') ?? null;
+    const fields = outboundTicketMessage({
+      tenantId: entry.tenantId,
+      ticket,
+      thread,
+      answered,
+      messageId: newOutboundMessageId(this.config.mailDomain),
+      from: { address: settings.fromAddress ?? settings.inboundEmailAddress, name: settings.fromName ?? tenant.name },
+      to: { address: entry.recipient, name: ticket.requesterEmail === entry.recipient ? ticket.requesterName : null },
+      cc: [],
+      text: renderAcknowledgement(settings.autoAcknowledgeTemplate, { ticketNumber: ticket.number, subject: ticket.subject, requesterName: ticket.requesterName }),
+      html: null,
+      authorUserId: null,
+    });
+    return this.dataSource.transaction(async (manager) => {
+      const message = await manager.save(manager.create(TicketMessage, fields));
+      await manager.update(Ticket, { tenantId: entry.tenantId, id: ticket.id }, { messageCount: () => 'message_count + 1' });
+      if (!(await this.repo.attachMessage(manager, entry, this.owner, message.id))) {
+        throw new Error('the outbox lease was lost before the acknowledgement was written');
+      }
+      return message.id;
+    });
+  }
+}
+
+function deliveredDetail(info: SMTPTransport.SentMessageInfo, via: string): string {
+  const rejected = (info.rejected ?? []).map(String);
+  const refused = rejected.length ? `; refused for ${rejected.join(', ')}` : '';
+  return `${info.response ?? 'accepted'} (via ${via.replace('_', ' ')})${refused}`;
+}
