@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { DatabaseModule } from './database/database.module';
 import { EmailSettingsModule } from './email-settings/email-settings.module';
 import { HealthModule } from './health/health.module';
+import { OutboundModule } from './outbound/outbound.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { WebModule } from './web/web.module';
 
@@ -13,7 +14,7 @@ export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, TenantsModule, AuthModule, EmailSettingsModule, WebModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, TenantsModule, AuthModule, EmailSettingsModule, OutboundModule, WebModule],
     };
   }
 }
