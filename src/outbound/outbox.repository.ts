@@ -27,6 +27,8 @@ export interface NewOutboxEntry {
  * instance and its restarted self) exactly one gets each entry. Every write runs as its own
  * transaction: on SQLite the connection is shared, and a bare statement would otherwise join
  * (and roll back with) whatever transaction another request has open.
+ * `dueIds` and `claim` are the only queries across tenants (the worker serves all of them);
+ * everything after a claim is scoped by the entry's tenant id.
  */
 @Injectable()
 export class OutboxRepository {
