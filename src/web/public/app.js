@@ -105,8 +105,14 @@ export function errorView(error, retry) {
   );
 }
 
+function showLoading() {
+  main.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'));
+  main.setAttribute('aria-busy', 'true');
+}
+
 function show(node, title, moveFocus) {
   main.replaceChildren(node);
+  main.setAttribute('aria-busy', 'false');
   document.title = title ? `${title} · Inbound` : 'Inbound';
   if (moveFocus) {
     window.scrollTo(0, 0);
@@ -132,7 +138,7 @@ async function render(event) {
   }
 
   if (!session.me) {
-    show(h('p', { class: 'loading' }, 'Loading…'), null, false);
+    showLoading();
     try {
       session.me = await get('/api/me');
     } catch (error) {
@@ -165,7 +171,7 @@ async function render(event) {
     return;
   }
 
-  show(h('p', { class: 'loading', role: 'status' }, 'Loading…'), null, false);
+  showLoading();
   const ctx = {
     me,
     params: route.match.slice(1),

@@ -36,11 +36,11 @@ export function uid(prefix = 'f') {
 }
 
 /** A labelled form control: field('Host', input) links the label to the control. */
-export function field(labelText, control, hint) {
+export function field(labelText, control, hint, className) {
   if (!control.id) control.id = uid('field');
   const hintEl = hint ? h('div', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
   if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
-  return h('div', { class: 'field' }, h('label', { for: control.id }, labelText), control, hintEl);
+  return h('div', { class: className ? `field ${className}` : 'field' }, h('label', { for: control.id }, labelText), control, hintEl);
 }
 
 export function select(name, options, current) {

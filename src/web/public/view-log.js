@@ -167,6 +167,6 @@ function failedPanel(failed, ctx) {
       { class: 'table-wrap' },
       h('table', { id: 'failed-table' }, h('thead', null, h('tr', null, ['Time', 'Message', 'Reason', 'Action'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', null, rows)),
     ),
-    h('p', { class: 'small' }, h('button', { type: 'button', class: 'button secondary small', onclick: () => ctx.refresh() }, 'Refresh the log')),
+    h('p', { class: 'small spaced' }, h('button', { type: 'button', class: 'button secondary small', onclick: () => ctx.refresh() }, 'Refresh the log')),
   );
 }

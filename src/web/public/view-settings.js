@@ -133,7 +133,7 @@ function smtpPanel(settings) {
   clearPassword.id = 'clear-password';
   const fromAddress = h('input', { type: 'email', name: 'from_address', value: settings.from_address ?? '', placeholder: 'support@your-company.example', autocomplete: 'off' });
   const fromName = h('input', { type: 'text', name: 'from_name', value: settings.from_name ?? '', placeholder: 'Acme Support', autocomplete: 'off' });
-  const passwordState = h('div', { class: 'hint' });
+  const passwordState = h('div', { class: 'hint field-note' });
   const drawPasswordState = () => {
     passwordState.textContent = settings.smtp_password_set ? 'A password is stored (encrypted). It is never shown again.' : 'No password is stored.';
     clearPassword.closest?.('.checkbox')?.toggleAttribute('hidden', !settings.smtp_password_set);
@@ -228,7 +228,7 @@ function smtpPanel(settings) {
         void runTest(sendButton, to);
       },
     },
-    h('div', { class: 'field wide' }, field('Send a test message to', sendTo)),
+    field('Send a test message to', sendTo, null, 'wide'),
     sendButton,
   );
 

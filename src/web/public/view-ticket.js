@@ -134,7 +134,8 @@ function messageView(m) {
   if (m.is_bounce) classes.push('bounce');
   const fullText = m.text ?? '';
   const newText = m.new_text ?? fullText;
-  const recipients = [...(m.to ?? []), ...(m.cc ?? [])];
+  const to = (m.to ?? []).map(formatAddress).filter(Boolean);
+  const cc = (m.cc ?? []).map(formatAddress).filter(Boolean);
 
   return h(
     'article',
@@ -149,7 +150,9 @@ function messageView(m) {
       m.is_bounce ? badge('Bounce', 'bounce') : null,
       timeEl(m.created_at),
     ),
-    recipients.length ? h('div', { class: 'muted small' }, `To ${recipients.join(', ')}`) : null,
+    to.length || cc.length
+      ? h('div', { class: 'muted small recipients' }, to.length ? `To ${to.join(', ')}` : '', cc.length ? `${to.length ? ' · ' : ''}Cc ${cc.join(', ')}` : '')
+      : null,
     newText.trim()
       ? h('div', { class: 'message-body' }, newText.trim())
       : h('p', { class: 'muted small' }, m.html ? 'No plain text in this message; show the formatted version below.' : '(empty message)'),
@@ -160,6 +163,13 @@ function messageView(m) {
     outbound ? deliveryLine(m) : null,
     m.attachments?.length ? attachmentList(m.attachments) : null,
   );
+}
+
+/** Addresses come as {address, name}; older rows may hold plain strings. */
+function formatAddress(entry) {
+  if (!entry) return '';
+  if (typeof entry === 'string') return entry;
+  return entry.name ? `${entry.name} <${entry.address}>` : (entry.address ?? '');
 }
 
 function deliveryLine(m) {

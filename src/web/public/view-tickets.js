@@ -31,8 +31,8 @@ export async function ticketsView(ctx) {
         go();
       },
     },
-    field('Status', statusSelect),
-    h('div', { class: 'field wide' }, field('Search', search)),
+    field('Status', statusSelect, null, 'narrow'),
+    field('Search', search, null, 'wide'),
     h('button', { type: 'submit', class: 'button' }, 'Search'),
     q || status ? h('a', { class: 'button secondary', href: '#/tickets' }, 'Clear') : null,
   );
