@@ -245,7 +245,7 @@ describe('web UI in Chromium', () => {
     await expect(messages.count()).resolves.toBe(2);
     await expect(messages.nth(0).locator('.sender').textContent()).resolves.toBe('Bob Customer');
     await expect(messages.nth(1).locator('.message-body').first().textContent()).resolves.toBe('Update: the fire is out, but it still does not print.');
-    const history = messages.nth(1).getByText('Show quoted history');
+    const history = messages.nth(1).getByText('Show the whole message with quoted history');
     await expect(messages.nth(1).locator('details').getAttribute('open')).resolves.toBeNull();
     await history.click();
     await expect(messages.nth(1).locator('details .message-body').textContent()).resolves.toContain('my printer is on fire');
@@ -405,6 +405,21 @@ describe('web UI in Chromium', () => {
     expect((await t.http().get('/api/email-settings').set(acme.admin).expect(200)).body.auto_acknowledge).toBe(true);
     await page.getByLabel('Confirm new tickets to the customer automatically').uncheck();
     await page.getByText('Auto-acknowledgement is off.').waitFor();
+  });
+
+  it('tenant admin: adds an own domain and sees the DNS records it needs (GET /api/tenants/:id/dns-records)', async () => {
+    const page = await newPage();
+    await signIn(page, acme.adminToken);
+    await page.goto(`${base}/#/settings`);
+    await page.getByText('No own domain yet.').waitFor();
+    await page.getByLabel('Add an own domain').fill('help.acme.example');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await page.getByText('help.acme.example added.').waitFor();
+    const records = page.locator('.dns-domain', { hasText: 'help.acme.example' });
+    await records.getByText('MX 10').waitFor();
+    await expect(records.textContent()).resolves.toContain('_dmarc.help.acme.example');
+    await page.evaluate('document.getElementById("domains-heading").scrollIntoView()');
+    await shot(page, 'settings-dns');
   });
 
   it('tenant admin: changes the inbound address and sees validation errors as sentences', async () => {

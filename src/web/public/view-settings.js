@@ -1,5 +1,5 @@
-import { ApiError, get, post, put } from './api.js';
-import { alertBox, busy, field, formatDate, h, select } from './dom.js';
+import { ApiError, get, post, put, query } from './api.js';
+import { alertBox, badge, busy, field, formatDate, h, select } from './dom.js';
 
 const SECURITY_OPTIONS = [
   ['starttls', 'STARTTLS (usually port 587)'],
@@ -8,17 +8,22 @@ const SECURITY_OPTIONS = [
 ];
 
 export async function settingsView(ctx) {
-  let settings = await get('/api/email-settings');
+  const tenantId = ctx.me.tenant_id;
+  const [settings, dns] = await Promise.all([
+    get('/api/email-settings'),
+    // The DNS guide is a help, not the page: without it the static hint below still shows.
+    get(`/api/tenants/${tenantId}/dns-records`).catch((error) => ({ unavailable: error })),
+  ]);
   const node = h(
     'section',
     null,
     h('div', { class: 'page-head' }, h('h1', null, 'E-mail settings'), h('span', { class: 'muted small' }, `Last changed ${formatDate(settings.updated_at)}`)),
     inboundPanel(settings, (next) => {
-      settings = next;
       if (ctx.me.tenant) ctx.me.tenant.inbound_email_address = next.inbound_email_address;
     }),
     smtpPanel(settings),
     acknowledgementPanel(settings),
+    domainsPanel(tenantId, dns),
   );
   return { node, title: 'E-mail settings' };
 }
@@ -335,6 +340,120 @@ function acknowledgementPanel(settings) {
       'Never sent to auto-replies, mailing lists, bounces or no-reply addresses, and at most a few per sender per hour.',
     ),
     form,
+    status,
+  );
+}
+
+/** The tenant's own mail domains and the DNS records each needs, checked on request. */
+function domainsPanel(tenantId, initial) {
+  const body = h('div');
+  const status = h('div', { 'aria-live': 'polite' });
+  const spfInclude = h('input', { type: 'text', name: 'spf_include', placeholder: 'e.g. _spf.google.com (optional)', autocomplete: 'off', spellcheck: 'false' });
+
+  const draw = (dns) => {
+    if (dns.unavailable) {
+      body.replaceChildren(h('p', { class: 'small muted' }, `The DNS guide is not available right now: ${errorText(dns.unavailable)} See "Using an address of your own domain" above.`));
+      return;
+    }
+    if (dns.data.length === 0) {
+      body.replaceChildren(h('p', { class: 'muted' }, 'No own domain yet. Add one to receive mail at it directly (optional).'));
+      return;
+    }
+    body.replaceChildren(
+      ...dns.data.map((domain) =>
+        h(
+          'div',
+          { class: 'dns-domain' },
+          h('h3', null, domain.domain, ' ', domain.verified_at ? badge('verified', 'sent') : badge('not verified', 'pending')),
+          h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              null,
+              h('thead', null, h('tr', null, ['Type', 'Name', 'Value', 'Why', ...(domain.records.some((r) => r.status) ? ['Check'] : [])].map((c) => h('th', { scope: 'col' }, c)))),
+              h(
+                'tbody',
+                null,
+                domain.records.map((r) =>
+                  h(
+                    'tr',
+                    null,
+                    h('td', { class: 'nowrap' }, r.type, r.priority !== null && r.priority !== undefined ? ` ${r.priority}` : ''),
+                    h('td', null, h('code', null, r.name)),
+                    h('td', null, r.value ? h('code', { class: 'break' }, r.value) : h('span', { class: 'muted' }, r.kind === 'a' ? 'the mail server\'s public IPv4 address' : r.kind === 'dkim' ? 'the key Mailu\'s admin shows for this domain' : '–')),
+                    h('td', { class: 'small' }, r.purpose),
+                    r.status ? h('td', { class: 'small' }, badge(r.status, r.status === 'ok' ? 'sent' : r.status === 'error' ? 'queued' : 'failed'), h('div', null, r.message)) : null,
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+
+  const check = h('button', { type: 'submit', class: 'button secondary' }, 'Check DNS now');
+  const checkForm = h(
+    'form',
+    {
+      class: 'inline-form',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        await busy(check, async () => {
+          try {
+            const dns = await get(`/api/tenants/${tenantId}/dns-records${query({ check: 'true', spf_include: spfInclude.value.trim() })}`);
+            draw(dns);
+            status.replaceChildren(alertBox('info', null, 'Checked against public DNS just now. Changes can take hours to show everywhere.'));
+          } catch (error) {
+            status.replaceChildren(alertBox('error', 'The check did not run', errorText(error)));
+          }
+        }, 'Checking…');
+      },
+    },
+    field('SPF include of your SMTP provider', spfInclude, null, 'wide'),
+    check,
+  );
+
+  const domainInput = h('input', { type: 'text', name: 'domain', placeholder: 'help.your-company.example', autocomplete: 'off', spellcheck: 'false' });
+  const add = h('button', { type: 'submit', class: 'button secondary' }, 'Add domain');
+  const addForm = h(
+    'form',
+    {
+      class: 'inline-form',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const domain = domainInput.value.trim().toLowerCase();
+        if (!domain) {
+          status.replaceChildren(alertBox('error', null, 'Enter a domain name such as help.your-company.example.'));
+          domainInput.focus();
+          return;
+        }
+        await busy(add, async () => {
+          try {
+            await post(`/api/tenants/${tenantId}/domains`, { domain });
+            domainInput.value = '';
+            draw(await get(`/api/tenants/${tenantId}/dns-records`).catch((error) => ({ unavailable: error })));
+            status.replaceChildren(alertBox('ok', null, `${domain} added. Publish the records below, then check them.`));
+          } catch (error) {
+            status.replaceChildren(alertBox('error', 'The domain was not added', errorText(error)));
+          }
+        }, 'Adding…');
+      },
+    },
+    field('Add an own domain', domainInput, null, 'wide'),
+    add,
+  );
+
+  draw(initial);
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'domains-heading' },
+    h('h2', { id: 'domains-heading' }, 'Own domains and DNS'),
+    h('p', { class: 'small muted' }, initial.mail_server ? `Mail for an own domain reaches the helpdesk through the mail server ${initial.mail_server}; these records route it there and make replies sent as your domain trusted.` : 'Records that route mail for your own domain to the helpdesk and make replies sent as it trusted.'),
+    body,
+    initial.unavailable ? null : h('div', { class: 'stack-sm' }, checkForm, addForm),
     status,
   );
 }

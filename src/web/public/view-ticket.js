@@ -157,7 +157,7 @@ function messageView(m) {
       ? h('div', { class: 'message-body' }, newText.trim())
       : h('p', { class: 'muted small' }, m.html ? 'No plain text in this message; show the formatted version below.' : '(empty message)'),
     fullText.trim() && fullText.trim() !== newText.trim()
-      ? h('details', null, h('summary', null, 'Show quoted history'), h('div', { class: 'message-body' }, fullText.trim()))
+      ? h('details', null, h('summary', null, 'Show the whole message with quoted history'), h('div', { class: 'message-body' }, fullText.trim()))
       : null,
     m.html ? htmlToggle(m.html) : null,
     outbound ? deliveryLine(m) : null,
