@@ -116,9 +116,11 @@ function withLineFeeds(raw: Buffer): Buffer {
 }
 
 async function simpleParseWithin(raw: Buffer, timeoutMs: number): Promise<ParsedMail> {
-  // A stream (not the Buffer) so that a timeout can destroy it, which makes mailparser
-  // tear its parser down instead of working on in the background.
-  const input = Readable.from([raw], { objectMode: false });
+  // Fed as a stream of slices, which backpressure keeps open while mailparser works, so that
+  // a timeout can destroy it: simpleParser then destroys its parser instead of going on in
+  // the background. Work already inside mailparser's synchronous steps cannot be preempted;
+  // the options above keep those linear.
+  const input = Readable.from(slices(raw, INPUT_SLICE_BYTES), { objectMode: false });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -135,6 +137,12 @@ async function simpleParseWithin(raw: Buffer, timeoutMs: number): Promise<Parsed
   } finally {
     clearTimeout(timer);
   }
+}
+
+const INPUT_SLICE_BYTES = 64 * 1024;
+
+function* slices(raw: Buffer, size: number): Generator<Buffer> {
+  for (let start = 0; start < raw.length; start += size) yield raw.subarray(start, start + size);
 }
 
 function toParsedMessage(mail: ParsedMail): ParsedMessage {
