@@ -5,8 +5,12 @@ import { AuthModule } from './auth/auth.module';
 import { DatabaseModule } from './database/database.module';
 import { EmailSettingsModule } from './email-settings/email-settings.module';
 import { HealthModule } from './health/health.module';
+import { InboundModule } from './inbound/inbound.module';
 import { OutboundModule } from './outbound/outbound.module';
+import { StorageModule } from './storage/storage.module';
+import { TicketsModule } from './tickets/tickets.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { SourcesModule } from './sources/sources.module';
 import { WebModule } from './web/web.module';
 
 @Module({})
@@ -14,7 +18,20 @@ export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, HealthModule, TenantsModule, AuthModule, EmailSettingsModule, OutboundModule, WebModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        StorageModule,
+        HealthModule,
+        TenantsModule,
+        AuthModule,
+        EmailSettingsModule,
+        InboundModule,
+        TicketsModule,
+        OutboundModule,
+        SourcesModule,
+        WebModule,
+      ],
     };
   }
 }

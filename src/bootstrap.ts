@@ -1,7 +1,7 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { json } from 'express';
+import { json, raw } from 'express';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { createValidationPipe } from './common/validation';
@@ -13,10 +13,16 @@ const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
     bodyParser: false,
+    // Throw instead of exiting the process, so that callers (main, tests, bench) report the cause.
+    abortOnError: false,
     logger: options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // The webhook takes the message as raw bytes, whatever Content-Type the sender set.
+  app.use('/api/inbound/webhook', raw({ type: () => true, limit: config.inboundMaxBytes }));
+  // Replies may carry attachments (base64 in JSON); everything else is small.
+  app.use(/^\/api\/tickets\/\d+\/reply$/, json({ limit: '15mb' }));
   app.use(json({ limit: '1mb' }));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

@@ -8,16 +8,22 @@ import { join } from 'node:path';
  * and a file appears under its final name only when complete (write to a temp name, rename).
  */
 export class ContentStore {
+  private readonly knownDirectories = new Set<string>();
+
   constructor(private readonly root: string) {}
 
   static sha256(content: Buffer): string {
     return createHash('sha256').update(content).digest('hex');
   }
 
+  /** Same bytes, same name: a rename over an existing copy replaces it with identical content. */
   async put(content: Buffer, sha256 = ContentStore.sha256(content)): Promise<string> {
     const path = this.pathOf(sha256);
-    if (await exists(path)) return sha256;
-    await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+    const directory = join(this.root, sha256.slice(0, 2));
+    if (!this.knownDirectories.has(directory)) {
+      await mkdir(directory, { recursive: true });
+      this.knownDirectories.add(directory);
+    }
     const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(temp, content);
     await rename(temp, path);

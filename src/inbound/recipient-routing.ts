@@ -1,0 +1,52 @@
+import { IngestRepository, TenantRoute } from './ingest.repository';
+import { ParsedMessage } from './mail/parse-message';
+import { candidateRecipients, splitPlusAddress } from './mail/route-recipients';
+
+export interface RoutedTenant extends TenantRoute {
+  /** The address the message was routed by, as the sender wrote it. */
+  recipient: string;
+  /** The plus-address tag of that recipient (a reply token candidate), if any. */
+  tag: string | null;
+}
+
+/**
+ * Each tenant the message is addressed to, once, by the strongest recipient: the envelope
+ * recipient first, then To, then Cc. An inbound address (with or without a +tag) wins over a
+ * tenant's own domain, which is looked up only for recipients no inbound address matched.
+ */
+export async function routeToTenants(parsed: ParsedMessage, repo: IngestRepository, mailDomain: string): Promise<RoutedTenant[]> {
+  const candidates = candidateRecipients(parsed).map((address) => ({ address, ...splitPlusAddress(address) }));
+  if (candidates.length === 0) return [];
+  const byAddress = new Map((await repo.routesByInboundAddresses([...new Set(candidates.map((c) => c.base))])).map((r) => [r.inboundAddress, r]));
+
+  const chosen = new Map<number, RoutedTenant>();
+  for (const c of candidates) {
+    const route = byAddress.get(c.base);
+    if (route && !chosen.has(route.tenantId)) chosen.set(route.tenantId, { ...route, recipient: c.address, tag: c.tag });
+  }
+  const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
+  const unmatched = candidates.filter((c) => !byAddress.has(c.base) && domainOf(c.base) !== mailDomain);
+  if (unmatched.length > 0) {
+    const byDomain = new Map((await repo.routesByDomains([...new Set(unmatched.map((c) => domainOf(c.base)))])).map((r) => [r.domain, r]));
+    for (const c of unmatched) {
+      const route = byDomain.get(domainOf(c.base));
+      if (route && !chosen.has(route.tenantId)) chosen.set(route.tenantId, { ...route, recipient: c.address, tag: c.tag });
+    }
+  }
+  return [...chosen.values()];
+}
+
+const RECIPIENT_HEADER = /^(?:delivered-to|x-original-to|to|cc):(.*(?:\r?\n[ \t].*)*)/gim;
+const ADDRESS = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi;
+
+/** Recipients of a message that mailparser could not read: a plain scan of its header block. */
+export function recipientsFromRawHeaders(raw: Buffer): string[] {
+  const head = raw.subarray(0, 256 * 1024).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  const block = end === -1 ? head : head.slice(0, end);
+  const found: string[] = [];
+  for (const match of block.matchAll(RECIPIENT_HEADER)) {
+    for (const address of match[1].match(ADDRESS) ?? []) found.push(splitPlusAddress(address.toLowerCase()).base);
+  }
+  return [...new Set(found)].slice(0, 50);
+}

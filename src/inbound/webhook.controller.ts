@@ -1,0 +1,58 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { Public } from '../auth/auth.decorators';
+import { AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { IngestService } from './ingest.service';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from './webhook-signature';
+
+const LOOKS_LIKE_HEADER = /^[!-9;-~]+[ \t]*:/;
+
+/** Raw MIME in, signed with DOCKER_MAIL_WEBHOOK_SECRET; answers only after the commit. */
+@Controller('api/inbound')
+export class WebhookController {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ingest: IngestService,
+  ) {}
+
+  @Post('webhook')
+  @Public()
+  @HttpCode(200)
+  async receive(@Req() request: Request) {
+    if (!this.config.processingMethods.includes('webhook')) {
+      throw new DomainError('not_found', 'The webhook is not enabled (EMAIL_PROCESSING_METHOD does not include webhook)');
+    }
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const check = verifyWebhookSignature({
+      secret: this.config.webhookSecret,
+      timestamp: request.header(TIMESTAMP_HEADER),
+      signature: request.header(SIGNATURE_HEADER),
+      body,
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
+    if (!check.ok) throw new DomainError('unauthorized', check.reason);
+    if (body.length === 0) throw new DomainError('bad_request', 'The body must be the raw message (Content-Type: message/rfc822)');
+    if (!LOOKS_LIKE_HEADER.test(body.subarray(0, 1000).toString('latin1'))) {
+      throw new DomainError('unprocessable', 'The body is not an RFC 5322 message: it does not start with a header field');
+    }
+
+    const report = await this.ingest.ingest(body, { source: 'webhook', ref: `webhook t=${request.header(TIMESTAMP_HEADER)}` });
+    const first = report.results[0];
+    return {
+      outcome: first.outcome,
+      ticket_id: first.ticketId,
+      ticket_number: first.ticketNumber,
+      log_id: first.logId,
+      reason: first.reason,
+      results: report.results.map((r) => ({
+        tenant_id: r.tenantId,
+        outcome: r.outcome,
+        ticket_id: r.ticketId,
+        ticket_number: r.ticketNumber,
+        log_id: r.logId,
+        reason: r.reason,
+      })),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Patch, Query, Res } from '@nestjs/common';
+import { Response } from 'express';
+import { CurrentTenant, Roles } from '../auth/auth.decorators';
+import { TenantPrincipal } from '../auth/principal';
+import { ListTicketsQuery, UpdateTicketDto } from './tickets.dto';
+import { TicketsService } from './tickets.service';
+
+@Controller('api')
+@Roles('agent')
+export class TicketsController {
+  constructor(private readonly tickets: TicketsService) {}
+
+  @Get('tickets')
+  list(@CurrentTenant() tenant: TenantPrincipal, @Query() query: ListTicketsQuery) {
+    return this.tickets.list(tenant.tenantId, query);
+  }
+
+  @Get('tickets/:ticketId')
+  get(@CurrentTenant() tenant: TenantPrincipal, @Param('ticketId', ParseIntPipe) ticketId: number) {
+    return this.tickets.get(tenant.tenantId, ticketId);
+  }
+
+  @Patch('tickets/:ticketId')
+  update(@CurrentTenant() tenant: TenantPrincipal, @Param('ticketId', ParseIntPipe) ticketId: number, @Body() dto: UpdateTicketDto) {
+    return this.tickets.update(tenant.tenantId, ticketId, dto);
+  }
+
+  /** Always a download: attachment bytes are never rendered in our origin. */
+  @Get('attachments/:attachmentId')
+  async download(@CurrentTenant() tenant: TenantPrincipal, @Param('attachmentId', ParseIntPipe) attachmentId: number, @Res() res: Response) {
+    const { meta, content } = await this.tickets.attachment(tenant.tenantId, attachmentId);
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Disposition', `attachment; filename="${asciiFallback(meta.filename)}"; filename*=UTF-8''${encodeURIComponent(meta.filename)}`);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Original-Content-Type', meta.contentType.replace(/[^\x20-\x7e]/g, ''));
+    res.send(content);
+  }
+}
+
+function asciiFallback(name: string): string {
+  return name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+}
