@@ -6,7 +6,8 @@ import { EX_TEMPFAIL, EX_USAGE, postMessage } from './mailgate-request';
 const USAGE = `usage: inbound-mailgate --url <webhook url> (--secret-file <path> | --secret <secret>) [--recipient <envelope recipient>] [--timeout <seconds>] < message
 
 Reads one message on stdin and posts it, signed, to the Inbound webhook. For an MTA pipe
-transport (Postfix: argv=/usr/bin/node /app/dist/src/cli/mailgate.js --url ... --recipient \${recipient}).
+transport (Postfix: argv=/usr/bin/node /app/dist/src/cli/mailgate.js --url ... --recipient \${original_recipient};
+the original recipient, not the one a catch-all alias rewrote it to).
 Exit status: 0 delivered, 75 temporary failure (the MTA retries), 65 refused, 64 usage error.`;
 
 async function main(): Promise<number> {

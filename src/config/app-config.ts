@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsIP,
   IsOptional,
   IsString,
   Matches,
@@ -73,6 +74,14 @@ class EnvironmentVariables {
 
   @IsOptional() @IsString() @MinLength(16, { message: 'DOCKER_MAIL_WEBHOOK_SECRET must be at least 16 characters' })
   DOCKER_MAIL_WEBHOOK_SECRET?: string;
+
+  @IsOptional() @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i, {
+    message: 'DOCKER_MAIL_HOSTNAME must be a host name such as mx.example.com',
+  })
+  DOCKER_MAIL_HOSTNAME?: string;
+
+  @IsOptional() @IsIP(4, { message: 'DOCKER_MAIL_SERVER_IPV4 must be an IPv4 address' })
+  DOCKER_MAIL_SERVER_IPV4?: string;
 
   @IsOptional() @IsString() DOCKER_MAIL_IMAP_HOST?: string;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535) DOCKER_MAIL_IMAP_PORT?: number;
@@ -156,6 +165,8 @@ export class AppConfig {
   readonly dockerMailEnabled: boolean;
   readonly mailDomain: string;
   readonly webhookSecret: string;
+  /** The Mailu server's public host name and address: what tenants' MX and A records point at. */
+  readonly mailServer: { readonly hostname: string; readonly ipv4: string | null };
   readonly imap: ImapConfig | null;
   readonly processingMethods: readonly ProcessingMethod[];
   readonly pollIntervalSeconds: number;
@@ -236,6 +247,10 @@ export class AppConfig {
       dockerMailEnabled: vars.DOCKER_MAIL_ENABLED ?? true,
       mailDomain: (vars.DOCKER_MAIL_DOMAIN ?? 'mail.localhost').toLowerCase(),
       webhookSecret: secret('DOCKER_MAIL_WEBHOOK_SECRET'),
+      mailServer: {
+        hostname: (vars.DOCKER_MAIL_HOSTNAME ?? vars.DOCKER_MAIL_DOMAIN ?? 'mail.localhost').toLowerCase(),
+        ipv4: vars.DOCKER_MAIL_SERVER_IPV4 ?? null,
+      },
       imap: vars.DOCKER_MAIL_IMAP_HOST
         ? {
             host: vars.DOCKER_MAIL_IMAP_HOST,

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { assertTenantAccess } from '../auth/tenant-access';
-import { AddDomainDto, CreateTenantDto, CreateUserDto, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
+import { DnsRecordsService } from './dns-records.service';
+import { AddDomainDto, CreateTenantDto, CreateUserDto, DnsRecordsQuery, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
 import { TenantsService } from './tenants.service';
 import { toUserView, UsersService } from './users.service';
 
@@ -47,24 +48,34 @@ export class TenantsController {
   }
 }
 
-@Controller('api/tenants/:tenantId/domains')
+@Controller('api/tenants/:tenantId')
 @Roles('platform_admin', 'tenant_admin')
 export class TenantDomainsController {
-  constructor(private readonly tenants: TenantsService) {}
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly dnsRecords: DnsRecordsService,
+  ) {}
 
-  @Get()
+  @Get('domains')
   async list(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
     assertTenantAccess(principal, tenantId);
     return { data: await this.tenants.listDomains(tenantId) };
   }
 
-  @Post()
+  /** The DNS records the tenant's own domains need; `?check=true` also resolves them and says what is missing. */
+  @Get('dns-records')
+  dns(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number, @Query() query: DnsRecordsQuery) {
+    assertTenantAccess(principal, tenantId);
+    return this.dnsRecords.forTenant(tenantId, { check: query.check === 'true', spfInclude: query.spf_include, dkimPublicKey: query.dkim_public_key });
+  }
+
+  @Post('domains')
   add(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: AddDomainDto) {
     assertTenantAccess(principal, tenantId);
     return this.tenants.addDomain(tenantId, dto.domain);
   }
 
-  @Delete(':domainId')
+  @Delete('domains/:domainId')
   @HttpCode(204)
   remove(
     @CurrentPrincipal() principal: Principal,

@@ -43,3 +43,9 @@ export class CreateUserDto {
   @IsIn(['tenant_admin', 'agent']) role: 'tenant_admin' | 'agent';
   @IsOptional() @IsString() @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'email must be an e-mail address' }) email?: string;
 }
+
+export class DnsRecordsQuery {
+  @IsOptional() @IsIn(['true', 'false']) check?: 'true' | 'false';
+  @IsOptional() @IsString() @Length(1, 253) spf_include?: string;
+  @IsOptional() @IsString() @Length(1, 4000) dkim_public_key?: string;
+}

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EmailSettingsModule } from '../email-settings/email-settings.module';
 import { TenantDomainsController, TenantsController, TenantUsersController } from './tenants.controller';
+import { DnsLookup } from './dns-lookup';
+import { DnsRecordsService } from './dns-records.service';
 import { TenantsService } from './tenants.service';
 import { Tenant } from './tenant.entity';
 import { TenantDomain } from './tenant-domain.entity';
@@ -12,7 +14,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Tenant, TenantDomain, TenantUsage, User]), EmailSettingsModule],
   controllers: [TenantsController, TenantDomainsController, TenantUsersController],
-  providers: [TenantsService, UsersService],
+  providers: [TenantsService, UsersService, DnsRecordsService, DnsLookup],
   exports: [TenantsService, UsersService],
 })
 export class TenantsModule {}
