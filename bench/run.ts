@@ -1,0 +1,165 @@
+import 'reflect-metadata';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import mysql from 'mysql2/promise';
+import { INestApplication } from '@nestjs/common';
+import { createApp } from '../src/bootstrap';
+import { AppConfig } from '../src/config/app-config';
+import { IngestService } from '../src/inbound/ingest.service';
+import { signWebhookBody } from '../src/inbound/webhook-signature';
+import { TenantsService } from '../src/tenants/tenants.service';
+import { benchMessage } from './messages';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Messages in flight at once, as concurrent webhook requests or a source's workers would send them. */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const OFFERED_RATE = 50;
+const LOAD_SECONDS = 10;
+const SECRET = 'bench-webhook-secret-0123456789';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+async function bareParseRate(messages: Buffer[]): Promise<number> {
+  const t0 = performance.now();
+  for (const m of messages) await simpleParser(m);
+  return messages.length / ((performance.now() - t0) / 1000);
+}
+
+async function pipelineRate(app: INestApplication, run: number): Promise<number> {
+  const tenant = await app.get(TenantsService).create({ name: `Bench ${run} ${Date.now()}`, tier: 'enterprise' });
+  const messages = Array.from({ length: MESSAGES }, (_, i) => benchMessage(i, tenant.inbound_email_address!));
+  const ingest = app.get(IngestService);
+  let next = 0;
+  const worker = async () => {
+    while (next < messages.length) {
+      const report = await ingest.ingest(messages[next++], { source: 'webhook', ref: 'bench' });
+      if (!['created', 'appended'].includes(report.results[0].outcome)) throw new Error(`unexpected outcome ${report.results[0].outcome}`);
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return MESSAGES / ((performance.now() - t0) / 1000);
+}
+
+function post(port: number, body: Buffer): Promise<number> {
+  const ts = Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/inbound/webhook',
+        method: 'POST',
+        headers: {
+          'Content-Type': 'message/rfc822',
+          'Content-Length': body.length,
+          'X-Inbound-Timestamp': ts,
+          'X-Inbound-Signature': signWebhookBody(SECRET, ts, body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A steady offered load (requests start on a fixed schedule, not when the previous one ends). */
+async function webhookLatencies(app: INestApplication): Promise<number[]> {
+  const tenant = await app.get(TenantsService).create({ name: `Latency ${Date.now()}`, tier: 'enterprise' });
+  const server = app.getHttpServer().listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const total = OFFERED_RATE * LOAD_SECONDS;
+  const latencies: Promise<number>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / OFFERED_RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    latencies.push(post(port, benchMessage(100_000 + i, tenant.inbound_email_address!)));
+  }
+  const result = await Promise.all(latencies);
+  server.close();
+  return result;
+}
+
+/** A database of its own on the MariaDB of the test services, dropped afterwards. */
+async function benchDatabase(): Promise<{ name: string; drop(): Promise<void> } | null> {
+  if (!process.env.DB_HOST) return null;
+  const name = `helpdesk_test_bench_${process.pid}`;
+  const admin = () =>
+    mysql.createConnection({ host: process.env.DB_HOST, port: Number(process.env.DB_PORT ?? 3306), user: process.env.DB_USERNAME, password: process.env.DB_PASSWORD });
+  const conn = await admin();
+  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await conn.end();
+  return {
+    name,
+    async drop() {
+      const c = await admin();
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'inbound-bench-'));
+  const db = await benchDatabase();
+  const config = AppConfig.fromEnvironment({
+    DATA_DIR: dataDir,
+    ADMIN_API_TOKEN: 'bench-admin-token-0123456789',
+    APP_KEY: 'bench-app-key-0123456789abcdef0123456789',
+    DOCKER_MAIL_WEBHOOK_SECRET: SECRET,
+    DOCKER_MAIL_DOMAIN: 'mail.test',
+    LOG_LEVEL: 'error',
+    ...(db
+      ? { DB_TYPE: 'mysql', DB_HOST: process.env.DB_HOST, DB_PORT: process.env.DB_PORT, DB_USERNAME: process.env.DB_USERNAME, DB_PASSWORD: process.env.DB_PASSWORD, DB_DATABASE: db.name }
+      : { DB_TYPE: 'sqlite' }),
+  });
+  console.log(`bench: ${MESSAGES} messages x ${RUNS} runs, ${CONCURRENCY} in flight, database ${config.database.type}${db ? ` (${db.name})` : ''}`);
+  const app = await createApp(config, { logger: false });
+  await app.init();
+  try {
+    const sample = Array.from({ length: MESSAGES }, (_, i) => benchMessage(i, 'tenant-x@mail.test'));
+    const bare: number[] = [];
+    const pipeline: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      bare.push(await bareParseRate(sample));
+      pipeline.push(await pipelineRate(app, run));
+      console.log(`  run ${run + 1}: bare simpleParser ${bare[run].toFixed(0)} msg/s, pipeline ${pipeline[run].toFixed(0)} msg/s`);
+    }
+    const latencies = await webhookLatencies(app);
+    const figures: Record<string, number> = {
+      bare_parse_msgs_per_s: Math.round(median(bare)),
+      pipeline_msgs_per_s: Math.round(median(pipeline)),
+      pipeline_vs_bare_ratio: Math.round((median(pipeline) / median(bare)) * 100) / 100,
+      webhook_offered_per_s: OFFERED_RATE,
+      webhook_p50_ms: Math.round(percentile(latencies, 50) * 10) / 10,
+      webhook_p99_ms: Math.round(percentile(latencies, 99) * 10) / 10,
+    };
+    const sourcesBench = join(__dirname, 'sources-bench.js');
+    if (existsSync(sourcesBench)) Object.assign(figures, await require(sourcesBench).runSourcesBench());
+    console.log('\nmedians:');
+    for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(28)} ${v}`);
+    console.log(`\ntargets: pipeline >= 0.60 x bare parse (${figures.pipeline_vs_bare_ratio >= 0.6 ? 'met' : 'NOT met'}), webhook p99 < 50 ms at 50 msg/s (${figures.webhook_p99_ms < 50 ? 'met' : 'NOT met'})`);
+  } finally {
+    await app.close();
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
