@@ -8,7 +8,7 @@ import { MetricsRegistry } from '../../health/metrics.registry';
 import { IngestService } from '../../inbound/ingest.service';
 import { backoffDelayMs } from '../retry-backoff';
 import { WakeableSleep } from '../wakeable-sleep';
-import { newerThan, planFetchBatches, uidSet } from './fetch-plan';
+import { FetchBatch, newerThan, planFetchBatches, uidSet } from './fetch-plan';
 import { imapClientOptions } from './imap-client-options';
 import { describeImapFailure } from './imap-failure';
 import { mailboxCheckpointKey, MailboxCheckpointRepository } from './mailbox-checkpoint.repository';
@@ -37,6 +37,20 @@ interface ReadingSession {
   lastUid: number;
   leaseHeld: boolean;
   newMail: boolean;
+}
+
+interface FetchedMessage {
+  uid: number;
+  source?: Buffer;
+}
+
+interface BatchOutcome {
+  processed: number[];
+  failed: number[];
+  /** The highest UID of the batch that the pipeline has seen through. */
+  lastUid: number;
+  /** Set when the database was unavailable: the rest of the batch was not ingested. */
+  interruption: unknown;
 }
 
 class ConnectionClosed extends Error {
@@ -179,6 +193,7 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
         if (idle) void client.idle().catch(() => undefined);
         await this.sleep.sleep(this.config.pollIntervalSeconds * 1000);
         if (this.stopping || !session.leaseHeld || !client.usable || session.newMail) continue;
+        if (await this.uidValidityChanged(session, imap)) return; // the next session selects the mailbox afresh
         if (Date.now() - lastWholePass >= WHOLE_MAILBOX_PASS_MS) {
           await this.drain(session, imap, key, 'whole mailbox');
           lastWholePass = Date.now();
@@ -194,32 +209,56 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  /** Ingests, in UID order, the messages after the session's last UID (or all of them), then acknowledges each batch. */
+  /**
+   * Ingests, in UID order, the messages after the session's last UID (or all of them), batch by
+   * batch. The next batch is fetched, and the previous one acknowledged, while a batch is being
+   * ingested: at most two batches are in memory, and the order of ingestion is kept.
+   */
   private async drain(session: ReadingSession, imap: ImapConfig, key: string, scope: 'whole mailbox' | 'new mail'): Promise<void> {
     const { client } = session;
     const found = await client.search(scope === 'whole mailbox' ? { all: true } : { uid: `${session.lastUid + 1}:*` }, { uid: true });
     const uids = newerThan((found || []).map((uid) => ({ uid })), scope === 'whole mailbox' ? 0 : session.lastUid).map((m) => m.uid);
     if (uids.length > 0) this.logger[scope === 'whole mailbox' ? 'log' : 'debug'](`${uids.length} message(s) in ${imap.mailbox} to file (${scope})`);
-    for (let start = 0; start < uids.length && this.keepReading(session); start += LISTING_WINDOW) {
-      const listed = await client.fetchAll(uidSet(uids.slice(start, start + LISTING_WINDOW)), { uid: true, size: true }, { uid: true });
-      const batches = planFetchBatches(
-        listed.map((m) => ({ uid: m.uid, size: m.size ?? 0 })),
-        { maxMessages: FETCH_MAX_MESSAGES, maxBytes: FETCH_MAX_BYTES, messageLimit: this.config.inboundMaxBytes },
-      );
-      for (const batch of batches) {
-        if (!this.keepReading(session)) break;
-        const source = batch.maxBytes === null ? true : { start: 0, maxLength: batch.maxBytes };
-        const messages = await client.fetchAll(uidSet(batch.uids), { uid: true, source }, { uid: true });
-        await this.ingestBatch(session, imap, key, messages.sort((a, b) => a.uid - b.uid));
+    const batches = this.plannedBatches(client, uids);
+    const fetchNext = async (): Promise<FetchedMessage[] | null> => {
+      const next = await batches.next();
+      if (next.done) return null;
+      const source = next.value.maxBytes === null ? true : { start: 0, maxLength: next.value.maxBytes };
+      return (await client.fetchAll(uidSet(next.value.uids), { uid: true, source }, { uid: true })).sort((a, b) => a.uid - b.uid);
+    };
+    let fetching = fetchNext();
+    let acknowledging: Promise<void> = Promise.resolve();
+    try {
+      while (this.keepReading(session)) {
+        const messages = await fetching;
+        if (!messages) break;
+        fetching = fetchNext();
+        fetching.catch(() => undefined); // settled in `finally` when the loop ends early
+        const outcome = await this.ingestInOrder(session, imap, messages);
+        await acknowledging;
+        acknowledging = this.acknowledgeBatch(session, imap, key, outcome);
+        if (outcome.interruption) throw outcome.interruption;
       }
+    } finally {
+      await acknowledging;
+      await fetching.catch(() => undefined);
     }
     this.health = { ...this.health, last_success_at: new Date(), backlog: client.mailbox ? client.mailbox.exists : null };
   }
 
-  private async ingestBatch(session: ReadingSession, imap: ImapConfig, key: string, messages: { uid: number; source?: Buffer }[]): Promise<void> {
-    const processed: number[] = [];
-    const failed: number[] = [];
-    let interruption: unknown = null;
+  /** The FETCH batches for the given UIDs, planned from their sizes one listing window at a time. */
+  private async *plannedBatches(client: ImapFlow, uids: number[]): AsyncGenerator<FetchBatch> {
+    for (let start = 0; start < uids.length; start += LISTING_WINDOW) {
+      const listed = await client.fetchAll(uidSet(uids.slice(start, start + LISTING_WINDOW)), { uid: true, size: true }, { uid: true });
+      yield* planFetchBatches(
+        listed.map((m) => ({ uid: m.uid, size: m.size ?? 0 })),
+        { maxMessages: FETCH_MAX_MESSAGES, maxBytes: FETCH_MAX_BYTES, messageLimit: this.config.inboundMaxBytes },
+      );
+    }
+  }
+
+  private async ingestInOrder(session: ReadingSession, imap: ImapConfig, messages: FetchedMessage[]): Promise<BatchOutcome> {
+    const outcome: BatchOutcome = { processed: [], failed: [], lastUid: session.lastUid, interruption: null };
     for (const message of messages) {
       if (!message.source) continue; // expunged since it was listed
       try {
@@ -227,37 +266,33 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
           source: 'imap',
           ref: `${imap.mailbox} uidvalidity ${session.uidValidity} uid ${message.uid}`,
         });
-        (report.failed ? failed : processed).push(message.uid);
-        session.lastUid = Math.max(session.lastUid, message.uid);
+        (report.failed ? outcome.failed : outcome.processed).push(message.uid);
       } catch (error) {
         if (isUnavailable(error)) {
-          interruption = error; // this message and the rest stay in the mailbox until the database is back
+          outcome.interruption = error; // this message and the rest stay in the mailbox until the database is back
           break;
         }
         // Not the pipeline's "try later": set this one aside (it stays in the mailbox and is read
         // again at the next whole-mailbox pass) so that it does not hold up the others.
         this.logger.error(`could not file UID ${message.uid} of ${imap.mailbox}: ${(error as Error).message}`);
         this.health.last_error = `UID ${message.uid}: ${(error as Error).message}`;
-        session.lastUid = Math.max(session.lastUid, message.uid);
-        continue;
       }
+      outcome.lastUid = session.lastUid = Math.max(session.lastUid, message.uid);
       if (this.stopping) break;
     }
-    if (processed.length + failed.length > 0) {
-      const saved = await this.checkpoints
-        .saveProgress(key, this.config.instanceId, { uidValidity: session.uidValidity, lastUid: session.lastUid })
-        .catch((error) => {
-          interruption ??= error;
-          return true;
-        });
-      if (!saved) this.loseLease(session, `another instance took over ${imap.mailbox}`);
-      // Committed messages are acknowledged even when the lease was just lost: moving them twice is harmless.
-      await this.acknowledge(session.client, processed, imap.processedFolder);
-      await this.acknowledge(session.client, failed, imap.failedFolder);
-      this.health.last_success_at = new Date();
-      if (session.client.mailbox) this.health.backlog = session.client.mailbox.exists;
-    }
-    if (interruption) throw interruption;
+    return outcome;
+  }
+
+  /** After the commit: the checkpoint, then \Seen and the move to Processed or Failed. */
+  private async acknowledgeBatch(session: ReadingSession, imap: ImapConfig, key: string, outcome: BatchOutcome): Promise<void> {
+    if (outcome.processed.length + outcome.failed.length === 0) return;
+    const saved = await this.checkpoints.saveProgress(key, this.config.instanceId, { uidValidity: session.uidValidity, lastUid: outcome.lastUid });
+    if (!saved) this.loseLease(session, `another instance took over ${imap.mailbox}`);
+    // Committed messages are acknowledged even when the lease was just lost: moving them twice is harmless.
+    await this.acknowledge(session.client, outcome.processed, imap.processedFolder);
+    await this.acknowledge(session.client, outcome.failed, imap.failedFolder);
+    this.health.last_success_at = new Date();
+    if (session.client.mailbox) this.health.backlog = session.client.mailbox.exists;
   }
 
   private async acknowledge(client: ImapFlow, uids: number[], folder: string): Promise<void> {
@@ -268,6 +303,19 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
       // They stay in the mailbox and are read again (as duplicates) at the next connect.
       this.logger.warn(`could not move UIDs ${set} to ${folder}; they stay in the mailbox and are acknowledged at the next connect`);
     }
+  }
+
+  /**
+   * A mailbox deleted and re-created under the reader (a restore, an index rebuild) gets a new
+   * UIDVALIDITY. Dovecot usually disconnects the reader then, but not always: when the new
+   * folder appears quickly it answers "NO Internal error" and leaves the session on the old
+   * one, where IDLE never reports anything again. A STATUS per poll notices.
+   */
+  private async uidValidityChanged(session: ReadingSession, imap: ImapConfig): Promise<boolean> {
+    const status = await session.client.status(imap.mailbox, { uidValidity: true });
+    if (!status || status.uidValidity === undefined || String(status.uidValidity) === session.uidValidity) return false;
+    this.logger.warn(`UIDVALIDITY of ${imap.mailbox} is now ${status.uidValidity} (was ${session.uidValidity}): selecting it again`);
+    return true;
   }
 
   private keepReading(session: ReadingSession): boolean {

@@ -1,4 +1,4 @@
-import { declaredSize, isMessageFileName, maildirFolders, seenName } from './maildir-names';
+import { compareDeliveryOrder, declaredSize, isMessageFileName, maildirFolders, seenName } from './maildir-names';
 
 describe('isMessageFileName', () => {
   it.each([
@@ -43,5 +43,26 @@ describe('maildirFolders', () => {
 
   it('also accepts the path of new/ itself', () => {
     expect(maildirFolders('/var/mail/inbound/Maildir/new').root).toBe('/var/mail/inbound/Maildir');
+  });
+});
+
+describe('compareDeliveryOrder', () => {
+  it('orders by the delivery time in the name, microseconds numerically', () => {
+    const names = [
+      '1700000001.M5P9.mx,S=10',
+      '1700000000.M100P9.mx,S=10',
+      'message.eml',
+      '1700000000.M99P9.mx,S=10',
+      '1700000000.P9Q2.mx',
+      '999999999.M1P1.mx',
+    ];
+    expect([...names].sort(compareDeliveryOrder)).toEqual([
+      '999999999.M1P1.mx',
+      '1700000000.P9Q2.mx',
+      '1700000000.M99P9.mx,S=10',
+      '1700000000.M100P9.mx,S=10',
+      '1700000001.M5P9.mx,S=10',
+      'message.eml',
+    ]);
   });
 });

@@ -15,6 +15,28 @@ export function declaredSize(name: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/**
+ * Delivery order of Maildir names ("<seconds>.M<microseconds>P<pid>..." from Dovecot and most
+ * MDAs): by the time in the name, numerically, so that "M99" comes before "M100" within one
+ * second; names without that form come after, by name.
+ */
+export function compareDeliveryOrder(a: string, b: string): number {
+  const ta = deliveryTime(a);
+  const tb = deliveryTime(b);
+  if (ta && tb) {
+    if (ta.seconds !== tb.seconds) return ta.seconds - tb.seconds;
+    if (ta.micros !== tb.micros) return ta.micros - tb.micros;
+  } else if (ta || tb) {
+    return ta ? -1 : 1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function deliveryTime(name: string): { seconds: number; micros: number } | null {
+  const match = /^(\d+)\.(?:[^.]*?M(\d+))?/.exec(name);
+  return match ? { seconds: Number(match[1]), micros: match[2] ? Number(match[2]) : 0 } : null;
+}
+
 /** The name a read message gets in cur/: the "2," info with the S (seen) flag added, flags kept sorted. */
 export function seenName(name: string): string {
   const colon = name.indexOf(':');

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { FSWatcher, watch } from 'chokidar';
+import { watch } from 'chokidar';
 import { mkdir, open, readdir, rename, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
@@ -10,7 +10,7 @@ import { MetricsRegistry } from '../../health/metrics.registry';
 import { IngestService } from '../../inbound/ingest.service';
 import { backoffDelayMs } from '../retry-backoff';
 import { WakeableSleep } from '../wakeable-sleep';
-import { isMessageFileName, maildirFolders, seenName } from './maildir-names';
+import { compareDeliveryOrder, isMessageFileName, maildirFolders, seenName } from './maildir-names';
 import { FileObservation, writeReadiness } from './write-readiness';
 
 /**
@@ -19,6 +19,8 @@ import { FileObservation, writeReadiness } from './write-readiness';
  * second ticket. The backlog waits as file names only, so memory stays bounded by one message.
  */
 const INGEST_CONCURRENCY = 1;
+/** Files waiting beyond which the watcher is closed and new/ drained by listing (see watchUntilStopped). */
+const WATCH_BACKLOG_LIMIT = 100;
 
 type Folders = ReturnType<typeof maildirFolders>;
 
@@ -42,10 +44,12 @@ export class MaildirSourceService implements OnApplicationBootstrap, OnModuleDes
   private pausedUntil = 0;
   private failures = 0;
   private stopping = false;
-  private watcher: FSWatcher | null = null;
+  private readonly drainedWaiters: (() => void)[] = [];
   private running: Promise<void> | null = null;
-  private idle: Promise<void> = Promise.resolve();
-  private resolveIdle: (() => void) | null = null;
+  /** Settles when no file is in hand. */
+  private inHand: Promise<void> = Promise.resolve();
+  private releaseInHand: (() => void) | null = null;
+  private readonly existingFolders = new Set<string>();
   private health: SourceHealth = { name: 'maildir', status: 'starting', connected: false, last_success_at: null, last_error: null, backlog: null };
 
   constructor(
@@ -71,82 +75,117 @@ export class MaildirSourceService implements OnApplicationBootstrap, OnModuleDes
     this.stopping = true;
     this.sleep.wake();
     for (const timer of this.pendingRechecks) clearTimeout(timer);
+    this.notifyIfDrained();
     await this.running;
-    await this.idle;
+    await this.inHand;
     this.healthRegistry.unregister('maildir');
   }
 
+  /**
+   * Two modes. A backlog (the files present at start, or many that piled up while the database
+   * was away) is drained by listing new/: chokidar would re-read and stat the whole directory
+   * on each change and keep a watch per file, which halves the drain rate of a big new/. Once
+   * new/ is drained, chokidar watches it, so that a new file is taken at once; a rescan every
+   * EMAIL_PROCESSING_INTERVAL seconds picks up whatever the watcher missed.
+   */
   private async watchUntilStopped(folders: Folders): Promise<void> {
     let attempt = 0;
     while (!this.stopping) {
       try {
-        await this.startWatching(folders);
+        await stat(folders.newDir); // a clear ENOENT rather than a watcher on nothing
+        this.health = { ...this.health, status: 'up', connected: true, last_error: null };
         attempt = 0;
-        // A rescan now and then picks up what the watcher missed (an inotify queue overflow, a
-        // file renamed in while the watcher restarted).
-        while (!this.stopping) {
-          await this.sleep.sleep(this.config.pollIntervalSeconds * 1000);
-          if (!this.stopping) await this.enqueueFilesIn(folders);
-        }
+        await this.drainByListing(folders);
+        if (!this.stopping) await this.watchWhileQuiet(folders);
       } catch (error) {
         attempt += 1;
         const delay = backoffDelayMs(attempt);
-        const description = `cannot watch ${folders.newDir}: ${(error as Error).message}`;
+        const description = `cannot read ${folders.newDir}: ${(error as Error).message}`;
         this.logger.error(`${description}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`);
         this.health = { ...this.health, status: 'down', connected: false, last_error: description };
-        await this.watcher?.close().catch(() => undefined);
-        this.watcher = null;
         await this.sleep.sleep(delay);
       }
     }
-    await this.watcher?.close();
-    this.watcher = null;
   }
 
-  private async startWatching(folders: Folders): Promise<void> {
-    await stat(folders.newDir); // a clear ENOENT now rather than a watcher on nothing
+  private async drainByListing(folders: Folders): Promise<void> {
+    for (;;) {
+      const added = await this.enqueueFilesIn(folders);
+      if (added > 0) this.logger.log(`${added} file(s) waiting in ${folders.newDir}`);
+      await this.queueDrained();
+      if (added === 0 || this.stopping) return;
+    }
+  }
+
+  /** Returns when stopping, or when a backlog built up again (see WATCH_BACKLOG_LIMIT). */
+  private async watchWhileQuiet(folders: Folders): Promise<void> {
     const watcher = watch(folders.newDir, {
       ignoreInitial: true,
       depth: 0,
       ignored: (path: string) => path !== folders.newDir && !isMessageFileName(basename(path)),
     });
-    this.watcher = watcher;
-    watcher.on('add', (path: string) => this.enqueue(basename(path), folders));
+    watcher.on('add', (path: string) => {
+      this.enqueue(basename(path), folders);
+      if (this.known.size > WATCH_BACKLOG_LIMIT) this.sleep.wake();
+    });
     watcher.on('error', (error: unknown) => {
       this.logger.error(`watcher on ${folders.newDir} failed: ${(error as Error).message}`);
       this.health = { ...this.health, status: 'down', last_error: `watcher failed: ${(error as Error).message}` };
     });
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    // The watcher runs before the scan, so nothing delivered in between is missed; a file
-    // reported by both is queued once.
-    await this.enqueueFilesIn(folders);
-    this.logger.log(`watching ${folders.newDir} (${this.known.size} file(s) waiting)`);
-    this.health = { ...this.health, status: 'up', connected: true, last_error: null };
+    try {
+      await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+      // Files that arrived between the last listing and the watcher being ready; one reported
+      // by both is queued once.
+      await this.enqueueFilesIn(folders);
+      this.logger.log(`watching ${folders.newDir}`);
+      while (!this.stopping && this.known.size <= WATCH_BACKLOG_LIMIT) {
+        await this.sleep.sleep(this.config.pollIntervalSeconds * 1000);
+        if (!this.stopping) await this.enqueueFilesIn(folders);
+      }
+    } finally {
+      await watcher.close();
+    }
   }
 
-  private async enqueueFilesIn(folders: Folders): Promise<void> {
-    const names = (await readdir(folders.newDir)).filter(isMessageFileName).sort();
-    for (const name of names) this.enqueue(name, folders);
+  /** Queues the message files in new/ (oldest delivery first); returns how many were new to the queue. */
+  private async enqueueFilesIn(folders: Folders): Promise<number> {
+    const names = (await readdir(folders.newDir)).filter(isMessageFileName).sort(compareDeliveryOrder);
+    let added = 0;
+    for (const name of names) if (this.enqueue(name, folders)) added += 1;
+    return added;
   }
 
-  private enqueue(name: string, folders: Folders): void {
-    if (this.stopping || this.known.has(name) || !isMessageFileName(name)) return;
+  /** Resolves when nothing is waiting or in hand (files waiting to be completely written excepted), or on stop. */
+  private queueDrained(): Promise<void> {
+    if (this.stopping || (this.waiting.length === 0 && this.active === 0)) return Promise.resolve();
+    return new Promise((resolve) => this.drainedWaiters.push(resolve));
+  }
+
+  private notifyIfDrained(): void {
+    if (!this.stopping && (this.waiting.length > 0 || this.active > 0)) return;
+    for (const resolve of this.drainedWaiters.splice(0)) resolve();
+  }
+
+  private enqueue(name: string, folders: Folders): boolean {
+    if (this.stopping || this.known.has(name) || !isMessageFileName(name)) return false;
     this.known.add(name);
     this.waiting.push(name);
     this.pump(folders);
+    return true;
   }
 
   private pump(folders: Folders): void {
     while (!this.stopping && this.active < INGEST_CONCURRENCY && this.waiting.length > 0 && Date.now() >= this.pausedUntil) {
       const name = this.waiting.shift()!;
-      if (this.active === 0) this.idle = new Promise((resolve) => (this.resolveIdle = resolve));
+      if (this.active === 0) this.inHand = new Promise((resolve) => (this.releaseInHand = resolve));
       this.active += 1;
       void this.handle(name, folders)
         .catch((error) => this.handleFailure(name, folders, error))
         .finally(() => {
           this.active -= 1;
-          if (this.active === 0) this.resolveIdle?.();
+          if (this.active === 0) this.releaseInHand?.();
           this.pump(folders);
+          this.notifyIfDrained();
         });
     }
   }
@@ -176,9 +215,13 @@ export class MaildirSourceService implements OnApplicationBootstrap, OnModuleDes
     const raw = await readAtMost(path, size, this.config.inboundMaxBytes + 1);
     const { failed } = await this.ingest.ingest(raw, { source: 'file_monitor', ref: `new/${name}` });
     this.failures = 0;
-    const target = failed ? join(folders.failedDir, name) : join(folders.curDir, seenName(name));
+    const folder = failed ? folders.failedDir : folders.curDir;
+    const target = failed ? join(folder, name) : join(folder, seenName(name));
     try {
-      await mkdir(failed ? folders.failedDir : folders.curDir, { recursive: true });
+      if (!this.existingFolders.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        this.existingFolders.add(folder);
+      }
       await rename(path, target);
     } catch (error) {
       // ENOENT: another reader (an IMAP client, a second instance) moved it after our commit.
