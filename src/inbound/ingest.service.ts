@@ -12,7 +12,7 @@ import { StoredAddress } from '../tickets/ticket-message.entity';
 import { IngestOutcome } from './email-processing-log.entity';
 import { IngestRepository, NewAttachment, NewLogRow, TicketRef } from './ingest.repository';
 import { IngestReport, IngestSourceRef, TenantIngestResult } from './ingest.types';
-import { detectBounce, isAutoReply, isLoop, isMailingList, spamVerdict } from './mail/classify-message';
+import { detectBounce, isAutoReply, isBulkMail, isLoop, isMailingList, spamVerdict } from './mail/classify-message';
 import { messageFingerprint, normaliseMessageIdForStorage } from './mail/fingerprint';
 import { ParsedMessage, parseMessage } from './mail/parse-message';
 import { verifyReplyToken } from './mail/reply-token';
@@ -211,7 +211,7 @@ export class IngestService {
       sender,
       isAutoReply: false,
       isBounce: false,
-      isMailingList: isMailingList(parsed.headers),
+      isMailingList: isMailingList(parsed.headers) || isBulkMail(parsed.headers),
       isOurAddress: await this.isOurAddress(sender),
       senderLastMailWasAutoReply: await this.repo.lastMessageFromSenderWasAutoReply(route.tenantId, sender),
       acknowledgementsToSenderLastHour: await this.repo.acknowledgementsSince(route.tenantId, sender, new Date(Date.now() - 3600_000)),

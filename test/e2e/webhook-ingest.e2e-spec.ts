@@ -29,7 +29,7 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
       subject: 'Re: Printer on fire',
       inReplyTo: '<first-1@example.com>',
       references: '<first-1@example.com>',
-      body: 'Now the scanner too.\n\n> Hello, my printer is on fire.',
+      body: 'Now the scanner too.\n\nOn Mon, 2 Mar 2026 at 10:00, Acme Support <support@acme.example> wrote:\n> Hello, my printer is on fire.\n> Please help.',
     });
     const appended = await postSigned(t, reply).expect(200);
     expect(appended.body).toMatchObject({ outcome: 'appended', ticket_id: created.body.ticket_id });

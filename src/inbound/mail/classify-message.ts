@@ -38,7 +38,12 @@ const AUTO_REPLY_MARKER_HEADERS = [
   'x-ms-exchange-inbox-rules-loop',
 ];
 
-const AUTOMATIC_PRECEDENCE = new Set(['auto_reply', 'bulk', 'junk', 'list']);
+// design.md also names bulk, junk and list here. The corpus (and Zammad, FreeScout) treat those as
+// bulk mail: it opens a ticket like any other mail and only never gets an acknowledgement
+// (isBulkMail). Counting it as an auto-reply would silently drop every newsletter-style or
+// list-relayed customer mail that threads nowhere.
+const AUTO_REPLY_PRECEDENCE = new Set(['auto_reply']);
+const BULK_PRECEDENCE = new Set(['bulk', 'junk', 'list']);
 
 /** design.md "Loops, auto-replies, bounces": the headers that mark a message as automatic. */
 export function isAutoReply(headers: MessageHeaders, ours?: OurIdentity): boolean {
@@ -54,9 +59,12 @@ export function autoReplySignal(headers: MessageHeaders, ours?: OurIdentity): st
   const suppress = values(headers, 'x-auto-response-suppress').find((value) => /(^|[\s,])(all|autoreply)($|[\s,])/i.test(value));
   if (suppress !== undefined) return `X-Auto-Response-Suppress: ${suppress}`;
   for (const name of ['precedence', 'x-precedence']) {
-    const precedence = values(headers, name).find((value) => AUTOMATIC_PRECEDENCE.has(leadingToken(value)));
+    const precedence = values(headers, name).find((value) => AUTO_REPLY_PRECEDENCE.has(leadingToken(value)));
     if (precedence !== undefined) return `${name}: ${precedence}`;
   }
+  // iCloud's vacation replies carry no RFC 3834 header at all.
+  const apple = values(headers, 'x-apple-action').find((value) => leadingToken(value) === 'vacation');
+  if (apple !== undefined) return `X-Apple-Action: ${apple}`;
   if (ours) {
     const loop = values(headers, 'x-loop').find((value) => isOurLoopMarker(value, ours));
     if (loop !== undefined) return `X-Loop: ${loop}`;
@@ -74,6 +82,11 @@ function isOurLoopMarker(value: string, ours: OurIdentity): boolean {
 // Mailing-List or List-Post/-Help/-Subscribe, and the one consequence (no acknowledgement)
 // errs on the quiet side.
 const LIST_HEADERS = ['list-id', 'list-unsubscribe', 'list-post', 'list-help', 'list-subscribe', 'mailing-list'];
+
+/** Precedence: bulk, junk or list: filed like any mail, never acknowledged. */
+export function isBulkMail(headers: MessageHeaders): boolean {
+  return ['precedence', 'x-precedence'].some((name) => values(headers, name).some((value) => BULK_PRECEDENCE.has(leadingToken(value))));
+}
 
 /** Mailing-list mail: never an auto-reply by itself, but never acknowledged either. */
 export function isMailingList(headers: MessageHeaders): boolean {
