@@ -184,22 +184,20 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
       let lastWholePass = Date.now();
       while (!this.stopping && session.leaseHeld) {
         if (!client.usable) throw new ConnectionClosed(`the IMAP server closed the connection (${imap.host}:${imap.port})`);
-        if (session.newMail) {
+        const wholePassDue = Date.now() - lastWholePass >= WHOLE_MAILBOX_PASS_MS;
+        if (session.newMail || wholePassDue) {
           session.newMail = false;
-          await this.drain(session, imap, key, 'new mail');
+          await this.drain(session, imap, key, wholePassDue ? 'whole mailbox' : 'new mail');
+          if (wholePassDue) lastWholePass = Date.now();
           continue;
         }
         // The next command ends IDLE by itself; awaiting idle() here would never return.
         if (idle) void client.idle().catch(() => undefined);
         await this.sleep.sleep(this.config.pollIntervalSeconds * 1000);
         if (this.stopping || !session.leaseHeld || !client.usable || session.newMail) continue;
+        // Nothing woke the reader for a whole interval: poll.
         if (await this.uidValidityChanged(session, imap)) return; // the next session selects the mailbox afresh
-        if (Date.now() - lastWholePass >= WHOLE_MAILBOX_PASS_MS) {
-          await this.drain(session, imap, key, 'whole mailbox');
-          lastWholePass = Date.now();
-        } else {
-          await this.drain(session, imap, key, 'new mail');
-        }
+        await this.drain(session, imap, key, 'new mail');
       }
     } finally {
       clearInterval(renewal);
