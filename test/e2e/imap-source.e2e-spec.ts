@@ -140,6 +140,32 @@ function database(t: TestApp) {
   };
 }
 
+/**
+ * Every tenth message is a colleague's reply to the message before it: filed side by side with
+ * it, the reply would open a ticket of its own instead of joining the original's.
+ */
+function threadedBacklog(to: string, count: number): { raw: Buffer; messageId: string; answers: string | null }[] {
+  const label = `backlog-${token()}`;
+  const result: { raw: Buffer; messageId: string; answers: string | null }[] = [];
+  for (let i = 0; i < count; i++) {
+    const messageId = `<${label}-${i}@customer.example>`;
+    const answers = i % 10 === 9 ? result[i - 1].messageId : null;
+    const raw = answers
+      ? buildMail({ to, from: `Colleague <colleague${i}@customer.example>`, subject: `Re: backlog ${i - 1}`, messageId, inReplyTo: answers, references: answers })
+      : buildMail({ to, from: `Customer ${i} <customer${i}@customer.example>`, subject: `backlog ${i}`, messageId, body: `Message ${i}.` });
+    result.push({ raw, messageId, answers });
+  }
+  return result;
+}
+
+async function expectRepliesThreaded(t: TestApp, backlog: { messageId: string; answers: string | null }[]): Promise<void> {
+  const rows: { message_id: string; ticket_id: number }[] = await database(t).query('SELECT message_id, ticket_id FROM ticket_messages');
+  const ticketOf = new Map(rows.map((r) => [r.message_id, Number(r.ticket_id)]));
+  const misthreaded = backlog.filter((m) => m.answers && ticketOf.get(m.messageId) !== ticketOf.get(m.answers)).map((m) => m.messageId);
+  expect(misthreaded).toEqual([]);
+  expect(await database(t).count('SELECT COUNT(*) AS n FROM tickets')).toBe(backlog.filter((m) => !m.answers).length);
+}
+
 async function expectEachFiledOnce(t: TestApp, messageIds: string[]): Promise<void> {
   const copies = await database(t).copies(messageIds);
   const wrong = messageIds.filter((id) => copies.get(id) !== 1).map((id) => `${id}: ${copies.get(id) ?? 0}`);
@@ -301,7 +327,7 @@ describe('IMAP source (real Dovecot)', () => {
     }
   });
 
-  it('drains a backlog of 2,000 messages waiting at start, each filed once', async () => {
+  it('drains a backlog of 2,000 messages waiting at start, each filed once, replies on their originals\' tickets', async () => {
     const folders = folderNames('backlog');
     await createFolders(folders);
     const dataDir = mkdtempSync(join(tmpdir(), 'inbound-imap-backlog-'));
@@ -311,7 +337,7 @@ describe('IMAP source (real Dovecot)', () => {
       t = await startTestApp('sqlite', { EMAIL_PROCESSING_METHOD: 'webhook', DATA_DIR: dataDir });
       const tenant = await createTenantWithTokens(t, `Backlog ${token()}`, { tier: 'enterprise' });
       await t.close();
-      const backlog = mails(tenant.inboundAddress, 2000, 'backlog');
+      const backlog = threadedBacklog(tenant.inboundAddress, 2000);
       await append(folders.mailbox, backlog.map((m) => m.raw));
 
       const started = Date.now();
@@ -321,6 +347,7 @@ describe('IMAP source (real Dovecot)', () => {
       const seconds = (Date.now() - started) / 1000;
       console.log(`IMAP backlog: ${backlog.length} messages in ${seconds.toFixed(1)} s = ${(backlog.length / seconds).toFixed(0)} messages/s (incl. start-up)`);
       await expectEachFiledOnce(reader, backlog.map((m) => m.messageId));
+      await expectRepliesThreaded(reader, backlog);
       await waitFor('folder emptied', async () => (await folderStatus(folders.mailbox)).messages === 0, 10_000);
       expect(await folderStatus(folders.processed)).toEqual({ messages: backlog.length, unseen: 0 });
     } finally {

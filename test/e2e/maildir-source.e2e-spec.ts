@@ -165,7 +165,7 @@ describe('Maildir source', () => {
     });
   });
 
-  it('drains 2,000 files waiting at start, oldest first, each filed once', async () => {
+  it('drains 2,000 files waiting at start, oldest first, each filed once, replies on their originals\' tickets', async () => {
     const root = makeMaildir();
     const dataDir = mkdtempSync(join(tmpdir(), 'inbound-maildir-backlog-'));
     let t: TestApp | null = await startTestApp('sqlite', { EMAIL_PROCESSING_METHOD: 'webhook', DATA_DIR: dataDir });
@@ -173,7 +173,16 @@ describe('Maildir source', () => {
       const tenant = await createTenantWithTokens(t, `Backlog ${token()}`, { tier: 'enterprise' });
       await t.close();
       t = null;
-      const backlog = mails(tenant.inboundAddress, 2000, 'backlog');
+      // Every tenth file is a colleague's reply to the one before: it must join that ticket.
+      const backlog = mails(tenant.inboundAddress, 2000, 'backlog').map((m, i, all) =>
+        i % 10 === 9
+          ? {
+              messageId: m.messageId,
+              answers: all[i - 1].messageId,
+              raw: buildMail({ to: tenant.inboundAddress, from: `colleague${i}@customer.example`, subject: `Re: backlog ${i - 1}`, messageId: m.messageId, inReplyTo: all[i - 1].messageId }),
+            }
+          : { ...m, answers: null },
+      );
       for (const m of backlog) deliver(root, m.raw);
 
       const started = Date.now();
@@ -185,9 +194,13 @@ describe('Maildir source', () => {
       await expectEachFiledOnce(reader, backlog.map((m) => m.messageId));
       await waitFor('new/ emptied', () => list(root, 'new').length === 0);
       expect(list(root, 'cur')).toHaveLength(backlog.length);
-      // Oldest name first: ticket numbers follow the delivery order.
+      // Oldest name first: ticket numbers follow the delivery order, and replies join their originals.
       const rows: { subject: string }[] = await reader.app.get(DataSource).query('SELECT subject FROM tickets ORDER BY number LIMIT 3');
       expect(rows.map((r) => r.subject)).toEqual(['backlog 0', 'backlog 1', 'backlog 2']);
+      const filed: { message_id: string; ticket_id: number }[] = await reader.app.get(DataSource).query('SELECT message_id, ticket_id FROM ticket_messages');
+      const ticketOf = new Map(filed.map((r) => [r.message_id, Number(r.ticket_id)]));
+      expect(backlog.filter((m) => m.answers && ticketOf.get(m.messageId) !== ticketOf.get(m.answers)).map((m) => m.messageId)).toEqual([]);
+      expect(await count(reader, 'SELECT COUNT(*) AS n FROM tickets')).toBe(1800);
     } finally {
       await t?.close();
       rmSync(root, { recursive: true, force: true });

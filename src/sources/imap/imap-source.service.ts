@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { ImapFlow } from 'imapflow';
+import { FetchMessageObject, ImapFlow } from 'imapflow';
 import { AppConfig, ImapConfig } from '../../config/app-config';
 import { DomainError } from '../../common/domain-error';
 import { isDatabaseUnavailable } from '../../database/database-errors';
@@ -10,6 +10,7 @@ import { backoffDelayMs } from '../retry-backoff';
 import { WakeableSleep } from '../wakeable-sleep';
 import { FetchBatch, newerThan, planFetchBatches, uidSet } from './fetch-plan';
 import { imapClientOptions } from './imap-client-options';
+import { handledPrefix, LaneMessage, messageIdsIn, planIngestLanes } from './ingest-lanes';
 import { describeImapFailure } from './imap-failure';
 import { mailboxCheckpointKey, MailboxCheckpointRepository } from './mailbox-checkpoint.repository';
 import { resumeDecision } from './uid-validity';
@@ -18,6 +19,8 @@ import { resumeDecision } from './uid-validity';
 const LISTING_WINDOW = 500;
 const FETCH_MAX_MESSAGES = 50;
 const FETCH_MAX_BYTES = 8 * 1024 * 1024;
+/** Messages of a batch in the pipeline at once (see ingestBatch; most of the time goes to database round trips). */
+const INGEST_LANES = 4;
 /**
  * Between connects only new UIDs are read; this often the whole mailbox is read again, to pick up
  * a message set aside after an error or one whose move to Processed failed.
@@ -39,15 +42,22 @@ interface ReadingSession {
   newMail: boolean;
 }
 
-interface FetchedMessage {
-  uid: number;
-  source?: Buffer;
+type FetchedMessage = Pick<FetchMessageObject, 'uid' | 'source' | 'envelope' | 'headers'>;
+
+/** What the lanes are planned from: the envelope and the References header the server parsed out. */
+function laneMessage(message: FetchedMessage): LaneMessage {
+  return {
+    uid: message.uid,
+    sender: message.envelope?.from?.[0]?.address ?? null,
+    messageId: message.envelope?.messageId ?? null,
+    answers: [...messageIdsIn(message.envelope?.inReplyTo), ...messageIdsIn(message.headers?.toString('latin1'))],
+  };
 }
 
 interface BatchOutcome {
   processed: number[];
   failed: number[];
-  /** The highest UID of the batch that the pipeline has seen through. */
+  /** Every message of the batch up to this UID was handled: where the checkpoint may move. */
   lastUid: number;
   /** Set when the database was unavailable: the rest of the batch was not ingested. */
   interruption: unknown;
@@ -208,9 +218,9 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /**
-   * Ingests, in UID order, the messages after the session's last UID (or all of them), batch by
-   * batch. The next batch is fetched, and the previous one acknowledged, while a batch is being
-   * ingested: at most two batches are in memory, and the order of ingestion is kept.
+   * Ingests the messages after the session's last UID (or all of them) batch by batch, in UID
+   * order batch after batch. The next batch is fetched, and the previous one acknowledged, while
+   * a batch is being ingested: at most two batches are in memory.
    */
   private async drain(session: ReadingSession, imap: ImapConfig, key: string, scope: 'whole mailbox' | 'new mail'): Promise<void> {
     const { client } = session;
@@ -222,7 +232,8 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
       const next = await batches.next();
       if (next.done) return null;
       const source = next.value.maxBytes === null ? true : { start: 0, maxLength: next.value.maxBytes };
-      return (await client.fetchAll(uidSet(next.value.uids), { uid: true, source }, { uid: true })).sort((a, b) => a.uid - b.uid);
+      const query = { uid: true, source, envelope: true, headers: ['references'] };
+      return (await client.fetchAll(uidSet(next.value.uids), query, { uid: true })).sort((a, b) => a.uid - b.uid);
     };
     let fetching = fetchNext();
     let acknowledging: Promise<void> = Promise.resolve();
@@ -232,7 +243,7 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
         if (!messages) break;
         fetching = fetchNext();
         fetching.catch(() => undefined); // settled in `finally` when the loop ends early
-        const outcome = await this.ingestInOrder(session, imap, messages);
+        const outcome = await this.ingestBatch(session, imap, messages);
         await acknowledging;
         acknowledging = this.acknowledgeBatch(session, imap, key, outcome);
         if (outcome.interruption) throw outcome.interruption;
@@ -255,29 +266,42 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  private async ingestInOrder(session: ReadingSession, imap: ImapConfig, messages: FetchedMessage[]): Promise<BatchOutcome> {
+  /**
+   * Ingests a batch in up to INGEST_LANES lanes side by side; within a lane (one sender, or a
+   * message and the replies to it) strictly in UID order. The checkpoint may move only up to the
+   * first message not yet handled.
+   */
+  private async ingestBatch(session: ReadingSession, imap: ImapConfig, messages: FetchedMessage[]): Promise<BatchOutcome> {
     const outcome: BatchOutcome = { processed: [], failed: [], lastUid: session.lastUid, interruption: null };
-    for (const message of messages) {
-      if (!message.source) continue; // expunged since it was listed
-      try {
-        const report = await this.ingest.ingest(message.source, {
-          source: 'imap',
-          ref: `${imap.mailbox} uidvalidity ${session.uidValidity} uid ${message.uid}`,
-        });
-        (report.failed ? outcome.failed : outcome.processed).push(message.uid);
-      } catch (error) {
-        if (isUnavailable(error)) {
-          outcome.interruption = error; // this message and the rest stay in the mailbox until the database is back
-          break;
+    const present = new Map(messages.filter((m) => m.source).map((m) => [m.uid, m]));
+    const handled = new Set(messages.filter((m) => !m.source).map((m) => m.uid)); // expunged since they were listed
+    const lanes = planIngestLanes([...present.values()].map(laneMessage));
+    const ingestLanes = async () => {
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        for (const uid of lane) {
+          if (outcome.interruption || this.stopping) return;
+          try {
+            const report = await this.ingest.ingest(present.get(uid)!.source!, {
+              source: 'imap',
+              ref: `${imap.mailbox} uidvalidity ${session.uidValidity} uid ${uid}`,
+            });
+            (report.failed ? outcome.failed : outcome.processed).push(uid);
+          } catch (error) {
+            if (isUnavailable(error)) {
+              outcome.interruption ??= error; // what is not filed yet stays in the mailbox until the database is back
+              return;
+            }
+            // Not the pipeline's "try later": set this one aside (it stays in the mailbox and is read
+            // again at the next whole-mailbox pass) so that it does not hold up the others.
+            this.logger.error(`could not file UID ${uid} of ${imap.mailbox}: ${(error as Error).message}`);
+            this.health.last_error = `UID ${uid}: ${(error as Error).message}`;
+          }
+          handled.add(uid);
         }
-        // Not the pipeline's "try later": set this one aside (it stays in the mailbox and is read
-        // again at the next whole-mailbox pass) so that it does not hold up the others.
-        this.logger.error(`could not file UID ${message.uid} of ${imap.mailbox}: ${(error as Error).message}`);
-        this.health.last_error = `UID ${message.uid}: ${(error as Error).message}`;
       }
-      outcome.lastUid = session.lastUid = Math.max(session.lastUid, message.uid);
-      if (this.stopping) break;
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(INGEST_LANES, lanes.length) }, ingestLanes));
+    outcome.lastUid = session.lastUid = handledPrefix(messages.map((m) => m.uid), handled, session.lastUid);
     return outcome;
   }
 
