@@ -741,7 +741,7 @@ describe('mailu/', () => {
 });
 
 describe('the guides', () => {
-  const guides = ['docs/production.md', 'mailu/README.md'];
+  const guides = ['README.md', 'mailu/README.md'];
   const variableLike = /\b(?:(?:DOCKER_MAIL|DB|MAIL_DEV|EMAIL_PROCESSING|INBOUND|OUTBOX|OUTBOUND|ADMIN_API|IMAP)_[A-Z0-9_]+|APP_KEY|DATA_DIR|MAILDIR_PATH|INSTANCE_ID)\b/g;
 
   it.each(guides)('%s names only variables the code reads', (guide) => {
@@ -760,7 +760,8 @@ describe('the guides', () => {
   });
 
   it('production guide covers the compose commands, backups, upgrades, scaling and tenant DNS', () => {
-    const text = read('docs/production.md');
+    const readme = read('README.md');
+    const text = readme.slice(readme.indexOf('\n## Production'), readme.indexOf('\n## Tests'));
     expect(text).toMatch(/mariadb-dump|mysqldump/);
     expect(text).toContain('migrate.js');
     expect(text).toMatch(/lease/i);
