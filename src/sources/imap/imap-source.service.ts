@@ -10,8 +10,8 @@ import { backoffDelayMs } from '../retry-backoff';
 import { WakeableSleep } from '../wakeable-sleep';
 import { FetchBatch, newerThan, planFetchBatches, uidSet } from './fetch-plan';
 import { imapClientOptions } from './imap-client-options';
-import { handledPrefix, LaneMessage, messageIdsIn, planIngestLanes } from './ingest-lanes';
 import { describeImapFailure } from './imap-failure';
+import { handledPrefix, LaneMessage, messageIdsIn, planIngestLanes } from './ingest-lanes';
 import { mailboxCheckpointKey, MailboxCheckpointRepository } from './mailbox-checkpoint.repository';
 import { resumeDecision } from './uid-validity';
 
@@ -26,6 +26,8 @@ const INGEST_LANES = 4;
  * a message set aside after an error or one whose move to Processed failed.
  */
 const WHOLE_MAILBOX_PASS_MS = 10 * 60_000;
+/** How long shutdown waits for the message in hand before it cuts the connection. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 interface ImapHealth extends SourceHealth {
   mailbox: string;
@@ -81,6 +83,7 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
   private readonly sleep = new WakeableSleep();
   private stopping = false;
   private reading: Promise<void> | null = null;
+  private client: ImapFlow | null = null;
   private health: ImapHealth;
 
   constructor(
@@ -110,6 +113,11 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.sleep.wake();
+    let grace: NodeJS.Timeout | undefined;
+    // A server that stopped answering must not hold up the shutdown: what was not acknowledged stays in the mailbox.
+    const cut = new Promise<void>((resolve) => (grace = setTimeout(resolve, SHUTDOWN_GRACE_MS)));
+    await Promise.race([this.reading, cut.then(() => this.client?.close())]);
+    clearTimeout(grace);
     await this.reading;
     this.healthRegistry.unregister('imap');
   }
@@ -149,6 +157,7 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
   private async readWhileLeased(imap: ImapConfig, key: string, connected: () => void): Promise<void> {
     const owner = this.config.instanceId;
     const client = new ImapFlow(imapClientOptions(imap));
+    this.client = client;
     const session: ReadingSession = { client, uidValidity: '', lastUid: 0, leaseHeld: true, newMail: false };
     // Without a listener an 'error' event would crash the process; the failed command reports it.
     client.on('error', (error: Error) => this.logger.debug(`imapflow: ${error.message}`));
@@ -157,8 +166,9 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
       session.newMail = true;
       this.sleep.wake();
     });
+    let renewing: Promise<void> = Promise.resolve();
     const renewal = setInterval(() => {
-      this.checkpoints
+      renewing = this.checkpoints
         .takeLease(key, owner, imap.leaseSeconds)
         .then((held) => {
           if (!held) this.loseLease(session, `another instance took over ${imap.mailbox}`);
@@ -211,6 +221,8 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
       }
     } finally {
       clearInterval(renewal);
+      await renewing; // a renewal finishing after the release would take the lease again
+      this.client = null;
       this.health.connected = false;
       if (client.usable) await client.logout().catch(() => client.close());
       else client.close();
