@@ -238,4 +238,70 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
     expect(Buffer.from(download.body).toString()).toBe('root:x:0:0');
     await t.http().get(attachment.url).set(globex.agent).expect(404);
   });
+
+  describe('hostile mail', () => {
+    it('turns a message whose header block passes 1 MB into a failed row with its raw kept, listed for reprocessing', async () => {
+      const huge = buildMail({ to: acme.inboundAddress, subject: 'Huge header', headers: { 'X-Filler': 'a'.repeat(1_100_000) } });
+      const res = await postSigned(t, huge).expect(200);
+      expect(res.body).toMatchObject({ outcome: 'failed', ticket_id: null });
+      expect(res.body.results[0].tenant_id).toBe(acme.id);
+      const failed = await t.http().get('/api/inbound/failed').set(acme.admin).expect(200);
+      const row = failed.body.data.find((l: { id: number }) => l.id === res.body.log_id);
+      expect(row).toMatchObject({ outcome: 'failed', source: 'webhook' });
+      expect(row.reason).toMatch(/could not parse/);
+      const again = await t.http().post(`/api/inbound/failed/${res.body.log_id}/reprocess`).set(acme.admin).expect(200);
+      expect(again.body.outcome).toBe('failed');
+      const still = await t.http().get('/api/inbound/failed').set(acme.admin).expect(200);
+      expect(still.body.data.map((l: { id: number }) => l.id)).toContain(res.body.log_id);
+      await t.http().get('/health').expect(200);
+    });
+
+    it('files a mail to 10,000 recipients by its envelope recipient without 10,000 lookups', async () => {
+      const crowd = Array.from({ length: 10_000 }, (_, i) => `person${i}@crowd.example`).join(', ');
+      const mail = buildMail({ to: crowd, subject: 'To everyone', headers: { 'Delivered-To': acme.inboundAddress } });
+      const started = Date.now();
+      const res = await postSigned(t, mail).expect(200);
+      expect(res.body.outcome).toBe('created');
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+
+    it('survives deeply nested multiparts', async () => {
+      const depth = 300;
+      const open = Array.from({ length: depth }, (_, i) => `Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`).join('');
+      const close = Array.from({ length: depth }, (_, i) => `\r\n--b${depth - 1 - i}--\r\n`).join('');
+      const raw = Buffer.from(`From: deep@example.com\r\nTo: ${acme.inboundAddress}\r\nSubject: Deep\r\nMessage-ID: <deep@example.com>\r\nMIME-Version: 1.0\r\n${open}Content-Type: text/plain\r\n\r\nbottom${close}`);
+      const res = await postSigned(t, raw).expect(200);
+      expect(['created', 'failed']).toContain(res.body.outcome);
+      await t.http().get('/health').expect(200);
+    });
+
+    it('stores HTML without script, event handlers or javascript: links', async () => {
+      const boundary = 'alt';
+      const raw = Buffer.from(
+        [
+          'From: customer@example.com',
+          `To: ${acme.inboundAddress}`,
+          'Subject: Pretty mail',
+          'MIME-Version: 1.0',
+          `Content-Type: multipart/alternative; boundary="${boundary}"`,
+          '',
+          `--${boundary}`,
+          'Content-Type: text/plain',
+          '',
+          'Hello',
+          `--${boundary}`,
+          'Content-Type: text/html',
+          '',
+          '<p onclick="steal()">Hello</p><script>steal()</script><img src="x" onerror="steal()"><a href="javascript:steal()">link</a><iframe src="https://evil.example"></iframe>',
+          `--${boundary}--`,
+          '',
+        ].join('\r\n'),
+      );
+      const res = await postSigned(t, raw).expect(200);
+      const ticket = await t.http().get(`/api/tickets/${res.body.ticket_id}`).set(acme.agent).expect(200);
+      const html: string = ticket.body.messages[0].html;
+      expect(html).toContain('Hello');
+      expect(html).not.toMatch(/<script|onerror|onclick|javascript:|<iframe/i);
+    });
+  });
 });
