@@ -9,6 +9,7 @@ import { AttachmentStore } from '../storage/storage.module';
 import { Attachment } from '../tickets/attachment.entity';
 import { Ticket } from '../tickets/ticket.entity';
 import { TicketMessage } from '../tickets/ticket-message.entity';
+import { toMessageView } from '../tickets/ticket-views';
 import { newOutboundMessageId } from './outbound-message';
 import { answeredMessage, outboundTicketMessage } from './outbound-ticket-message';
 import { ReplyDto } from './outbound.dto';
@@ -105,36 +106,4 @@ function decodeAttachments(list: NonNullable<ReplyDto['attachments']>): DecodedA
     throw new DomainError('payload_too_large', `Attachments add up to ${total} bytes; at most ${MAX_REPLY_ATTACHMENT_BYTES} are allowed`);
   }
   return files;
-}
-
-/** The shape of a message in GET /api/tickets/:id. */
-function toMessageView(m: TicketMessage, attachments: Attachment[]) {
-  return {
-    id: m.id,
-    ticket_id: m.ticketId,
-    direction: m.direction,
-    message_id: m.messageId,
-    in_reply_to: m.inReplyTo,
-    references: m.references ?? [],
-    from: m.fromAddress,
-    from_name: m.fromName,
-    to: m.to ?? [],
-    cc: m.cc ?? [],
-    subject: m.subject,
-    text: m.textBody,
-    html: m.htmlBody,
-    delivery_status: m.deliveryStatus,
-    delivery_detail: m.deliveryDetail,
-    sent_at: m.sentAt,
-    created_at: m.createdAt,
-    attachments: attachments.map((a) => ({
-      id: a.id,
-      filename: a.filename,
-      content_type: a.contentType,
-      size: a.size,
-      content_id: a.contentId,
-      inline: a.inline,
-      url: `/api/attachments/${a.id}`,
-    })),
-  };
 }

@@ -6,6 +6,7 @@ import { AttachmentStore } from '../storage/storage.module';
 import { Attachment } from './attachment.entity';
 import { Ticket } from './ticket.entity';
 import { TicketMessage } from './ticket-message.entity';
+import { toMessageView, toTicketView } from './ticket-views';
 import { ListTicketsQuery, UpdateTicketDto } from './tickets.dto';
 
 @Injectable()
@@ -48,28 +49,7 @@ export class TicketsService {
       : [];
     return {
       ...toTicketView(ticket),
-      messages: messages.map((m) => ({
-        id: m.id,
-        direction: m.direction,
-        message_id: m.messageId,
-        in_reply_to: m.inReplyTo,
-        references: m.references ?? [],
-        from: m.fromAddress,
-        from_name: m.fromName,
-        to: m.to ?? [],
-        cc: m.cc ?? [],
-        subject: m.subject,
-        text: m.textBody,
-        html: m.htmlBody,
-        new_text: m.newText,
-        is_auto_reply: m.isAutoReply,
-        is_bounce: m.isBounce,
-        delivery_status: m.deliveryStatus,
-        delivery_detail: m.deliveryDetail,
-        sent_at: m.sentAt,
-        created_at: m.createdAt,
-        attachments: attachments.filter((a) => a.ticketMessageId === m.id).map(toAttachmentView),
-      })),
+      messages: messages.map((m) => toMessageView(m, attachments.filter((a) => a.ticketMessageId === m.id))),
     };
   }
 
@@ -91,31 +71,4 @@ export class TicketsService {
     if (!ticket) throw DomainError.notFound('Ticket');
     return ticket;
   }
-}
-
-export function toTicketView(t: Ticket) {
-  return {
-    id: t.id,
-    number: t.number,
-    subject: t.subject,
-    status: t.status,
-    requester_email: t.requesterEmail,
-    requester_name: t.requesterName,
-    message_count: t.messageCount,
-    has_unread: t.hasUnread,
-    last_activity_at: t.lastActivityAt,
-    created_at: t.createdAt,
-  };
-}
-
-function toAttachmentView(a: Attachment) {
-  return {
-    id: a.id,
-    filename: a.filename,
-    content_type: a.contentType,
-    size: a.size,
-    content_id: a.contentId,
-    inline: a.inline,
-    url: `/api/attachments/${a.id}`,
-  };
 }
