@@ -1,5 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
 import { Principal, Role, TenantPrincipal } from './principal';
+import { assertTenantAccess } from './tenant-access';
 
 export const ROLES_KEY = 'inbound:roles';
 export const PUBLIC_KEY = 'inbound:public';
@@ -17,4 +19,18 @@ export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionCon
   const principal: Principal = ctx.switchToHttp().getRequest().principal;
   if (principal?.kind !== 'tenant') throw new Error('CurrentTenant used on a route open to non-tenant principals');
   return principal;
+});
+
+/**
+ * The `:tenantId` of a route under /api/tenants/:tenantId, once the caller may act for it:
+ * the platform admin, or that tenant's own admin. Anyone else gets the 404 of a tenant that
+ * does not exist (see assertTenantAccess).
+ */
+export const AccessibleTenantId = createParamDecorator((_: unknown, ctx: ExecutionContext): number => {
+  const request = ctx.switchToHttp().getRequest();
+  const raw = String(request.params.tenantId ?? '');
+  if (!/^\d{1,10}$/.test(raw)) throw new DomainError('bad_request', 'tenantId must be a positive whole number');
+  const tenantId = Number(raw);
+  assertTenantAccess(request.principal as Principal, tenantId);
+  return tenantId;
 });

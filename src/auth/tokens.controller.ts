@@ -3,9 +3,7 @@ import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-v
 import { TENANT_ROLES, TenantRole } from '../tenants/user.entity';
 import { TenantsService } from '../tenants/tenants.service';
 import { ApiTokensService } from './api-tokens.service';
-import { CurrentPrincipal, Roles } from './auth.decorators';
-import { Principal } from './principal';
-import { assertTenantAccess } from './tenant-access';
+import { AccessibleTenantId, Roles } from './auth.decorators';
 
 export class CreateTokenDto {
   @IsIn(TENANT_ROLES) role: TenantRole;
@@ -23,15 +21,13 @@ export class TokensController {
   ) {}
 
   @Post()
-  async create(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: CreateTokenDto) {
-    assertTenantAccess(principal, tenantId);
+  async create(@AccessibleTenantId() tenantId: number, @Body() dto: CreateTokenDto) {
     await this.tenants.get(tenantId);
     return this.tokens.create(tenantId, dto);
   }
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
-    assertTenantAccess(principal, tenantId);
+  async list(@AccessibleTenantId() tenantId: number) {
     await this.tenants.get(tenantId);
     return { data: await this.tokens.list(tenantId) };
   }
@@ -39,11 +35,9 @@ export class TokensController {
   @Delete(':tokenId')
   @HttpCode(200)
   async revoke(
-    @CurrentPrincipal() principal: Principal,
-    @Param('tenantId', ParseIntPipe) tenantId: number,
+    @AccessibleTenantId() tenantId: number,
     @Param('tokenId', ParseIntPipe) tokenId: number,
   ) {
-    assertTenantAccess(principal, tenantId);
     return this.tokens.revoke(tenantId, tokenId);
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Put } from '@nestjs/common';
-import { CurrentPrincipal, CurrentTenant, Roles } from '../auth/auth.decorators';
-import { Principal, TenantPrincipal } from '../auth/principal';
-import { assertTenantAccess } from '../auth/tenant-access';
+import { Body, Controller, Get, Put } from '@nestjs/common';
+import { AccessibleTenantId, CurrentTenant, Roles } from '../auth/auth.decorators';
+import { TenantPrincipal } from '../auth/principal';
 import { UpdateEmailSettingsDto } from './email-settings.dto';
 import { EmailSettingsService } from './email-settings.service';
 
@@ -27,14 +26,12 @@ export class TenantEmailSettingsController {
   constructor(private readonly settings: EmailSettingsService) {}
 
   @Get()
-  get(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
-    assertTenantAccess(principal, tenantId);
+  get(@AccessibleTenantId() tenantId: number) {
     return this.settings.get(tenantId);
   }
 
   @Put()
-  update(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: UpdateEmailSettingsDto) {
-    assertTenantAccess(principal, tenantId);
+  update(@AccessibleTenantId() tenantId: number, @Body() dto: UpdateEmailSettingsDto) {
     return this.settings.update(tenantId, dto);
   }
 }

@@ -1,7 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import { Principal } from '../auth/principal';
-import { assertTenantAccess } from '../auth/tenant-access';
+import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
 import { DnsRecordsService } from './dns-records.service';
 import { AddDomainDto, CreateTenantDto, CreateUserDto, DnsRecordsQuery, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
 import { TenantsService } from './tenants.service';
@@ -24,8 +22,7 @@ export class TenantsController {
 
   @Get(':tenantId')
   @Roles('platform_admin', 'tenant_admin')
-  get(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
-    assertTenantAccess(principal, tenantId);
+  get(@AccessibleTenantId() tenantId: number) {
     return this.tenants.get(tenantId);
   }
 
@@ -42,8 +39,7 @@ export class TenantsController {
 
   @Get(':tenantId/usage')
   @Roles('platform_admin', 'tenant_admin')
-  usage(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
-    assertTenantAccess(principal, tenantId);
+  usage(@AccessibleTenantId() tenantId: number) {
     return this.tenants.usageReport(tenantId);
   }
 }
@@ -57,32 +53,27 @@ export class TenantDomainsController {
   ) {}
 
   @Get('domains')
-  async list(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
-    assertTenantAccess(principal, tenantId);
+  async list(@AccessibleTenantId() tenantId: number) {
     return { data: await this.tenants.listDomains(tenantId) };
   }
 
   /** The DNS records the tenant's own domains need; `?check=true` also resolves them and says what is missing. */
   @Get('dns-records')
-  dns(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number, @Query() query: DnsRecordsQuery) {
-    assertTenantAccess(principal, tenantId);
+  dns(@AccessibleTenantId() tenantId: number, @Query() query: DnsRecordsQuery) {
     return this.dnsRecords.forTenant(tenantId, { check: query.check === 'true', spfInclude: query.spf_include, dkimPublicKey: query.dkim_public_key });
   }
 
   @Post('domains')
-  add(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: AddDomainDto) {
-    assertTenantAccess(principal, tenantId);
+  add(@AccessibleTenantId() tenantId: number, @Body() dto: AddDomainDto) {
     return this.tenants.addDomain(tenantId, dto.domain);
   }
 
   @Delete('domains/:domainId')
   @HttpCode(204)
   remove(
-    @CurrentPrincipal() principal: Principal,
-    @Param('tenantId', ParseIntPipe) tenantId: number,
+    @AccessibleTenantId() tenantId: number,
     @Param('domainId', ParseIntPipe) domainId: number,
   ) {
-    assertTenantAccess(principal, tenantId);
     return this.tenants.removeDomain(tenantId, domainId);
   }
 }
@@ -96,26 +87,22 @@ export class TenantUsersController {
   ) {}
 
   @Get()
-  async list(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number) {
-    assertTenantAccess(principal, tenantId);
+  async list(@AccessibleTenantId() tenantId: number) {
     await this.tenants.load(tenantId);
     return { data: await this.users.list(tenantId) };
   }
 
   @Post()
-  async create(@CurrentPrincipal() principal: Principal, @Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: CreateUserDto) {
-    assertTenantAccess(principal, tenantId);
+  async create(@AccessibleTenantId() tenantId: number, @Body() dto: CreateUserDto) {
     return toUserView(await this.users.create(tenantId, { name: dto.name, role: dto.role, email: dto.email ?? null }));
   }
 
   @Delete(':userId')
   @HttpCode(204)
   remove(
-    @CurrentPrincipal() principal: Principal,
-    @Param('tenantId', ParseIntPipe) tenantId: number,
+    @AccessibleTenantId() tenantId: number,
     @Param('userId', ParseIntPipe) userId: number,
   ) {
-    assertTenantAccess(principal, tenantId);
     return this.users.remove(tenantId, userId);
   }
 }
