@@ -483,6 +483,18 @@ describe('web UI in Chromium', () => {
     expect((await t.http().get('/api/inbound/failed').set(acme.admin).expect(200)).body.data).toEqual([]);
   });
 
+  it('tenant admin: releases a quarantined mail from the processing log', async () => {
+    const spam = buildMail({ from: 'Dave <dave@customer.example>', to: acme.inboundAddress, subject: 'Not spam, honestly', headers: { 'X-Spam': 'Yes' } });
+    expect((await postSigned(t, spam).expect(200)).body.outcome).toBe('quarantined');
+    const page = await newPage();
+    await signIn(page, acme.adminToken);
+    await page.goto(`${base}/#/log?status=quarantined`);
+    await page.getByRole('heading', { name: 'Processing log' }).waitFor();
+    await page.getByRole('button', { name: /Release the quarantined message from dave@customer\.example/ }).click();
+    await eventually(async () => (await t.http().get('/api/tickets?q=Not spam').set(acme.agent)).body.total, 1);
+    await page.getByRole('button', { name: /Release the quarantined message from dave/ }).waitFor({ state: 'detached' });
+  });
+
   it('platform admin: creates a tenant, changes its tier, disables and enables it, creates a token shown once and revokes it', async () => {
     const page = await newPage();
     await signIn(page, ADMIN_TOKEN);

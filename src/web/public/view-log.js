@@ -74,7 +74,7 @@ export async function logView(ctx) {
             { id: 'log-table' },
             h('caption', { class: 'visually-hidden' }, 'Processing log, newest first'),
             h('thead', null, h('tr', null, ['Time', 'Outcome', 'Source', 'From', 'Subject', 'Reason', 'Ticket'].map((c) => h('th', { scope: 'col' }, c)))),
-            h('tbody', null, log.data.map(logRow)),
+            h('tbody', null, log.data.map((entry) => logRow(entry, ctx))),
           ),
         )
       : h('div', { class: 'panel empty' }, status || source || from || to ? 'No log entries match these filters.' : 'Nothing has come in yet.'),
@@ -96,7 +96,7 @@ function dayEnd(day) {
   return day ? new Date(`${day}T23:59:59.999`).toISOString() : '';
 }
 
-function logRow(entry) {
+function logRow(entry, ctx) {
   return h(
     'tr',
     { dataset: { logId: String(entry.id), outcome: entry.outcome } },
@@ -106,7 +106,42 @@ function logRow(entry) {
     h('td', null, entry.from ?? h('span', { class: 'muted' }, '–')),
     h('td', null, entry.subject ?? h('span', { class: 'muted' }, '–')),
     h('td', { class: 'reason' }, entry.reason ?? '', entry.error && entry.error !== entry.reason ? h('div', { class: 'muted small' }, entry.error) : null, entry.resolved_at ? h('div', { class: 'small' }, `Reprocessed ${formatDate(entry.resolved_at)}`) : null),
-    h('td', { class: 'nowrap' }, entry.ticket_id ? h('a', { href: `#/tickets/${entry.ticket_id}` }, 'Open ticket') : h('span', { class: 'muted' }, '–')),
+    h(
+      'td',
+      { class: 'nowrap' },
+      entry.ticket_id ? h('a', { href: `#/tickets/${entry.ticket_id}` }, 'Open ticket') : null,
+      entry.outcome === 'quarantined' && !entry.resolved_at ? releaseButton(entry, ctx) : null,
+      !entry.ticket_id && !(entry.outcome === 'quarantined' && !entry.resolved_at) ? h('span', { class: 'muted' }, '–') : null,
+    ),
+  );
+}
+
+/** A quarantined message (Mailu said spam) goes through the pipeline again without the spam check. */
+function releaseButton(entry, ctx) {
+  const status = h('div', { class: 'small', 'aria-live': 'polite' });
+  return h(
+    'div',
+    null,
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button small secondary',
+        'aria-label': `Release the quarantined message from ${entry.from ?? 'unknown sender'}`,
+        onclick: (event) =>
+          busy(event.currentTarget, async () => {
+            try {
+              const result = await post(`/api/inbound/failed/${entry.id}/reprocess`);
+              status.replaceChildren(`Released: ${result.outcome}`);
+              ctx.refresh();
+            } catch (error) {
+              status.replaceChildren(alertBox('error', 'Could not release', error instanceof ApiError ? error.readable : String(error)));
+            }
+          }, 'Releasing…'),
+      },
+      'Release',
+    ),
+    status,
   );
 }
 
