@@ -79,6 +79,27 @@ export interface NewLogRow {
   durationMs: number;
 }
 
+/** Everything one filed message writes, in the one transaction that files it. */
+export interface InboundWrite {
+  tenantId: number;
+  ticket: { kind: 'new'; subject: string; requesterEmail: string | null; requesterName: string | null } | { kind: 'existing'; id: number; reopen: boolean };
+  now: Date;
+  message: Omit<NewInboundMessage, 'tenantId' | 'ticketId'>;
+  attachments: NewAttachment[];
+  failedOutbound: { id: number; detail: string } | null;
+  usage: { day: string; bytes: number };
+  acknowledgeTo: string | null;
+  /** Its ticket and message ids are filled in by the write. */
+  log: NewLogRow;
+}
+
+export interface InboundWritten {
+  ticketId: number;
+  ticketNumber: number;
+  ticketMessageId: number;
+  logId: number;
+}
+
 /**
  * The queries of the ingest pipeline, in plain SQL that both engines accept: this is the hot
  * path, and an ORM round of query building and entity reloading per statement costs more CPU
@@ -194,7 +215,7 @@ export class IngestRepository {
    * concurrent creators until commit. MySQL hands the new value back through LAST_INSERT_ID,
    * SQLite through RETURNING.
    */
-  async nextTicketNumber(manager: EntityManager, tenantId: number): Promise<number> {
+  private async nextTicketNumber(manager: EntityManager, tenantId: number): Promise<number> {
     if (this.mysql) {
       return insertedId(await manager.query('UPDATE tenants SET ticket_counter = LAST_INSERT_ID(ticket_counter + 1) WHERE id = ?', [tenantId]));
     }
@@ -202,7 +223,7 @@ export class IngestRepository {
     return Number(row.ticket_counter);
   }
 
-  async insertTicket(manager: EntityManager, t: NewTicket): Promise<number> {
+  private async insertTicket(manager: EntityManager, t: NewTicket): Promise<number> {
     const now = this.time(t.now);
     return insertedId(
       await manager.query(
@@ -214,7 +235,7 @@ export class IngestRepository {
   }
 
   /** One more message on the ticket; a customer writing again reopens it. */
-  async touchTicket(manager: EntityManager, tenantId: number, ticketId: number, now: Date, reopen: boolean): Promise<void> {
+  private async touchTicket(manager: EntityManager, tenantId: number, ticketId: number, now: Date, reopen: boolean): Promise<void> {
     const time = this.time(now);
     await manager.query(
       `UPDATE tickets SET message_count = message_count + 1, has_unread = 1, last_activity_at = ?, updated_at = ?${reopen ? ", status = 'open'" : ''} ` +
@@ -223,7 +244,7 @@ export class IngestRepository {
     );
   }
 
-  async insertInboundMessage(manager: EntityManager, m: NewInboundMessage): Promise<number> {
+  private async insertInboundMessage(manager: EntityManager, m: NewInboundMessage): Promise<number> {
     return insertedId(
       await manager.query(
         'INSERT INTO ticket_messages (tenant_id, ticket_id, direction, message_key, message_id, in_reply_to, references_json, from_address, from_name, ' +
@@ -255,7 +276,7 @@ export class IngestRepository {
     );
   }
 
-  async insertAttachments(manager: EntityManager, tenantId: number, ticketMessageId: number, attachments: NewAttachment[]): Promise<void> {
+  private async insertAttachments(manager: EntityManager, tenantId: number, ticketMessageId: number, attachments: NewAttachment[]): Promise<void> {
     if (attachments.length === 0) return;
     await manager.query(
       'INSERT INTO attachments (tenant_id, ticket_message_id, filename, content_type, size, sha256, content_id, inline) VALUES ' +
@@ -264,7 +285,7 @@ export class IngestRepository {
     );
   }
 
-  async markDeliveryFailed(manager: EntityManager, tenantId: number, ticketMessageId: number, detail: string): Promise<void> {
+  private async markDeliveryFailed(manager: EntityManager, tenantId: number, ticketMessageId: number, detail: string): Promise<void> {
     await manager.query("UPDATE ticket_messages SET delivery_status = 'failed', delivery_detail = ? WHERE tenant_id = ? AND id = ?", [
       detail,
       tenantId,
@@ -272,7 +293,7 @@ export class IngestRepository {
     ]);
   }
 
-  async addUsage(manager: EntityManager, tenantId: number, day: string, delta: { messagesIn: number; bytes: number }): Promise<void> {
+  private async addUsage(manager: EntityManager, tenantId: number, day: string, delta: { messagesIn: number; bytes: number }): Promise<void> {
     const sql = this.mysql
       ? 'INSERT INTO tenant_usage (tenant_id, day, messages_in, messages_out, bytes_stored) VALUES (?, ?, ?, 0, ?) ' +
         'ON DUPLICATE KEY UPDATE messages_in = messages_in + VALUES(messages_in), bytes_stored = bytes_stored + VALUES(bytes_stored)'
@@ -281,7 +302,7 @@ export class IngestRepository {
     await manager.query(sql, [tenantId, day, delta.messagesIn, delta.bytes]);
   }
 
-  async queueAcknowledgement(manager: EntityManager, tenantId: number, recipient: string, payload: Record<string, unknown>, now: Date): Promise<void> {
+  private async queueAcknowledgement(manager: EntityManager, tenantId: number, recipient: string, payload: Record<string, unknown>, now: Date): Promise<void> {
     await manager.query(
       "INSERT INTO outbox (tenant_id, kind, recipient, status, attempts, next_attempt_at, payload_json) VALUES (?, 'acknowledgement', ?, 'queued', 0, ?, ?)",
       [tenantId, recipient, this.time(now), JSON.stringify(payload)],
@@ -312,6 +333,34 @@ export class IngestRepository {
         ],
       ),
     );
+  }
+
+  /**
+   * Writes the ticket (new, or one more message on it), the message, its attachments, a bounced
+   * reply's failure, the usage counters, an acknowledgement and the log row, all or nothing.
+   */
+  async fileInbound(w: InboundWrite): Promise<InboundWritten> {
+    return this.dataSource.transaction((manager) => this.writeInbound(manager, w));
+  }
+
+  private async writeInbound(manager: EntityManager, w: InboundWrite): Promise<InboundWritten> {
+    let ticketId: number;
+    let ticketNumber: number;
+    if (w.ticket.kind === 'new') {
+      ticketNumber = await this.nextTicketNumber(manager, w.tenantId);
+      ticketId = await this.insertTicket(manager, { tenantId: w.tenantId, number: ticketNumber, ...w.ticket, now: w.now });
+    } else {
+      await this.touchTicket(manager, w.tenantId, w.ticket.id, w.now, w.ticket.reopen);
+      ticketId = w.ticket.id;
+      ticketNumber = (await this.ticket(w.tenantId, w.ticket.id))!.number;
+    }
+    const ticketMessageId = await this.insertInboundMessage(manager, { ...w.message, tenantId: w.tenantId, ticketId });
+    await this.insertAttachments(manager, w.tenantId, ticketMessageId, w.attachments);
+    if (w.failedOutbound) await this.markDeliveryFailed(manager, w.tenantId, w.failedOutbound.id, w.failedOutbound.detail);
+    await this.addUsage(manager, w.tenantId, w.usage.day, { messagesIn: 1, bytes: w.usage.bytes });
+    if (w.acknowledgeTo) await this.queueAcknowledgement(manager, w.tenantId, w.acknowledgeTo, { ticketId, inboundMessageId: ticketMessageId }, w.now);
+    const logId = await this.insertLog({ ...w.log, tenantId: w.tenantId, ticketId, ticketMessageId }, manager);
+    return { ticketId, ticketNumber, ticketMessageId, logId };
   }
 
   /** MySQL takes Date objects (the connection runs in UTC); better-sqlite3 binds only strings, in TypeORM's format. */

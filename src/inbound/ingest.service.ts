@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { isDatabaseUnavailable, isUniqueViolation } from '../database/database-errors';
@@ -10,7 +8,7 @@ import { AttachmentStore, RawMessageStore } from '../storage/storage.module';
 import { tierFeatures, tierLimits, UNLIMITED, withinLimit } from '../tenants/tiers';
 import { StoredAddress } from '../tickets/ticket-message.entity';
 import { IngestOutcome } from './email-processing-log.entity';
-import { IngestRepository, NewAttachment, NewLogRow, TicketRef } from './ingest.repository';
+import { IngestRepository, NewAttachment, NewLogRow } from './ingest.repository';
 import { IngestReport, IngestSourceRef, TenantIngestResult } from './ingest.types';
 import { detectBounce, isAutoReply, isBulkMail, isLoop, isMailingList, spamVerdict } from './mail/classify-message';
 import { messageFingerprint, normaliseMessageIdForStorage } from './mail/fingerprint';
@@ -60,7 +58,6 @@ export class IngestService {
 
   constructor(
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: IngestRepository,
     private readonly rawStore: RawMessageStore,
     private readonly attachmentStore: AttachmentStore,
@@ -156,23 +153,25 @@ export class IngestService {
     for (const attachment of parsed.attachments) await this.attachmentStore.put(attachment.content, attachment.sha256);
     const acknowledge = thread.kind === 'new' && sender !== null && (await this.shouldAcknowledge(route, parsed, sender));
     const reason = thread.kind === 'existing' ? `${bounce ? 'bounce' : autoReply ? 'auto-reply' : 'reply'} threaded by ${thread.by}` : 'new ticket';
-    const stored = this.storedMessage(ctx, tenantId, messageKey, { autoReply, bounce: bounce !== null });
+    const stored = this.storedMessage(ctx, messageKey, { autoReply, bounce: bounce !== null });
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const ticket = await this.fileIntoTicket(manager, tenantId, thread, parsed, sender, now, { reopen: !autoReply && !bounce });
-        const ticketMessageId = await this.repo.insertInboundMessage(manager, { ...stored, ticketId: ticket.id });
-        await this.repo.insertAttachments(manager, tenantId, ticketMessageId, parsed.attachments.map(attachmentRow));
-        if (bounce && bouncedOutbound) {
-          const detail = `bounced: ${[bounce.status, bounce.diagnostic].filter(Boolean).join(' ')}`.slice(0, 5000);
-          await this.repo.markDeliveryFailed(manager, tenantId, bouncedOutbound.id, detail);
-        }
-        const bytes = ctx.raw.length + parsed.attachments.reduce((sum, a) => sum + a.size, 0);
-        await this.repo.addUsage(manager, tenantId, day, { messagesIn: 1, bytes });
-        if (acknowledge) await this.repo.queueAcknowledgement(manager, tenantId, sender!, { ticketId: ticket.id, inboundMessageId: ticketMessageId }, now);
-        const outcome = thread.kind === 'new' ? 'created' : 'appended';
-        const logId = await this.repo.insertLog(this.logRow(ctx, { tenantId, outcome, reason, ticketId: ticket.id, ticketMessageId }), manager);
-        return { outcome, tenantId, ticketId: ticket.id, ticketNumber: ticket.number, ticketMessageId, logId, reason };
+      const outcome = thread.kind === 'new' ? 'created' : 'appended';
+      const written = await this.repo.fileInbound({
+        tenantId,
+        ticket:
+          thread.kind === 'existing'
+            ? { kind: 'existing', id: thread.ticketId, reopen: !autoReply && !bounce }
+            : { kind: 'new', subject: truncate(parsed.subject || '(no subject)', 500), requesterEmail: sender, requesterName: truncate(parsed.from?.name || '', 200) || null },
+        now,
+        message: stored,
+        attachments: parsed.attachments.map(attachmentRow),
+        failedOutbound:
+          bounce && bouncedOutbound ? { id: bouncedOutbound.id, detail: `bounced: ${[bounce.status, bounce.diagnostic].filter(Boolean).join(' ')}`.slice(0, 5000) } : null,
+        usage: { day, bytes: ctx.raw.length + parsed.attachments.reduce((sum, a) => sum + a.size, 0) },
+        acknowledgeTo: acknowledge ? sender : null,
+        log: this.logRow(ctx, { tenantId, outcome, reason }),
       });
+      return { outcome, tenantId, ticketId: written.ticketId, ticketNumber: written.ticketNumber, ticketMessageId: written.ticketMessageId, logId: written.logId, reason };
     } catch (error) {
       if (isUniqueViolation(error)) {
         const existing = await this.repo.existingMessage(tenantId, messageKey);
@@ -218,37 +217,9 @@ export class IngestService {
     }).send;
   }
 
-  private async fileIntoTicket(
-    manager: EntityManager,
-    tenantId: number,
-    thread: ThreadDecision,
-    parsed: ParsedMessage,
-    sender: string | null,
-    now: Date,
-    change: { reopen: boolean },
-  ): Promise<{ id: number; number: number }> {
-    if (thread.kind === 'existing') {
-      // Auto-replies and bounces never change the ticket's status; a customer writing again reopens it.
-      await this.repo.touchTicket(manager, tenantId, thread.ticketId, now, change.reopen);
-      const ticket = (await this.repo.ticket(tenantId, thread.ticketId)) as TicketRef;
-      return { id: ticket.id, number: ticket.number };
-    }
-    const number = await this.repo.nextTicketNumber(manager, tenantId);
-    const id = await this.repo.insertTicket(manager, {
-      tenantId,
-      number,
-      subject: truncate(parsed.subject || '(no subject)', 500),
-      requesterEmail: sender,
-      requesterName: truncate(parsed.from?.name || '', 200) || null,
-      now,
-    });
-    return { id, number };
-  }
-
-  private storedMessage(ctx: MessageContext, tenantId: number, messageKey: string, flags: { autoReply: boolean; bounce: boolean }) {
+  private storedMessage(ctx: MessageContext, messageKey: string, flags: { autoReply: boolean; bounce: boolean }) {
     const { parsed } = ctx;
     return {
-      tenantId,
       messageKey,
       messageId: parsed.messageId ? normaliseMessageIdForStorage(parsed.messageId) : null,
       inReplyTo: parsed.inReplyTo ? normaliseMessageIdForStorage(parsed.inReplyTo) : null,
