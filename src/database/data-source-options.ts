@@ -38,7 +38,8 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    // Run by runMigrationsExclusively at start, under a lock on MySQL.
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     // Failed queries surface as exceptions; logging them too would repeat expected unique-key races.

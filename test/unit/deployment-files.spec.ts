@@ -576,8 +576,8 @@ describe('docker/Dockerfile', () => {
     expect(instructionsOf(runtime, 'COPY').some((c) => c.includes(`--from=${build?.name}`) && c.includes('/app/dist'))).toBe(true);
   });
 
-  it('runs migrations at start (migrationsRun) since the command does not run migrate.js', () => {
-    expect(read('src/database/data-source-options.ts')).toMatch(/migrationsRun:\s*true/);
+  it('runs migrations at start (under a lock on MySQL) since the command does not run migrate.js', () => {
+    expect(read('src/database/database.module.ts')).toMatch(/await runMigrationsExclusively\(dataSource\)/);
     expect(existsSync(join(ROOT, 'src/database/migrate.ts'))).toBe(true);
   });
 
