@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { GroupCommit } from '../database/group-commit';
 import { Tier } from '../tenants/tiers';
 import { TenantStatus } from '../tenants/tenant.entity';
 import { IngestOutcome, IngestSource } from './email-processing-log.entity';
@@ -14,24 +15,18 @@ export interface TenantRoute {
   autoAcknowledge: boolean;
 }
 
+export interface KnownMessages {
+  duplicate: { id: number; ticketId: number } | null;
+  referencedTicketIds: number[];
+}
+
 export interface TicketRef {
   id: number;
   number: number;
   requesterEmail: string | null;
 }
 
-export interface NewTicket {
-  tenantId: number;
-  number: number;
-  subject: string;
-  requesterEmail: string | null;
-  requesterName: string | null;
-  now: Date;
-}
-
 export interface NewInboundMessage {
-  tenantId: number;
-  ticketId: number;
   messageKey: string;
   messageId: string | null;
   inReplyTo: string | null;
@@ -84,7 +79,7 @@ export interface InboundWrite {
   tenantId: number;
   ticket: { kind: 'new'; subject: string; requesterEmail: string | null; requesterName: string | null } | { kind: 'existing'; id: number; reopen: boolean };
   now: Date;
-  message: Omit<NewInboundMessage, 'tenantId' | 'ticketId'>;
+  message: NewInboundMessage;
   attachments: NewAttachment[];
   failedOutbound: { id: number; detail: string } | null;
   usage: { day: string; bytes: number };
@@ -109,8 +104,16 @@ export interface InboundWritten {
 export class IngestRepository {
   private readonly mysql: boolean;
 
+  private readonly groupCommit: GroupCommit<InboundWrite, InboundWritten>;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.mysql = dataSource.options.type === 'mysql';
+    this.groupCommit = new GroupCommit((writes) => dataSource.transaction((manager) => this.writeInbound(manager, writes)), {
+      maxItems: 64,
+      // Well inside the smallest default max_allowed_packet (16 MB, MariaDB); a bigger message goes alone.
+      maxBytes: 4 * 1024 * 1024,
+      sizeOf: (w) => w.message.textBody.length + (w.message.htmlBody?.length ?? 0) + w.message.newText.length,
+    });
   }
 
   async routesByInboundAddresses(addresses: string[]): Promise<TenantRoute[]> {
@@ -149,15 +152,24 @@ export class IngestRepository {
     return row ? { id: Number(row.id), ticketId: Number(row.ticket_id) } : null;
   }
 
-  /** Ticket ids holding any of these Message-IDs (inbound or outbound), in the order of the ids given. */
-  async ticketIdsByMessageIds(tenantId: number, messageIds: string[]): Promise<number[]> {
-    if (messageIds.length === 0) return [];
-    const rows: { ticket_id: number; message_id: string }[] = await this.dataSource.query(
-      `SELECT ticket_id, message_id FROM ticket_messages WHERE tenant_id = ? AND message_id IN (${marks(messageIds.length)}) ORDER BY id DESC`,
-      [tenantId, ...messageIds],
+  /**
+   * What the tenant already holds of a message, in one round trip: its copy (a duplicate) and
+   * the tickets holding any of the Message-IDs it refers to (inbound or outbound), in the
+   * order of the ids given.
+   */
+  async knownMessages(tenantId: number, messageKey: string, referencedIds: string[]): Promise<KnownMessages> {
+    const byReference =
+      referencedIds.length === 0
+        ? ''
+        : ` UNION ALL SELECT id, ticket_id, message_id, 0 AS is_copy FROM ticket_messages WHERE tenant_id = ? AND message_id IN (${marks(referencedIds.length)})`;
+    const rows: { id: number; ticket_id: number; message_id: string | null; is_copy: number }[] = await this.dataSource.query(
+      `SELECT id, ticket_id, message_id, 1 AS is_copy FROM ticket_messages WHERE tenant_id = ? AND message_key = ?${byReference}`,
+      referencedIds.length === 0 ? [tenantId, messageKey] : [tenantId, messageKey, tenantId, ...referencedIds],
     );
-    const ordered = messageIds.flatMap((id) => rows.filter((r) => r.message_id === id).map((r) => Number(r.ticket_id)));
-    return [...new Set(ordered)];
+    const copy = rows.find((r) => Number(r.is_copy) === 1);
+    const references = rows.filter((r) => Number(r.is_copy) === 0).sort((a, b) => Number(b.id) - Number(a.id));
+    const ordered = referencedIds.flatMap((id) => references.filter((r) => r.message_id === id).map((r) => Number(r.ticket_id)));
+    return { duplicate: copy ? { id: Number(copy.id), ticketId: Number(copy.ticket_id) } : null, referencedTicketIds: [...new Set(ordered)] };
   }
 
   async ticket(tenantId: number, ticketId: number): Promise<TicketRef | null> {
@@ -210,79 +222,156 @@ export class IngestRepository {
     return row ? Number(row.messages_in) : 0;
   }
 
+  async insertLog(row: NewLogRow, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    return insertedId(
+      await manager.query(`INSERT INTO email_processing_logs (${LOG_COLUMNS.join(', ')}) VALUES (${marks(LOG_COLUMNS.length)})`, logValues(row)),
+    );
+  }
+
   /**
-   * Per-tenant sequential numbers in one statement: the row lock on the tenant serialises
-   * concurrent creators until commit. MySQL hands the new value back through LAST_INSERT_ID,
-   * SQLite through RETURNING.
+   * Writes the ticket (new, or one more message on it), the message, its attachments, a bounced
+   * reply's failure, the usage counters, an acknowledgement and the log row, all or nothing.
+   * Concurrent calls share a transaction (see GroupCommit); each still gets its own answer.
    */
-  private async nextTicketNumber(manager: EntityManager, tenantId: number): Promise<number> {
-    if (this.mysql) {
-      return insertedId(await manager.query('UPDATE tenants SET ticket_counter = LAST_INSERT_ID(ticket_counter + 1) WHERE id = ?', [tenantId]));
+  fileInbound(w: InboundWrite): Promise<InboundWritten> {
+    return this.groupCommit.submit(w);
+  }
+
+  private async writeInbound(manager: EntityManager, writes: InboundWrite[]): Promise<InboundWritten[]> {
+    const tickets = await this.fileTickets(manager, writes);
+    const messageIds = await this.insertInboundMessages(manager, writes, tickets);
+    await this.insertRows(
+      manager,
+      'attachments',
+      ['tenant_id', 'ticket_message_id', 'filename', 'content_type', 'size', 'sha256', 'content_id', 'inline'],
+      writes.flatMap((w, i) => w.attachments.map((a) => [w.tenantId, messageIds[i], a.filename, a.contentType, a.size, a.sha256, a.contentId, a.inline ? 1 : 0])),
+    );
+    for (const w of writes) if (w.failedOutbound) await this.markDeliveryFailed(manager, w.tenantId, w.failedOutbound.id, w.failedOutbound.detail);
+    await this.addUsage(manager, writes);
+    await this.insertRows(
+      manager,
+      'outbox',
+      ['tenant_id', 'kind', 'recipient', 'status', 'attempts', 'next_attempt_at', 'payload_json'],
+      writes.flatMap((w, i) =>
+        w.acknowledgeTo
+          ? [[w.tenantId, 'acknowledgement', w.acknowledgeTo, 'queued', 0, this.time(w.now), JSON.stringify({ ticketId: tickets[i].id, inboundMessageId: messageIds[i] })]]
+          : [],
+      ),
+    );
+    const logIds = await this.insertFiledLogs(
+      manager,
+      writes.map((w, i) => ({ ...w.log, tenantId: w.tenantId, ticketId: tickets[i].id, ticketMessageId: messageIds[i] })),
+    );
+    return writes.map((_, i) => ({ ticketId: tickets[i].id, ticketNumber: tickets[i].number, ticketMessageId: messageIds[i], logId: logIds[i] }));
+  }
+
+  /** The ticket of each write: new ones numbered per tenant in arrival order, existing ones touched. */
+  private async fileTickets(manager: EntityManager, writes: InboundWrite[]): Promise<{ id: number; number: number }[]> {
+    const tickets: { id: number; number: number }[] = new Array(writes.length);
+    const newByTenant = groupIndexes(writes, (w) => (w.ticket.kind === 'new' ? String(w.tenantId) : null));
+    const numbers: number[] = new Array(writes.length);
+    for (const indexes of newByTenant.values()) {
+      const last = await this.advanceTicketCounter(manager, writes[indexes[0]].tenantId, indexes.length);
+      indexes.forEach((index, k) => (numbers[index] = last - indexes.length + 1 + k));
     }
-    const [row] = await manager.query('UPDATE tenants SET ticket_counter = ticket_counter + 1 WHERE id = ? RETURNING ticket_counter', [tenantId]);
+    const created = [...newByTenant.values()].flat();
+    if (created.length > 0) {
+      await this.insertRows(
+        manager,
+        'tickets',
+        ['tenant_id', 'number', 'subject', 'status', 'requester_email', 'requester_name', 'message_count', 'has_unread', 'last_activity_at', 'created_at', 'updated_at'],
+        created.map((i) => {
+          const w = writes[i];
+          const t = w.ticket as Extract<InboundWrite['ticket'], { kind: 'new' }>;
+          const now = this.time(w.now);
+          return [w.tenantId, numbers[i], t.subject, 'open', t.requesterEmail, t.requesterName, 1, 1, now, now, now];
+        }),
+      );
+      const rows: { id: number; tenant_id: number; number: number }[] = await manager.query(
+        `SELECT id, tenant_id, number FROM tickets WHERE tenant_id IN (${marks(newByTenant.size)}) AND number IN (${marks(created.length)})`,
+        [...[...newByTenant.values()].map((indexes) => writes[indexes[0]].tenantId), ...created.map((i) => numbers[i])],
+      );
+      const ids = new Map(rows.map((r) => [`${r.tenant_id}:${r.number}`, Number(r.id)]));
+      for (const i of created) tickets[i] = { id: ids.get(`${writes[i].tenantId}:${numbers[i]}`)!, number: numbers[i] };
+    }
+
+    const existing = groupIndexes(writes, (w) => (w.ticket.kind === 'existing' ? `${w.tenantId}:${w.ticket.id}` : null));
+    if (existing.size > 0) {
+      for (const indexes of existing.values()) await this.touchTicket(manager, indexes.map((i) => writes[i]));
+      const ids = [...existing.values()].map((indexes) => (writes[indexes[0]].ticket as { id: number }).id);
+      const rows: { id: number; number: number }[] = await manager.query(`SELECT id, number FROM tickets WHERE id IN (${marks(ids.length)})`, ids);
+      const numberOf = new Map(rows.map((r) => [Number(r.id), Number(r.number)]));
+      for (const indexes of existing.values()) {
+        for (const i of indexes) {
+          const id = (writes[i].ticket as { id: number }).id;
+          tickets[i] = { id, number: numberOf.get(id)! };
+        }
+      }
+    }
+    return tickets;
+  }
+
+  /**
+   * Reserves `count` per-tenant sequential numbers in one statement and returns the last: the
+   * row lock on the tenant serialises concurrent creators until commit. MySQL hands the new
+   * value back through LAST_INSERT_ID, SQLite through RETURNING.
+   */
+  private async advanceTicketCounter(manager: EntityManager, tenantId: number, count: number): Promise<number> {
+    if (this.mysql) {
+      return insertedId(await manager.query('UPDATE tenants SET ticket_counter = LAST_INSERT_ID(ticket_counter + ?) WHERE id = ?', [count, tenantId]));
+    }
+    const [row] = await manager.query('UPDATE tenants SET ticket_counter = ticket_counter + ? WHERE id = ? RETURNING ticket_counter', [count, tenantId]);
     return Number(row.ticket_counter);
   }
 
-  private async insertTicket(manager: EntityManager, t: NewTicket): Promise<number> {
-    const now = this.time(t.now);
-    return insertedId(
-      await manager.query(
-        'INSERT INTO tickets (tenant_id, number, subject, status, requester_email, requester_name, message_count, has_unread, last_activity_at, created_at, updated_at) ' +
-          "VALUES (?, ?, ?, 'open', ?, ?, 1, 1, ?, ?, ?)",
-        [t.tenantId, t.number, t.subject, t.requesterEmail, t.requesterName, now, now, now],
-      ),
-    );
-  }
-
-  /** One more message on the ticket; a customer writing again reopens it. */
-  private async touchTicket(manager: EntityManager, tenantId: number, ticketId: number, now: Date, reopen: boolean): Promise<void> {
-    const time = this.time(now);
+  /** More messages on one ticket; a customer writing again reopens it. */
+  private async touchTicket(manager: EntityManager, writes: InboundWrite[]): Promise<void> {
+    const latest = this.time(new Date(Math.max(...writes.map((w) => w.now.getTime()))));
+    const reopen = writes.some((w) => w.ticket.kind === 'existing' && w.ticket.reopen);
     await manager.query(
-      `UPDATE tickets SET message_count = message_count + 1, has_unread = 1, last_activity_at = ?, updated_at = ?${reopen ? ", status = 'open'" : ''} ` +
+      `UPDATE tickets SET message_count = message_count + ?, has_unread = 1, last_activity_at = ?, updated_at = ?${reopen ? ", status = 'open'" : ''} ` +
         'WHERE tenant_id = ? AND id = ?',
-      [time, time, tenantId, ticketId],
+      [writes.length, latest, latest, writes[0].tenantId, (writes[0].ticket as { id: number }).id],
     );
   }
 
-  private async insertInboundMessage(manager: EntityManager, m: NewInboundMessage): Promise<number> {
-    return insertedId(
-      await manager.query(
-        'INSERT INTO ticket_messages (tenant_id, ticket_id, direction, message_key, message_id, in_reply_to, references_json, from_address, from_name, ' +
-          'to_json, cc_json, subject, text_body, html_body, new_text, is_auto_reply, is_bounce, raw_sha256, thread_topic, thread_index, sent_at) ' +
-          "VALUES (?, ?, 'inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-          m.tenantId,
-          m.ticketId,
-          m.messageKey,
-          m.messageId,
-          m.inReplyTo,
-          JSON.stringify(m.references),
-          m.fromAddress,
-          m.fromName,
-          JSON.stringify(m.to),
-          JSON.stringify(m.cc),
-          m.subject,
-          m.textBody,
-          m.htmlBody,
-          m.newText,
-          m.isAutoReply ? 1 : 0,
-          m.isBounce ? 1 : 0,
-          m.rawSha256,
-          m.threadTopic,
-          m.threadIndex,
-          m.sentAt ? this.time(m.sentAt) : null,
-        ],
-      ),
+  private async insertInboundMessages(manager: EntityManager, writes: InboundWrite[], tickets: { id: number }[]): Promise<number[]> {
+    await this.insertRows(
+      manager,
+      'ticket_messages',
+      ['tenant_id', 'ticket_id', 'direction', 'message_key', 'message_id', 'in_reply_to', 'references_json', 'from_address', 'from_name', 'to_json', 'cc_json',
+        'subject', 'text_body', 'html_body', 'new_text', 'is_auto_reply', 'is_bounce', 'raw_sha256', 'thread_topic', 'thread_index', 'sent_at'],
+      writes.map(({ tenantId, message: m }, i) => [
+        tenantId,
+        tickets[i].id,
+        'inbound',
+        m.messageKey,
+        m.messageId,
+        m.inReplyTo,
+        JSON.stringify(m.references),
+        m.fromAddress,
+        m.fromName,
+        JSON.stringify(m.to),
+        JSON.stringify(m.cc),
+        m.subject,
+        m.textBody,
+        m.htmlBody,
+        m.newText,
+        m.isAutoReply ? 1 : 0,
+        m.isBounce ? 1 : 0,
+        m.rawSha256,
+        m.threadTopic,
+        m.threadIndex,
+        m.sentAt ? this.time(m.sentAt) : null,
+      ]),
     );
-  }
-
-  private async insertAttachments(manager: EntityManager, tenantId: number, ticketMessageId: number, attachments: NewAttachment[]): Promise<void> {
-    if (attachments.length === 0) return;
-    await manager.query(
-      'INSERT INTO attachments (tenant_id, ticket_message_id, filename, content_type, size, sha256, content_id, inline) VALUES ' +
-        attachments.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', '),
-      attachments.flatMap((a) => [tenantId, ticketMessageId, a.filename, a.contentType, a.size, a.sha256, a.contentId, a.inline ? 1 : 0]),
+    const tenantIds = [...new Set(writes.map((w) => w.tenantId))];
+    const rows: { id: number; tenant_id: number; message_key: string }[] = await manager.query(
+      `SELECT id, tenant_id, message_key FROM ticket_messages WHERE tenant_id IN (${marks(tenantIds.length)}) AND message_key IN (${marks(writes.length)})`,
+      [...tenantIds, ...writes.map((w) => w.message.messageKey)],
     );
+    const ids = new Map(rows.map((r) => [`${r.tenant_id}:${r.message_key}`, Number(r.id)]));
+    return writes.map((w) => ids.get(`${w.tenantId}:${w.message.messageKey}`)!);
   }
 
   private async markDeliveryFailed(manager: EntityManager, tenantId: number, ticketMessageId: number, detail: string): Promise<void> {
@@ -293,74 +382,38 @@ export class IngestRepository {
     ]);
   }
 
-  private async addUsage(manager: EntityManager, tenantId: number, day: string, delta: { messagesIn: number; bytes: number }): Promise<void> {
-    const sql = this.mysql
-      ? 'INSERT INTO tenant_usage (tenant_id, day, messages_in, messages_out, bytes_stored) VALUES (?, ?, ?, 0, ?) ' +
-        'ON DUPLICATE KEY UPDATE messages_in = messages_in + VALUES(messages_in), bytes_stored = bytes_stored + VALUES(bytes_stored)'
-      : 'INSERT INTO tenant_usage (tenant_id, day, messages_in, messages_out, bytes_stored) VALUES (?, ?, ?, 0, ?) ' +
-        'ON CONFLICT (tenant_id, day) DO UPDATE SET messages_in = messages_in + excluded.messages_in, bytes_stored = bytes_stored + excluded.bytes_stored';
-    await manager.query(sql, [tenantId, day, delta.messagesIn, delta.bytes]);
+  private async addUsage(manager: EntityManager, writes: InboundWrite[]): Promise<void> {
+    const byDay = groupIndexes(writes, (w) => `${w.tenantId}:${w.usage.day}`);
+    const rows = [...byDay.values()].map((indexes) => {
+      const first = writes[indexes[0]];
+      return [first.tenantId, first.usage.day, indexes.length, 0, indexes.reduce((sum, i) => sum + writes[i].usage.bytes, 0)];
+    });
+    const upsert = this.mysql
+      ? 'ON DUPLICATE KEY UPDATE messages_in = messages_in + VALUES(messages_in), bytes_stored = bytes_stored + VALUES(bytes_stored)'
+      : 'ON CONFLICT (tenant_id, day) DO UPDATE SET messages_in = messages_in + excluded.messages_in, bytes_stored = bytes_stored + excluded.bytes_stored';
+    await this.insertRows(manager, 'tenant_usage', ['tenant_id', 'day', 'messages_in', 'messages_out', 'bytes_stored'], rows, upsert);
   }
 
-  private async queueAcknowledgement(manager: EntityManager, tenantId: number, recipient: string, payload: Record<string, unknown>, now: Date): Promise<void> {
-    await manager.query(
-      "INSERT INTO outbox (tenant_id, kind, recipient, status, attempts, next_attempt_at, payload_json) VALUES (?, 'acknowledgement', ?, 'queued', 0, ?, ?)",
-      [tenantId, recipient, this.time(now), JSON.stringify(payload)],
+  /** Log rows of filed messages, found again by their raw message (indexed) and their own ticket message. */
+  private async insertFiledLogs(manager: EntityManager, logs: NewLogRow[]): Promise<number[]> {
+    await this.insertRows(manager, 'email_processing_logs', LOG_COLUMNS, logs.map(logValues));
+    const hashes = [...new Set(logs.map((l) => l.rawSha256))];
+    const rows: { id: number; ticket_message_id: number }[] = await manager.query(
+      `SELECT id, ticket_message_id FROM email_processing_logs WHERE raw_sha256 IN (${marks(hashes.length)}) AND ticket_message_id IN (${marks(logs.length)})`,
+      [...hashes, ...logs.map((l) => l.ticketMessageId)],
     );
+    const ids = new Map(rows.map((r) => [Number(r.ticket_message_id), Number(r.id)]));
+    return logs.map((l) => ids.get(l.ticketMessageId!)!);
   }
 
-  async insertLog(row: NewLogRow, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    return insertedId(
-      await manager.query(
-        'INSERT INTO email_processing_logs (tenant_id, source, source_ref, outcome, reason, error, message_id, from_address, to_addresses, subject, ' +
-          'ticket_id, ticket_message_id, raw_sha256, size_bytes, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-          row.tenantId,
-          row.source,
-          row.sourceRef,
-          row.outcome,
-          row.reason,
-          row.error,
-          row.messageId,
-          row.fromAddress,
-          row.toAddresses,
-          row.subject,
-          row.ticketId,
-          row.ticketMessageId,
-          row.rawSha256,
-          row.sizeBytes,
-          row.durationMs,
-        ],
-      ),
-    );
-  }
-
-  /**
-   * Writes the ticket (new, or one more message on it), the message, its attachments, a bounced
-   * reply's failure, the usage counters, an acknowledgement and the log row, all or nothing.
-   */
-  async fileInbound(w: InboundWrite): Promise<InboundWritten> {
-    return this.dataSource.transaction((manager) => this.writeInbound(manager, w));
-  }
-
-  private async writeInbound(manager: EntityManager, w: InboundWrite): Promise<InboundWritten> {
-    let ticketId: number;
-    let ticketNumber: number;
-    if (w.ticket.kind === 'new') {
-      ticketNumber = await this.nextTicketNumber(manager, w.tenantId);
-      ticketId = await this.insertTicket(manager, { tenantId: w.tenantId, number: ticketNumber, ...w.ticket, now: w.now });
-    } else {
-      await this.touchTicket(manager, w.tenantId, w.ticket.id, w.now, w.ticket.reopen);
-      ticketId = w.ticket.id;
-      ticketNumber = (await this.ticket(w.tenantId, w.ticket.id))!.number;
+  /** Multi-row INSERT, in chunks that stay far below both engines' limits on bound values. */
+  private async insertRows(manager: EntityManager, table: string, columns: string[], rows: unknown[][], suffix = ''): Promise<void> {
+    const perChunk = Math.max(1, Math.floor(MAX_BOUND_VALUES / columns.length));
+    const row = `(${marks(columns.length)})`;
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const chunk = rows.slice(start, start + perChunk);
+      await manager.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => row).join(', ')} ${suffix}`, chunk.flat());
     }
-    const ticketMessageId = await this.insertInboundMessage(manager, { ...w.message, tenantId: w.tenantId, ticketId });
-    await this.insertAttachments(manager, w.tenantId, ticketMessageId, w.attachments);
-    if (w.failedOutbound) await this.markDeliveryFailed(manager, w.tenantId, w.failedOutbound.id, w.failedOutbound.detail);
-    await this.addUsage(manager, w.tenantId, w.usage.day, { messagesIn: 1, bytes: w.usage.bytes });
-    if (w.acknowledgeTo) await this.queueAcknowledgement(manager, w.tenantId, w.acknowledgeTo, { ticketId, inboundMessageId: ticketMessageId }, w.now);
-    const logId = await this.insertLog({ ...w.log, tenantId: w.tenantId, ticketId, ticketMessageId }, manager);
-    return { ticketId, ticketNumber, ticketMessageId, logId };
   }
 
   /** MySQL takes Date objects (the connection runs in UTC); better-sqlite3 binds only strings, in TypeORM's format. */
@@ -389,6 +442,34 @@ function toRoute(r: RouteRow): TenantRoute {
 
 function toTicketRef(row: { id: number; number: number; requester_email: string | null }): TicketRef {
   return { id: Number(row.id), number: Number(row.number), requesterEmail: row.requester_email };
+}
+
+const LOG_COLUMNS = [
+  'tenant_id', 'source', 'source_ref', 'outcome', 'reason', 'error', 'message_id', 'from_address', 'to_addresses', 'subject',
+  'ticket_id', 'ticket_message_id', 'raw_sha256', 'size_bytes', 'duration_ms',
+];
+
+function logValues(row: NewLogRow): unknown[] {
+  return [
+    row.tenantId, row.source, row.sourceRef, row.outcome, row.reason, row.error, row.messageId, row.fromAddress, row.toAddresses, row.subject,
+    row.ticketId, row.ticketMessageId, row.rawSha256, row.sizeBytes, row.durationMs,
+  ];
+}
+
+/** SQLite allows 32,766 bound values per statement, MySQL 65,535. */
+const MAX_BOUND_VALUES = 10_000;
+
+/** Indexes of the items, grouped by key in order of first appearance; a null key leaves the item out. */
+function groupIndexes<T>(items: T[], key: (item: T) => string | null): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const k = key(item);
+    if (k === null) return;
+    const group = groups.get(k);
+    if (group) group.push(index);
+    else groups.set(k, [index]);
+  });
+  return groups;
 }
 
 function marks(count: number): string {

@@ -128,8 +128,8 @@ export class IngestService {
     }
 
     const messageKey = messageFingerprint(parsed);
-    const duplicate = await this.repo.existingMessage(tenantId, messageKey);
-    if (duplicate) return this.logDuplicate(ctx, tenantId, duplicate);
+    const known = await this.repo.knownMessages(tenantId, messageKey, threadingMessageIds(parsed).map(normaliseMessageIdForStorage));
+    if (known.duplicate) return this.logDuplicate(ctx, tenantId, known.duplicate);
 
     const bounce = detectBounce(parsed);
     const autoReply = !bounce && isAutoReply(parsed.headers, ours);
@@ -138,7 +138,7 @@ export class IngestService {
       : null;
     const thread: ThreadDecision = bouncedOutbound
       ? { kind: 'existing', ticketId: bouncedOutbound.ticketId, by: 'references' }
-      : await this.findThread(tenantId, route, parsed, sender);
+      : await this.findThread(tenantId, route, parsed, sender, known.referencedTicketIds);
 
     if (bounce && thread.kind === 'new') return this.logOutcome(ctx, { tenantId, outcome: 'ignored', reason: 'bounce for a message that is not ours' });
     if (autoReply && thread.kind === 'new') return this.logOutcome(ctx, { tenantId, outcome: 'ignored', reason: 'auto-reply that belongs to no ticket' });
@@ -189,10 +189,15 @@ export class IngestService {
     return this.repo.isInboundAddress(splitPlusAddress(sender).base);
   }
 
-  private async findThread(tenantId: number, route: RoutedTenant, parsed: ParsedMessage, sender: string | null): Promise<ThreadDecision> {
+  private async findThread(
+    tenantId: number,
+    route: RoutedTenant,
+    parsed: ParsedMessage,
+    sender: string | null,
+    referencedTicketIds: number[],
+  ): Promise<ThreadDecision> {
     const token = route.tag ? verifyReplyToken(route.tag, this.replyKey) : null;
     const tokenTicket = token ? await this.repo.ticket(tenantId, token.ticketId) : null;
-    const referencedTicketIds = await this.repo.ticketIdsByMessageIds(tenantId, threadingMessageIds(parsed).map(normaliseMessageIdForStorage));
     const number = subjectTicketNumber(parsed.subject);
     let subjectTagTicket: { id: number; senderTakesPart: boolean } | null = null;
     if (number !== null && !tokenTicket && referencedTicketIds.length === 0) {

@@ -39,7 +39,6 @@ describe('the mailgate CLI', () => {
     secretFile = join(buildDir, 'webhook-secret');
     writeFileSync(secretFile, `${WEBHOOK_SECRET}\n`);
     t = await startTestApp('sqlite');
-    await t.app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/api/inbound/webhook`;
   }, 120_000);
   afterAll(async () => {

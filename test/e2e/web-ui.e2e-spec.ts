@@ -89,7 +89,6 @@ describe('web UI in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     sink = await startSmtpSink();
     t = await startTestApp('sqlite', { OUTBOX_POLL_INTERVAL_MS: '200', OUTBOUND_SMTP_TLS_VERIFY: 'false' });
-    await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     acme = await createTenantWithTokens(t, 'Acme', { tier: 'starter' });
     await t

@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { IngestRepository } from '../../src/inbound/ingest.repository';
+import { IngestService } from '../../src/inbound/ingest.service';
 import { buildMail, postSigned } from '../support/mail';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
 
@@ -162,6 +164,62 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => postSigned(t, buildMail({ to: tenant.inboundAddress, subject: `n${i}` }))));
     const numbers = answers.map((r) => r.body.ticket_number).sort((x, y) => x - y);
     expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
+  it('files a burst in shared transactions, and each message still gets its own ticket, message and log row', async () => {
+    const north = await createTenantWithTokens(t, 'Burst North');
+    const south = await createTenantWithTokens(t, 'Burst South');
+    const opener = await postSigned(t, buildMail({ to: north.inboundAddress, subject: 'Opener', messageId: '<burst-opener@example.com>' })).expect(200);
+    const repo = t.app.get(IngestRepository);
+    const batchSizes: number[] = [];
+    const writeInbound = (repo as unknown as { writeInbound: (m: unknown, w: unknown[]) => Promise<unknown> }).writeInbound.bind(repo);
+    const spy = jest.spyOn(repo as unknown as { writeInbound: typeof writeInbound }, 'writeInbound').mockImplementation((manager, writes) => {
+      batchSizes.push(writes.length);
+      return writeInbound(manager, writes);
+    });
+    try {
+      const twice = buildMail({ to: south.inboundAddress, subject: 'Sent twice', messageId: '<burst-twice@example.com>' });
+      const mails = [
+        ...Array.from({ length: 10 }, (_, i) => buildMail({ to: north.inboundAddress, subject: `North ${i}` })),
+        ...Array.from({ length: 10 }, (_, i) => buildMail({ to: south.inboundAddress, subject: `South ${i}` })),
+        ...Array.from({ length: 5 }, (_, i) =>
+          buildMail({ to: north.inboundAddress, subject: 'Re: Opener', inReplyTo: '<burst-opener@example.com>', body: `Reply ${i}` }),
+        ),
+        twice,
+        twice,
+      ];
+      const ingest = t.app.get(IngestService);
+      const reports = await Promise.all(mails.map((raw) => ingest.ingest(raw, { source: 'webhook', ref: 'burst' })));
+      const results = reports.map((r) => r.results[0]);
+
+      // better-sqlite3 answers within the same turn of the event loop, so on SQLite a
+      // transaction is over before the next message can join it.
+      if (engine === 'mysql') expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+      const numbers = (tenantId: number) =>
+        results.filter((r) => r.tenantId === tenantId && r.outcome === 'created').map((r) => r.ticketNumber).sort((a, b) => a! - b!);
+      expect(numbers(north.id)).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));
+      expect(numbers(south.id)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+      const replies = results.slice(20, 25);
+      expect(replies.every((r) => r.outcome === 'appended' && r.ticketId === opener.body.ticket_id)).toBe(true);
+      expect(results.slice(25).map((r) => r.outcome).sort()).toEqual(['created', 'duplicate']);
+
+      const opened = await t.http().get(`/api/tickets/${opener.body.ticket_id}`).set(north.agent).expect(200);
+      expect(opened.body.message_count).toBe(6);
+      expect(opened.body.messages.map((m: { text: string }) => m.text.trim()).slice(1).sort()).toEqual(['Reply 0', 'Reply 1', 'Reply 2', 'Reply 3', 'Reply 4']);
+      for (const r of results.filter((x) => x.outcome !== 'duplicate')) {
+        const [log] = await t.app.get(DataSource).query('SELECT tenant_id, ticket_id, ticket_message_id, outcome FROM email_processing_logs WHERE id = ?', [r.logId]);
+        expect({ tenant: Number(log.tenant_id), ticket: Number(log.ticket_id), message: Number(log.ticket_message_id), outcome: log.outcome }).toEqual({
+          tenant: r.tenantId,
+          ticket: r.ticketId,
+          message: r.ticketMessageId,
+          outcome: r.outcome,
+        });
+      }
+      const usage = await t.app.get(DataSource).query('SELECT SUM(messages_in) AS n FROM tenant_usage WHERE tenant_id = ?', [south.id]);
+      expect(Number(usage[0].n)).toBe(11);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('keeps a different mail that reuses a Message-ID', async () => {

@@ -53,7 +53,9 @@ export async function startTestApp(engine: Engine, env: Record<string, string> =
     ...env,
   });
   const app = await createApp(config, { logger: false });
-  await app.init();
+  // Listening once here: given a server without an address, supertest listens for each request
+  // and closes the server when that request ends, resetting the connections of concurrent ones.
+  await app.listen(0, '127.0.0.1');
   return {
     app,
     config,

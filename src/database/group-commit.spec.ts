@@ -1,0 +1,72 @@
+import { GroupCommit } from './group-commit';
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A writer whose transactions stay open until released, recording the batches it was given. */
+function heldWriter(failWhen: (items: number[]) => boolean = () => false) {
+  const batches: number[][] = [];
+  const open: (() => void)[] = [];
+  const write = (items: number[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      batches.push(items);
+      open.push(() => (failWhen(items) ? reject(new Error(`batch ${items.join(',')} failed`)) : resolve(items.map((i) => `done ${i}`))));
+    });
+  const releaseAll = async () => {
+    while (open.length > 0) {
+      open.shift()!();
+      await tick();
+    }
+  };
+  return { batches, write, releaseAll };
+}
+
+describe('GroupCommit', () => {
+  const limits = { maxItems: 3, maxBytes: 100, sizeOf: () => 10 };
+
+  it('starts a lone write at once, in a batch of one', async () => {
+    const writer = heldWriter();
+    const commit = new GroupCommit(writer.write, limits);
+    const result = commit.submit(1);
+    expect(writer.batches).toEqual([[1]]);
+    await writer.releaseAll();
+    await expect(result).resolves.toBe('done 1');
+  });
+
+  it('groups the writes that arrive during a transaction into the next one, up to maxItems', async () => {
+    const writer = heldWriter();
+    const commit = new GroupCommit(writer.write, limits);
+    const results = [1, 2, 3, 4, 5, 6].map((i) => commit.submit(i));
+    await writer.releaseAll();
+    expect(writer.batches).toEqual([[1], [2, 3, 4], [5, 6]]);
+    await expect(Promise.all(results)).resolves.toEqual(['done 1', 'done 2', 'done 3', 'done 4', 'done 5', 'done 6']);
+  });
+
+  it('closes a batch before its sizes add up to more than maxBytes, but never leaves a write out', async () => {
+    const writer = heldWriter();
+    const commit = new GroupCommit(writer.write, { maxItems: 10, maxBytes: 100, sizeOf: (i: number) => i });
+    const results = [1, 60, 30, 20, 500].map((i) => commit.submit(i));
+    await writer.releaseAll();
+    expect(writer.batches).toEqual([[1], [60, 30], [20], [500]]);
+    await expect(Promise.all(results)).resolves.toHaveLength(5);
+  });
+
+  it('retries each write of a failed batch alone, so only the bad one fails', async () => {
+    const writer = heldWriter((items) => items.includes(3));
+    const commit = new GroupCommit(writer.write, limits);
+    const results = [1, 2, 3, 4].map((i) => commit.submit(i).catch((e: Error) => e.message));
+    await writer.releaseAll();
+    expect(writer.batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+    await expect(Promise.all(results)).resolves.toEqual(['done 1', 'done 2', 'batch 3 failed', 'done 4']);
+  });
+
+  it('goes on with later writes after a failure', async () => {
+    const writer = heldWriter((items) => items.includes(1));
+    const commit = new GroupCommit(writer.write, limits);
+    const first = commit.submit(1).catch((e: Error) => e.message);
+    await writer.releaseAll();
+    const second = commit.submit(2);
+    await writer.releaseAll();
+    await expect(first).resolves.toBe('batch 1 failed');
+    await expect(second).resolves.toBe('done 2');
+  });
+});
