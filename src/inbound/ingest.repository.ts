@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { GroupCommit } from '../database/group-commit';
+import { RequestBatcher } from '../database/request-batcher';
 import { Tier } from '../tenants/tiers';
 import { TenantStatus } from '../tenants/tenant.entity';
 import { IngestOutcome, IngestSource } from './email-processing-log.entity';
@@ -13,6 +13,12 @@ export interface TenantRoute {
   status: TenantStatus;
   inboundAddress: string;
   autoAcknowledge: boolean;
+}
+
+interface KnownMessagesRequest {
+  tenantId: number;
+  messageKey: string;
+  referencedIds: string[];
 }
 
 export interface KnownMessages {
@@ -104,26 +110,41 @@ export interface InboundWritten {
 export class IngestRepository {
   private readonly mysql: boolean;
 
-  private readonly groupCommit: GroupCommit<InboundWrite, InboundWritten>;
+  private readonly groupCommit: RequestBatcher<InboundWrite, InboundWritten>;
+  private readonly routeLookups: RequestBatcher<string[], TenantRoute[]>;
+  private readonly knownMessageLookups: RequestBatcher<KnownMessagesRequest, KnownMessages>;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.mysql = dataSource.options.type === 'mysql';
-    this.groupCommit = new GroupCommit((writes) => dataSource.transaction((manager) => this.writeInbound(manager, writes)), {
+    this.groupCommit = new RequestBatcher((writes) => dataSource.transaction((manager) => this.writeInbound(manager, writes)), {
       maxItems: 64,
       // Well inside the smallest default max_allowed_packet (16 MB, MariaDB); a bigger message goes alone.
       maxBytes: 4 * 1024 * 1024,
       sizeOf: (w) => w.message.textBody.length + (w.message.htmlBody?.length ?? 0) + w.message.newText.length,
     });
+    // Sized by bound values, far below both engines' limits.
+    this.routeLookups = new RequestBatcher((requests) => this.lookUpRoutes(requests), { maxItems: 64, maxBytes: 2000, sizeOf: (a) => a.length });
+    this.knownMessageLookups = new RequestBatcher((requests) => this.lookUpKnownMessages(requests), {
+      maxItems: 64,
+      maxBytes: 2000,
+      sizeOf: (r) => 2 + r.referencedIds.length,
+    });
   }
 
-  async routesByInboundAddresses(addresses: string[]): Promise<TenantRoute[]> {
-    if (addresses.length === 0) return [];
+  /** Routes of those of the addresses that are inbound addresses; concurrent calls share one query. */
+  routesByInboundAddresses(addresses: string[]): Promise<TenantRoute[]> {
+    return addresses.length === 0 ? Promise.resolve([]) : this.routeLookups.submit(addresses);
+  }
+
+  private async lookUpRoutes(requests: string[][]): Promise<TenantRoute[][]> {
+    const addresses = [...new Set(requests.flat())];
     const rows: RouteRow[] = await this.dataSource.query(
       'SELECT s.tenant_id, s.inbound_email_address, s.auto_acknowledge, t.tier, t.status FROM email_settings s ' +
         `JOIN tenants t ON t.id = s.tenant_id WHERE s.inbound_email_address IN (${marks(addresses.length)})`,
       addresses,
     );
-    return rows.map(toRoute);
+    const routes = new Map(rows.map((r) => [r.inbound_email_address, toRoute(r)]));
+    return requests.map((wanted) => wanted.flatMap((address) => routes.get(address) ?? []));
   }
 
   async routesByDomains(domains: string[]): Promise<(TenantRoute & { domain: string })[]> {
@@ -153,23 +174,27 @@ export class IngestRepository {
   }
 
   /**
-   * What the tenant already holds of a message, in one round trip: its copy (a duplicate) and
-   * the tickets holding any of the Message-IDs it refers to (inbound or outbound), in the
-   * order of the ids given.
+   * What the tenant already holds of a message: its copy (a duplicate) and the tickets holding
+   * any of the Message-IDs it refers to (inbound or outbound), in the order of the ids given.
+   * Concurrent calls share one query.
    */
-  async knownMessages(tenantId: number, messageKey: string, referencedIds: string[]): Promise<KnownMessages> {
+  knownMessages(tenantId: number, messageKey: string, referencedIds: string[]): Promise<KnownMessages> {
+    return this.knownMessageLookups.submit({ tenantId, messageKey, referencedIds });
+  }
+
+  private async lookUpKnownMessages(requests: KnownMessagesRequest[]): Promise<KnownMessages[]> {
+    const tenantIds = [...new Set(requests.map((r) => r.tenantId))];
+    const keys = [...new Set(requests.map((r) => r.messageKey))];
+    const referenced = [...new Set(requests.flatMap((r) => r.referencedIds))];
     const byReference =
-      referencedIds.length === 0
+      referenced.length === 0
         ? ''
-        : ` UNION ALL SELECT id, ticket_id, message_id, 0 AS is_copy FROM ticket_messages WHERE tenant_id = ? AND message_id IN (${marks(referencedIds.length)})`;
-    const rows: { id: number; ticket_id: number; message_id: string | null; is_copy: number }[] = await this.dataSource.query(
-      `SELECT id, ticket_id, message_id, 1 AS is_copy FROM ticket_messages WHERE tenant_id = ? AND message_key = ?${byReference}`,
-      referencedIds.length === 0 ? [tenantId, messageKey] : [tenantId, messageKey, tenantId, ...referencedIds],
+        : ` UNION ALL SELECT id, tenant_id, ticket_id, message_id, message_key, 0 AS is_copy FROM ticket_messages WHERE tenant_id IN (${marks(tenantIds.length)}) AND message_id IN (${marks(referenced.length)})`;
+    const rows: KnownMessageRow[] = await this.dataSource.query(
+      `SELECT id, tenant_id, ticket_id, message_id, message_key, 1 AS is_copy FROM ticket_messages WHERE tenant_id IN (${marks(tenantIds.length)}) AND message_key IN (${marks(keys.length)})${byReference}`,
+      referenced.length === 0 ? [...tenantIds, ...keys] : [...tenantIds, ...keys, ...tenantIds, ...referenced],
     );
-    const copy = rows.find((r) => Number(r.is_copy) === 1);
-    const references = rows.filter((r) => Number(r.is_copy) === 0).sort((a, b) => Number(b.id) - Number(a.id));
-    const ordered = referencedIds.flatMap((id) => references.filter((r) => r.message_id === id).map((r) => Number(r.ticket_id)));
-    return { duplicate: copy ? { id: Number(copy.id), ticketId: Number(copy.ticket_id) } : null, referencedTicketIds: [...new Set(ordered)] };
+    return requests.map((request) => knownMessagesOf(request, rows));
   }
 
   async ticket(tenantId: number, ticketId: number): Promise<TicketRef | null> {
@@ -231,7 +256,7 @@ export class IngestRepository {
   /**
    * Writes the ticket (new, or one more message on it), the message, its attachments, a bounced
    * reply's failure, the usage counters, an acknowledgement and the log row, all or nothing.
-   * Concurrent calls share a transaction (see GroupCommit); each still gets its own answer.
+   * Concurrent calls share a transaction (a group commit, see RequestBatcher); each still gets its own answer.
    */
   fileInbound(w: InboundWrite): Promise<InboundWritten> {
     return this.groupCommit.submit(w);
@@ -438,6 +463,24 @@ function toRoute(r: RouteRow): TenantRoute {
     inboundAddress: r.inbound_email_address,
     autoAcknowledge: Boolean(Number(r.auto_acknowledge)),
   };
+}
+
+interface KnownMessageRow {
+  id: number;
+  tenant_id: number;
+  ticket_id: number;
+  message_id: string | null;
+  message_key: string;
+  is_copy: number;
+}
+
+/** One request's share of a shared lookup: rows of its own tenant only. */
+function knownMessagesOf(request: KnownMessagesRequest, rows: KnownMessageRow[]): KnownMessages {
+  const own = rows.filter((r) => Number(r.tenant_id) === request.tenantId);
+  const copy = own.find((r) => Number(r.is_copy) === 1 && r.message_key === request.messageKey);
+  const references = own.filter((r) => Number(r.is_copy) === 0).sort((a, b) => Number(b.id) - Number(a.id));
+  const ordered = request.referencedIds.flatMap((id) => references.filter((r) => r.message_id === id).map((r) => Number(r.ticket_id)));
+  return { duplicate: copy ? { id: Number(copy.id), ticketId: Number(copy.ticket_id) } : null, referencedTicketIds: [...new Set(ordered)] };
 }
 
 function toTicketRef(row: { id: number; number: number; requester_email: string | null }): TicketRef {

@@ -166,7 +166,7 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
     expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   });
 
-  it('files a burst in shared transactions, and each message still gets its own ticket, message and log row', async () => {
+  it('files a burst with shared lookups and transactions, and each message still gets its own ticket, message and log row', async () => {
     const north = await createTenantWithTokens(t, 'Burst North');
     const south = await createTenantWithTokens(t, 'Burst South');
     const opener = await postSigned(t, buildMail({ to: north.inboundAddress, subject: 'Opener', messageId: '<burst-opener@example.com>' })).expect(200);
@@ -187,6 +187,8 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
         ),
         twice,
         twice,
+        // Shares its lookups with north's replies, but another tenant's Message-ID threads nowhere.
+        buildMail({ to: south.inboundAddress, subject: 'Re: Opener', inReplyTo: '<burst-opener@example.com>', body: 'Not yours' }),
       ];
       const ingest = t.app.get(IngestService);
       const reports = await Promise.all(mails.map((raw) => ingest.ingest(raw, { source: 'webhook', ref: 'burst' })));
@@ -198,10 +200,11 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
       const numbers = (tenantId: number) =>
         results.filter((r) => r.tenantId === tenantId && r.outcome === 'created').map((r) => r.ticketNumber).sort((a, b) => a! - b!);
       expect(numbers(north.id)).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));
-      expect(numbers(south.id)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+      expect(numbers(south.id)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       const replies = results.slice(20, 25);
       expect(replies.every((r) => r.outcome === 'appended' && r.ticketId === opener.body.ticket_id)).toBe(true);
-      expect(results.slice(25).map((r) => r.outcome).sort()).toEqual(['created', 'duplicate']);
+      expect(results.slice(25, 27).map((r) => r.outcome).sort()).toEqual(['created', 'duplicate']);
+      expect(results[27]).toMatchObject({ outcome: 'created', tenantId: south.id });
 
       const opened = await t.http().get(`/api/tickets/${opener.body.ticket_id}`).set(north.agent).expect(200);
       expect(opened.body.message_count).toBe(6);
@@ -216,7 +219,7 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
         });
       }
       const usage = await t.app.get(DataSource).query('SELECT SUM(messages_in) AS n FROM tenant_usage WHERE tenant_id = ?', [south.id]);
-      expect(Number(usage[0].n)).toBe(11);
+      expect(Number(usage[0].n)).toBe(12);
     } finally {
       spy.mockRestore();
     }

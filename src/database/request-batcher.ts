@@ -4,30 +4,30 @@ interface Pending<T, R> {
   reject(error: unknown): void;
 }
 
-export interface GroupCommitLimits<T> {
+export interface BatchLimits<T> {
   maxItems: number;
-  /** A batch grows only while the sizes of its writes add up to no more than this. */
+  /** A batch grows only while the sizes of its requests add up to no more than this. */
   maxBytes: number;
   sizeOf(item: T): number;
 }
 
 /**
- * Group commit: writes that arrive while a transaction is running wait for it and then go
- * together in the next one, so a busy pipeline pays for one transaction (and, in production,
- * one log flush) per batch instead of per message. An idle one pays nothing extra: a lone
- * write starts at once, in a batch of one.
+ * Requests that arrive while a batch is being served wait for it and are then served together
+ * in the next one, so a busy pipeline pays one database round trip (or, for the group commit
+ * of filed messages, one transaction and, in production, one log flush) per batch instead of
+ * per message. An idle one pays nothing extra: a lone request starts at once, in a batch of one.
  *
- * A batch is all or nothing. When it fails, each of its writes is tried again alone, so one
+ * A batch is all or nothing. When it fails, each of its requests is tried again alone, so one
  * bad write (a duplicate that raced in from another instance) gets its own error and does
  * not take its neighbours down with it.
  */
-export class GroupCommit<T, R> {
+export class RequestBatcher<T, R> {
   private readonly queue: Pending<T, R>[] = [];
   private draining = false;
 
   constructor(
-    private readonly writeBatch: (items: T[]) => Promise<R[]>,
-    private readonly limits: GroupCommitLimits<T>,
+    private readonly serveBatch: (items: T[]) => Promise<R[]>,
+    private readonly limits: BatchLimits<T>,
   ) {}
 
   submit(item: T): Promise<R> {
@@ -43,11 +43,11 @@ export class GroupCommit<T, R> {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, this.batchLength());
         try {
-          const results = await this.writeBatch(batch.map((p) => p.item));
+          const results = await this.serveBatch(batch.map((p) => p.item));
           batch.forEach((p, i) => p.resolve(results[i]));
         } catch (error) {
           if (batch.length === 1) batch[0].reject(error);
-          else for (const p of batch) await this.writeAlone(p);
+          else for (const p of batch) await this.serveAlone(p);
         }
       }
     } finally {
@@ -55,7 +55,7 @@ export class GroupCommit<T, R> {
     }
   }
 
-  /** As many queued writes as the limits allow, and always at least one. */
+  /** As many queued requests as the limits allow, and always at least one. */
   private batchLength(): number {
     let bytes = this.limits.sizeOf(this.queue[0].item);
     let length = 1;
@@ -67,9 +67,9 @@ export class GroupCommit<T, R> {
     return length;
   }
 
-  private async writeAlone(p: Pending<T, R>): Promise<void> {
+  private async serveAlone(p: Pending<T, R>): Promise<void> {
     try {
-      p.resolve((await this.writeBatch([p.item]))[0]);
+      p.resolve((await this.serveBatch([p.item]))[0]);
     } catch (error) {
       p.reject(error);
     }

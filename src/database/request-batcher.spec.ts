@@ -1,4 +1,4 @@
-import { GroupCommit } from './group-commit';
+import { RequestBatcher } from './request-batcher';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -20,12 +20,12 @@ function heldWriter(failWhen: (items: number[]) => boolean = () => false) {
   return { batches, write, releaseAll };
 }
 
-describe('GroupCommit', () => {
+describe('RequestBatcher', () => {
   const limits = { maxItems: 3, maxBytes: 100, sizeOf: () => 10 };
 
   it('starts a lone write at once, in a batch of one', async () => {
     const writer = heldWriter();
-    const commit = new GroupCommit(writer.write, limits);
+    const commit = new RequestBatcher(writer.write, limits);
     const result = commit.submit(1);
     expect(writer.batches).toEqual([[1]]);
     await writer.releaseAll();
@@ -34,7 +34,7 @@ describe('GroupCommit', () => {
 
   it('groups the writes that arrive during a transaction into the next one, up to maxItems', async () => {
     const writer = heldWriter();
-    const commit = new GroupCommit(writer.write, limits);
+    const commit = new RequestBatcher(writer.write, limits);
     const results = [1, 2, 3, 4, 5, 6].map((i) => commit.submit(i));
     await writer.releaseAll();
     expect(writer.batches).toEqual([[1], [2, 3, 4], [5, 6]]);
@@ -43,7 +43,7 @@ describe('GroupCommit', () => {
 
   it('closes a batch before its sizes add up to more than maxBytes, but never leaves a write out', async () => {
     const writer = heldWriter();
-    const commit = new GroupCommit(writer.write, { maxItems: 10, maxBytes: 100, sizeOf: (i: number) => i });
+    const commit = new RequestBatcher(writer.write, { maxItems: 10, maxBytes: 100, sizeOf: (i: number) => i });
     const results = [1, 60, 30, 20, 500].map((i) => commit.submit(i));
     await writer.releaseAll();
     expect(writer.batches).toEqual([[1], [60, 30], [20], [500]]);
@@ -52,7 +52,7 @@ describe('GroupCommit', () => {
 
   it('retries each write of a failed batch alone, so only the bad one fails', async () => {
     const writer = heldWriter((items) => items.includes(3));
-    const commit = new GroupCommit(writer.write, limits);
+    const commit = new RequestBatcher(writer.write, limits);
     const results = [1, 2, 3, 4].map((i) => commit.submit(i).catch((e: Error) => e.message));
     await writer.releaseAll();
     expect(writer.batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
@@ -61,7 +61,7 @@ describe('GroupCommit', () => {
 
   it('goes on with later writes after a failure', async () => {
     const writer = heldWriter((items) => items.includes(1));
-    const commit = new GroupCommit(writer.write, limits);
+    const commit = new RequestBatcher(writer.write, limits);
     const first = commit.submit(1).catch((e: Error) => e.message);
     await writer.releaseAll();
     const second = commit.submit(2);
