@@ -247,9 +247,9 @@ export class IngestRepository {
     return row ? Number(row.messages_in) : 0;
   }
 
-  async insertLog(row: NewLogRow, manager: EntityManager = this.dataSource.manager): Promise<number> {
+  async insertLog(row: NewLogRow): Promise<number> {
     return insertedId(
-      await manager.query(`INSERT INTO email_processing_logs (${LOG_COLUMNS.join(', ')}) VALUES (${marks(LOG_COLUMNS.length)})`, logValues(row)),
+      await this.dataSource.query(`INSERT INTO email_processing_logs (${LOG_COLUMNS.join(', ')}) VALUES (${marks(LOG_COLUMNS.length)})`, logValues(row)),
     );
   }
 
@@ -323,15 +323,13 @@ export class IngestRepository {
     const existing = groupIndexes(writes, (w) => (w.ticket.kind === 'existing' ? `${w.tenantId}:${w.ticket.id}` : null));
     if (existing.size > 0) {
       for (const indexes of existing.values()) await this.touchTicket(manager, indexes.map((i) => writes[i]));
-      const ids = [...existing.values()].map((indexes) => (writes[indexes[0]].ticket as { id: number }).id);
-      const rows: { id: number; number: number }[] = await manager.query(`SELECT id, number FROM tickets WHERE id IN (${marks(ids.length)})`, ids);
+      const touched = [...existing.values()].map((indexes) => writes[indexes[0]]);
+      const rows: { id: number; number: number }[] = await manager.query(
+        `SELECT id, number FROM tickets WHERE tenant_id IN (${marks(touched.length)}) AND id IN (${marks(touched.length)})`,
+        [...touched.map((w) => w.tenantId), ...touched.map(existingTicketId)],
+      );
       const numberOf = new Map(rows.map((r) => [Number(r.id), Number(r.number)]));
-      for (const indexes of existing.values()) {
-        for (const i of indexes) {
-          const id = (writes[i].ticket as { id: number }).id;
-          tickets[i] = { id, number: numberOf.get(id)! };
-        }
-      }
+      for (const i of [...existing.values()].flat()) tickets[i] = { id: existingTicketId(writes[i]), number: numberOf.get(existingTicketId(writes[i]))! };
     }
     return tickets;
   }
@@ -356,7 +354,7 @@ export class IngestRepository {
     await manager.query(
       `UPDATE tickets SET message_count = message_count + ?, has_unread = 1, last_activity_at = ?, updated_at = ?${reopen ? ", status = 'open'" : ''} ` +
         'WHERE tenant_id = ? AND id = ?',
-      [writes.length, latest, latest, writes[0].tenantId, (writes[0].ticket as { id: number }).id],
+      [writes.length, latest, latest, writes[0].tenantId, existingTicketId(writes[0])],
     );
   }
 
@@ -501,6 +499,11 @@ function logValues(row: NewLogRow): unknown[] {
 
 /** SQLite allows 32,766 bound values per statement, MySQL 65,535. */
 const MAX_BOUND_VALUES = 10_000;
+
+function existingTicketId(w: InboundWrite): number {
+  if (w.ticket.kind !== 'existing') throw new Error('not a write to an existing ticket');
+  return w.ticket.id;
+}
 
 /** Indexes of the items, grouped by key in order of first appearance; a null key leaves the item out. */
 function groupIndexes<T>(items: T[], key: (item: T) => string | null): Map<string, number[]> {
