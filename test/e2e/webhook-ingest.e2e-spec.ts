@@ -1,8 +1,21 @@
 import { DataSource } from 'typeorm';
-import { IngestRepository } from '../../src/inbound/ingest.repository';
+import { InboundWrite, IngestRepository } from '../../src/inbound/ingest.repository';
 import { IngestService } from '../../src/inbound/ingest.service';
 import { buildMail, postSigned } from '../support/mail';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
+
+/** Sizes of the transactions the repository's group commit runs while recording. */
+function recordTransactions(repo: IngestRepository): { batchSizes: number[]; restore(): void } {
+  type WriteInbound = (manager: unknown, writes: unknown[]) => Promise<unknown>;
+  const target = repo as unknown as { writeInbound: WriteInbound };
+  const original = target.writeInbound.bind(repo);
+  const batchSizes: number[] = [];
+  const spy = jest.spyOn(target, 'writeInbound').mockImplementation((manager, writes) => {
+    batchSizes.push(writes.length);
+    return original(manager, writes);
+  });
+  return { batchSizes, restore: () => spy.mockRestore() };
+}
 
 describe.each(ENGINES)('webhook ingest on %s', (engine) => {
   let t: TestApp;
@@ -170,13 +183,7 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
     const north = await createTenantWithTokens(t, 'Burst North');
     const south = await createTenantWithTokens(t, 'Burst South');
     const opener = await postSigned(t, buildMail({ to: north.inboundAddress, subject: 'Opener', messageId: '<burst-opener@example.com>' })).expect(200);
-    const repo = t.app.get(IngestRepository);
-    const batchSizes: number[] = [];
-    const writeInbound = (repo as unknown as { writeInbound: (m: unknown, w: unknown[]) => Promise<unknown> }).writeInbound.bind(repo);
-    const spy = jest.spyOn(repo as unknown as { writeInbound: typeof writeInbound }, 'writeInbound').mockImplementation((manager, writes) => {
-      batchSizes.push(writes.length);
-      return writeInbound(manager, writes);
-    });
+    const { batchSizes, restore } = recordTransactions(t.app.get(IngestRepository));
     try {
       const twice = buildMail({ to: south.inboundAddress, subject: 'Sent twice', messageId: '<burst-twice@example.com>' });
       const mails = [
@@ -221,8 +228,46 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
       const usage = await t.app.get(DataSource).query('SELECT SUM(messages_in) AS n FROM tenant_usage WHERE tenant_id = ?', [south.id]);
       expect(Number(usage[0].n)).toBe(12);
     } finally {
-      spy.mockRestore();
+      restore();
     }
+  });
+
+  it('rolls a failed shared transaction back whole and files its other messages alone, without gaps in the numbers', async () => {
+    const tenant = await createTenantWithTokens(t, 'Rollback');
+    const repo = t.app.get(IngestRepository);
+    const write = (key: string): InboundWrite => ({
+      tenantId: tenant.id,
+      ticket: { kind: 'new', subject: key, requesterEmail: 'customer@example.com', requesterName: null },
+      now: new Date(),
+      message: {
+        messageKey: key, messageId: `<${key}@example.com>`, inReplyTo: null, references: [], fromAddress: 'customer@example.com', fromName: null,
+        to: [], cc: [], subject: key, textBody: key, htmlBody: null, newText: key, isAutoReply: false, isBounce: false,
+        rawSha256: key.padEnd(64, '0'), threadTopic: null, threadIndex: null, sentAt: null,
+      },
+      attachments: [],
+      failedOutbound: null,
+      usage: { day: '2026-11-21', bytes: 100 },
+      acknowledgeTo: null,
+      log: {
+        tenantId: tenant.id, source: 'webhook', sourceRef: null, outcome: 'created', reason: 'new ticket', error: null, messageId: null,
+        fromAddress: null, toAddresses: null, subject: key, ticketId: null, ticketMessageId: null, rawSha256: key.padEnd(64, '0'), sizeBytes: 100, durationMs: 1,
+      },
+    });
+    await repo.fileInbound(write('aaaa'));
+    // Submitted in one turn: the first goes alone, the other two share the next transaction,
+    // which fails on the duplicate key and is rolled back; each is then tried alone.
+    const { batchSizes, restore } = recordTransactions(repo);
+    const [first, second, again] = await Promise.allSettled([repo.fileInbound(write('bbbb')), repo.fileInbound(write('cccc')), repo.fileInbound(write('aaaa'))]);
+    restore();
+    expect(batchSizes).toEqual([1, 2, 1, 1]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { ticketNumber: 2 } });
+    expect(second).toMatchObject({ status: 'fulfilled', value: { ticketNumber: 3 } });
+    expect(again.status).toBe('rejected');
+    const db = t.app.get(DataSource);
+    expect(await db.query('SELECT number FROM tickets WHERE tenant_id = ? ORDER BY number', [tenant.id])).toEqual([{ number: 1 }, { number: 2 }, { number: 3 }]);
+    expect(await count('SELECT COUNT(*) AS n FROM ticket_messages WHERE tenant_id = ?', [tenant.id])).toBe(3);
+    expect(await count('SELECT COUNT(*) AS n FROM email_processing_logs WHERE tenant_id = ?', [tenant.id])).toBe(3);
+    expect(await count('SELECT messages_in AS n FROM tenant_usage WHERE tenant_id = ?', [tenant.id])).toBe(3);
   });
 
   it('keeps a different mail that reuses a Message-ID', async () => {
