@@ -21,7 +21,7 @@ function heldWriter(failWhen: (items: number[]) => boolean = () => false) {
 }
 
 describe('RequestBatcher', () => {
-  const limits = { maxItems: 3, maxBytes: 100, sizeOf: () => 10 };
+  const limits = { maxItems: 3, maxBytes: 100, sizeOf: () => 10, retryAlone: () => true };
 
   it('starts a lone write at once, in a batch of one', async () => {
     const writer = heldWriter();
@@ -43,7 +43,7 @@ describe('RequestBatcher', () => {
 
   it('closes a batch before its sizes add up to more than maxBytes, but never leaves a write out', async () => {
     const writer = heldWriter();
-    const commit = new RequestBatcher(writer.write, { maxItems: 10, maxBytes: 100, sizeOf: (i: number) => i });
+    const commit = new RequestBatcher(writer.write, { maxItems: 10, maxBytes: 100, sizeOf: (i: number) => i, retryAlone: () => true });
     const results = [1, 60, 30, 20, 500].map((i) => commit.submit(i));
     await writer.releaseAll();
     expect(writer.batches).toEqual([[1], [60, 30], [20], [500]]);
@@ -57,6 +57,15 @@ describe('RequestBatcher', () => {
     await writer.releaseAll();
     expect(writer.batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
     await expect(Promise.all(results)).resolves.toEqual(['done 1', 'done 2', 'batch 3 failed', 'done 4']);
+  });
+
+  it('fails the whole batch at once when retrying alone is pointless', async () => {
+    const writer = heldWriter((items) => items.length > 1 || items[0] !== 1);
+    const commit = new RequestBatcher(writer.write, { ...limits, retryAlone: () => false });
+    const results = [1, 2, 3].map((i) => commit.submit(i).catch((e: Error) => e.message));
+    await writer.releaseAll();
+    expect(writer.batches).toEqual([[1], [2, 3]]);
+    await expect(Promise.all(results)).resolves.toEqual(['done 1', 'batch 2,3 failed', 'batch 2,3 failed']);
   });
 
   it('goes on with later writes after a failure', async () => {

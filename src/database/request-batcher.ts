@@ -4,11 +4,16 @@ interface Pending<T, R> {
   reject(error: unknown): void;
 }
 
-export interface BatchLimits<T> {
+export interface BatchOptions<T> {
   maxItems: number;
   /** A batch grows only while the sizes of its requests add up to no more than this. */
   maxBytes: number;
   sizeOf(item: T): number;
+  /**
+   * Whether a failed batch's requests are worth trying alone. Not when the database is down:
+   * each would wait for its own connection timeout before failing the same way.
+   */
+  retryAlone(error: unknown): boolean;
 }
 
 /**
@@ -17,9 +22,9 @@ export interface BatchLimits<T> {
  * of filed messages, one transaction and, in production, one log flush) per batch instead of
  * per message. An idle one pays nothing extra: a lone request starts at once, in a batch of one.
  *
- * A batch is all or nothing. When it fails, each of its requests is tried again alone, so one
- * bad write (a duplicate that raced in from another instance) gets its own error and does
- * not take its neighbours down with it.
+ * A batch is all or nothing. When it fails, each of its requests is tried again alone (unless
+ * the error says retrying is pointless), so one bad write (a duplicate that raced in from
+ * another instance) gets its own error and does not take its neighbours down with it.
  */
 export class RequestBatcher<T, R> {
   private readonly queue: Pending<T, R>[] = [];
@@ -27,7 +32,7 @@ export class RequestBatcher<T, R> {
 
   constructor(
     private readonly serveBatch: (items: T[]) => Promise<R[]>,
-    private readonly limits: BatchLimits<T>,
+    private readonly options: BatchOptions<T>,
   ) {}
 
   submit(item: T): Promise<R> {
@@ -46,7 +51,7 @@ export class RequestBatcher<T, R> {
           const results = await this.serveBatch(batch.map((p) => p.item));
           batch.forEach((p, i) => p.resolve(results[i]));
         } catch (error) {
-          if (batch.length === 1) batch[0].reject(error);
+          if (batch.length === 1 || !this.options.retryAlone(error)) for (const p of batch) p.reject(error);
           else for (const p of batch) await this.serveAlone(p);
         }
       }
@@ -57,11 +62,11 @@ export class RequestBatcher<T, R> {
 
   /** As many queued requests as the limits allow, and always at least one. */
   private batchLength(): number {
-    let bytes = this.limits.sizeOf(this.queue[0].item);
+    let bytes = this.options.sizeOf(this.queue[0].item);
     let length = 1;
-    while (length < this.queue.length && length < this.limits.maxItems) {
-      bytes += this.limits.sizeOf(this.queue[length].item);
-      if (bytes > this.limits.maxBytes) break;
+    while (length < this.queue.length && length < this.options.maxItems) {
+      bytes += this.options.sizeOf(this.queue[length].item);
+      if (bytes > this.options.maxBytes) break;
       length++;
     }
     return length;

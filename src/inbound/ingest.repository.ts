@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { RequestBatcher } from '../database/request-batcher';
 import { Tier } from '../tenants/tiers';
 import { TenantStatus } from '../tenants/tenant.entity';
@@ -121,13 +122,15 @@ export class IngestRepository {
       // Well inside the smallest default max_allowed_packet (16 MB, MariaDB); a bigger message goes alone.
       maxBytes: 4 * 1024 * 1024,
       sizeOf: (w) => w.message.textBody.length + (w.message.htmlBody?.length ?? 0) + w.message.newText.length,
+      retryAlone,
     });
     // Sized by bound values, far below both engines' limits.
-    this.routeLookups = new RequestBatcher((requests) => this.lookUpRoutes(requests), { maxItems: 64, maxBytes: 2000, sizeOf: (a) => a.length });
+    this.routeLookups = new RequestBatcher((requests) => this.lookUpRoutes(requests), { maxItems: 64, maxBytes: 2000, sizeOf: (a) => a.length, retryAlone });
     this.knownMessageLookups = new RequestBatcher((requests) => this.lookUpKnownMessages(requests), {
       maxItems: 64,
       maxBytes: 2000,
       sizeOf: (r) => 2 + r.referencedIds.length,
+      retryAlone,
     });
   }
 
@@ -499,6 +502,8 @@ function logValues(row: NewLogRow): unknown[] {
 
 /** SQLite allows 32,766 bound values per statement, MySQL 65,535. */
 const MAX_BOUND_VALUES = 10_000;
+
+const retryAlone = (error: unknown) => !isDatabaseUnavailable(error);
 
 function existingTicketId(w: InboundWrite): number {
   if (w.ticket.kind !== 'existing') throw new Error('not a write to an existing ticket');
