@@ -2,26 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { extractMessageIds } from '../../src/inbound/mail/parse-message';
-import { DEVIATIONS, Fact } from '../support/corpus-deviations';
+import { CORPUS, DEVIATIONS, Fact, ManifestEntry, readManifest } from '../support/corpus-deviations';
 import { postSigned } from '../support/mail';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
 
-interface ManifestEntry {
-  file: string;
-  category: string;
-  expect: {
-    subject?: string | null;
-    from?: string | null;
-    message_id?: string | null;
-    attachment_count?: number;
-    inline_count?: number;
-    is_auto_reply: boolean;
-    is_bounce: boolean;
-  };
-}
-
-const CORPUS = join(__dirname, '..', 'fixtures', 'corpus');
-const manifest: ManifestEntry[] = JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8'));
+const manifest = readManifest();
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 const normalisedId = (id: string) => (extractMessageIds(id)[0] ?? `<${id}>`).toLowerCase();
 

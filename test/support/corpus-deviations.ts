@@ -1,3 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The shared corpus of real-world mail (see SOURCES.md there) and its manifest of facts. */
+export const CORPUS = join(__dirname, '..', 'fixtures', 'corpus');
+
+export interface ManifestEntry {
+  file: string;
+  category: string;
+  expect: {
+    subject?: string | null;
+    from?: string | null;
+    message_id?: string | null;
+    in_reply_to?: string | null;
+    references_count?: number;
+    attachment_count?: number;
+    inline_count?: number;
+    is_auto_reply?: boolean;
+    is_bounce?: boolean;
+    notes?: string;
+  };
+}
+
+export function readManifest(): ManifestEntry[] {
+  return JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8')) as ManifestEntry[];
+}
+
 /**
  * Where we differ from a fact of the corpus manifest on purpose, or because of a known parser
  * behaviour: what we give instead and why. Both corpus tests (parse level and through the
