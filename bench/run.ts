@@ -4,7 +4,6 @@ import { request } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import mysql from 'mysql2/promise';
 import { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/bootstrap';
@@ -12,6 +11,7 @@ import { AppConfig } from '../src/config/app-config';
 import { IngestService } from '../src/inbound/ingest.service';
 import { signWebhookBody } from '../src/inbound/webhook-signature';
 import { TenantsService } from '../src/tenants/tenants.service';
+import { bareParseRate, measured, Rate } from './measure';
 import { benchMessage } from './messages';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
@@ -27,27 +27,6 @@ const SECRET = 'bench-webhook-secret-0123456789';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-
-interface Rate {
-  perSecond: number;
-  /** CPU time of this process (all its threads) per message. */
-  cpuMsPerMessage: number;
-}
-
-async function measured(count: number, work: () => Promise<void>): Promise<Rate> {
-  const cpu = process.cpuUsage();
-  const t0 = performance.now();
-  await work();
-  const seconds = (performance.now() - t0) / 1000;
-  const used = process.cpuUsage(cpu);
-  return { perSecond: count / seconds, cpuMsPerMessage: (used.user + used.system) / 1000 / count };
-}
-
-function bareParseRate(messages: Buffer[]): Promise<Rate> {
-  return measured(messages.length, async () => {
-    for (const m of messages) await simpleParser(m);
-  });
-}
 
 async function pipelineRate(app: INestApplication, run: number): Promise<Rate> {
   const tenant = await app.get(TenantsService).create({ name: `Bench ${run} ${Date.now()}`, tier: 'enterprise' });
