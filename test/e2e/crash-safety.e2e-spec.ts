@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import { buildMail } from '../support/mail';
+import { serviceEnv as env, testImapClient as imapClient, waitFor } from '../support/services';
 
 interface ReadOnlySqlite {
   prepare(sql: string): { all(): unknown[] };
@@ -25,23 +25,8 @@ const ROOT = join(__dirname, '..', '..');
 const ADMIN_TOKEN = 'crash-admin-token-0123456789abcdef';
 const BACKLOG = 300;
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (test services not started?)`);
-  return value;
-};
 const token = () => randomBytes(5).toString('hex');
 
-function imapClient(): ImapFlow {
-  return new ImapFlow({
-    host: env('DOCKER_MAIL_IMAP_HOST'),
-    port: Number(env('DOCKER_MAIL_IMAP_PORT')),
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user: env('DOCKER_MAIL_IMAP_USERNAME'), pass: env('DOCKER_MAIL_IMAP_PASSWORD') },
-    logger: false,
-  });
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,15 +39,6 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | false> | T | null | false, timeoutMs: number, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 interface Service {
   child: ChildProcess;

@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../../src/common/domain-error';
 import { IngestService } from '../../src/inbound/ingest.service';
 import { buildMail } from '../support/mail';
+import { ImapServer, serviceEnv as env, sharedDovecot, testImapClient as imapClient, waitFor } from '../support/services';
 import { freshMysqlDatabase } from '../support/database';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 
@@ -20,28 +21,7 @@ jest.setTimeout(60_000);
 
 const REAL_SERVICES = join(__dirname, '..', 'services', 'real-services.sh');
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (test services not started?)`);
-  return value;
-};
 
-interface ImapServer {
-  host: string;
-  port: number;
-}
-const sharedDovecot = (): ImapServer => ({ host: env('DOCKER_MAIL_IMAP_HOST'), port: Number(env('DOCKER_MAIL_IMAP_PORT')) });
-
-function imapClient(server: ImapServer = sharedDovecot(), pass = env('DOCKER_MAIL_IMAP_PASSWORD')): ImapFlow {
-  return new ImapFlow({
-    host: server.host,
-    port: server.port,
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user: env('DOCKER_MAIL_IMAP_USERNAME'), pass },
-    logger: false,
-  });
-}
 
 async function withImap<T>(run: (client: ImapFlow) => Promise<T>, server?: ImapServer): Promise<T> {
   const client = imapClient(server);
@@ -105,15 +85,6 @@ async function folderStatus(folder: string, server?: ImapServer): Promise<{ mess
   }, server);
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | false>, timeoutMs = 20_000, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -5,11 +5,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, st
 import { open } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../src/common/domain-error';
 import { IngestService } from '../../src/inbound/ingest.service';
 import { buildMail, postSigned } from '../support/mail';
+import { testImapClient, waitFor } from '../support/services';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 
 jest.setTimeout(60_000);
@@ -36,15 +36,6 @@ function deliver(root: string, raw: Buffer): string {
 
 const list = (root: string, folder: string) => (existsSync(join(root, folder)) ? readdirSync(join(root, folder)).sort() : []);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | null | false> | T | null | false, timeoutMs = 20_000, everyMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 function mails(to: string, count: number, label: string) {
   return Array.from({ length: count }, (_, i) => {
@@ -211,16 +202,7 @@ describe('Maildir source', () => {
   it('files the same mail arriving by IMAP, Maildir and webhook as one ticket message', async () => {
     const root = makeMaildir();
     const folder = `e2e-three-ways-${token()}`;
-    const imap = () =>
-      new ImapFlow({
-        host: process.env.DOCKER_MAIL_IMAP_HOST!,
-        port: Number(process.env.DOCKER_MAIL_IMAP_PORT),
-        secure: false,
-        doSTARTTLS: false,
-        auth: { user: process.env.DOCKER_MAIL_IMAP_USERNAME!, pass: process.env.DOCKER_MAIL_IMAP_PASSWORD! },
-        logger: false,
-      });
-    const client = imap();
+    const client = testImapClient();
     await client.connect();
     await client.mailboxCreate(folder);
     const t = await startTestApp('sqlite', {

@@ -6,24 +6,11 @@ import { ImapFlow } from 'imapflow';
 import mysql from 'mysql2/promise';
 import nodemailer from 'nodemailer';
 import { freshMysqlDatabase, mysqlAvailable, mysqlConnectionOptions } from '../support/database';
+import { serviceEnv as env, testImapClient } from '../support/services';
 
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (test services not started?)`);
-  return value;
-};
+const imapClient = () => testImapClient();
 
-const imapClient = () =>
-  new ImapFlow({
-    host: env('DOCKER_MAIL_IMAP_HOST'),
-    port: Number(env('DOCKER_MAIL_IMAP_PORT')),
-    // The plain port offers STARTTLS with a self-signed certificate; imapflow would
-    // upgrade and then reject it. DOCKER_MAIL_IMAP_SECURITY=none means: stay plain.
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user: env('DOCKER_MAIL_IMAP_USERNAME'), pass: env('DOCKER_MAIL_IMAP_PASSWORD') },
-    logger: false,
-  });
+
 
 const token = () => randomBytes(6).toString('hex');
 
