@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../../src/common/domain-error';
 import { IngestService } from '../../src/inbound/ingest.service';
 import { buildMail } from '../support/mail';
+import { simulateOutage } from '../support/outage';
 import { ImapServer, serviceEnv as env, sharedDovecot, testImapClient as imapClient, waitFor } from '../support/services';
 import { freshMysqlDatabase } from '../support/database';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
@@ -235,16 +235,7 @@ describe('IMAP source (real Dovecot)', () => {
     });
 
     it('keeps a message in the mailbox while the database is unavailable and files it once it is back', async () => {
-      const ingest = t.app.get(IngestService);
-      const original = ingest.ingest.bind(ingest);
-      let refusals = 0;
-      const spy = jest.spyOn(ingest, 'ingest').mockImplementation(async (...args) => {
-        if (refusals < 2) {
-          refusals += 1;
-          throw new DomainError('unavailable', 'simulated database outage');
-        }
-        return original(...args);
-      });
+      const outage = simulateOutage(t.app.get(IngestService), 2);
       try {
         const [{ raw, messageId }] = mails(tenant.inboundAddress, 1, 'outage');
         await append(folders.mailbox, [raw]);
@@ -254,11 +245,11 @@ describe('IMAP source (real Dovecot)', () => {
         });
         expect(down.status).toBe('down');
         await waitUntilFiled(t, [messageId], 10_000);
-        expect(refusals).toBe(2);
+        expect(outage.refusals()).toBe(2);
         await expectEachFiledOnce(t, [messageId]);
         await waitFor('health up again', async () => (await imapHealth(t))?.status === 'up');
       } finally {
-        spy.mockRestore();
+        outage.restore();
       }
     });
   });

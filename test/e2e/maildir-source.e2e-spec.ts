@@ -6,9 +6,9 @@ import { open } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../../src/common/domain-error';
 import { IngestService } from '../../src/inbound/ingest.service';
 import { buildMail, postSigned } from '../support/mail';
+import { simulateOutage } from '../support/outage';
 import { testImapClient, waitFor } from '../support/services';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 
@@ -132,26 +132,17 @@ describe('Maildir source', () => {
     });
 
     it('leaves a file in new/ while the database is unavailable and files it once it is back', async () => {
-      const ingest = t.app.get(IngestService);
-      const original = ingest.ingest.bind(ingest);
-      let refusals = 0;
-      const spy = jest.spyOn(ingest, 'ingest').mockImplementation(async (...args) => {
-        if (refusals < 2) {
-          refusals += 1;
-          throw new DomainError('unavailable', 'simulated database outage');
-        }
-        return original(...args);
-      });
+      const outage = simulateOutage(t.app.get(IngestService), 2);
       try {
         const [{ raw, messageId }] = mails(tenant.inboundAddress, 1, 'outage');
         const name = deliver(root, raw);
-        await waitFor('first refusal', () => refusals >= 1);
+        await waitFor('first refusal', () => outage.refusals() >= 1);
         expect(list(root, 'new')).toContain(name);
         await waitUntilFiled(t, [messageId], 10_000);
         await waitFor('renamed', () => list(root, 'cur').includes(`${name}:2,S`));
-        expect(refusals).toBe(2);
+        expect(outage.refusals()).toBe(2);
       } finally {
-        spy.mockRestore();
+        outage.restore();
       }
     });
   });

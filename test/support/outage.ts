@@ -1,0 +1,16 @@
+import { DomainError } from '../../src/common/domain-error';
+import { IngestService } from '../../src/inbound/ingest.service';
+
+/** The pipeline answers "database unavailable" to its first `times` messages, then works again. */
+export function simulateOutage(ingest: IngestService, times: number): { refusals(): number; restore(): void } {
+  const original = ingest.ingest.bind(ingest);
+  let refusals = 0;
+  const spy = jest.spyOn(ingest, 'ingest').mockImplementation(async (...args) => {
+    if (refusals < times) {
+      refusals += 1;
+      throw new DomainError('unavailable', 'simulated database outage');
+    }
+    return original(...args);
+  });
+  return { refusals: () => refusals, restore: () => spy.mockRestore() };
+}
