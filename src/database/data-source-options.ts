@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
 import { CreateSchema1763700000000 } from '../../migrations/1763700000000-create-schema';
+import { RawMessageLocations1763900000000 } from '../../migrations/1763900000000-raw-message-locations';
 import { ApiToken } from '../auth/api-token.entity';
 import { EmailSettings } from '../email-settings/email-settings.entity';
 import { EmailProcessingLog } from '../inbound/email-processing-log.entity';
@@ -32,7 +33,7 @@ export const ENTITIES = [
 ];
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
-export const MIGRATIONS = [CreateSchema1763700000000];
+export const MIGRATIONS = [CreateSchema1763700000000, RawMessageLocations1763900000000];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {

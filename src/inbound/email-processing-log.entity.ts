@@ -24,6 +24,8 @@ export class EmailProcessingLog {
   @Column({ name: 'ticket_id', type: 'integer', nullable: true }) ticketId: number | null;
   @Column({ name: 'ticket_message_id', type: 'integer', nullable: true }) ticketMessageId: number | null;
   @Column({ name: 'raw_sha256', type: 'varchar', length: 64, nullable: true }) rawSha256: string | null;
+  /** Where the raw message is in the raw message store (see RawMessageStore). */
+  @Column({ name: 'raw_location', type: 'varchar', length: 300, nullable: true }) rawLocation: string | null;
   @Column({ name: 'size_bytes', type: 'bigint', default: 0, transformer: bigintAsNumber }) sizeBytes: number;
   @Column({ name: 'duration_ms', type: 'integer', default: 0 }) durationMs: number;
   /** Set when a failed or quarantined message was reprocessed or released. */

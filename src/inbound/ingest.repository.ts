@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isDatabaseUnavailable } from '../database/database-errors';
-import { RequestBatcher } from '../database/request-batcher';
+import { RequestBatcher } from '../common/request-batcher';
 import { Tier } from '../tenants/tiers';
 import { TenantStatus } from '../tenants/tenant.entity';
 import { IngestOutcome, IngestSource } from './email-processing-log.entity';
@@ -77,6 +77,7 @@ export interface NewLogRow {
   ticketId: number | null;
   ticketMessageId: number | null;
   rawSha256: string | null;
+  rawLocation: string | null;
   sizeBytes: number;
   durationMs: number;
 }
@@ -490,13 +491,13 @@ function toTicketRef(row: { id: number; number: number; requester_email: string 
 
 const LOG_COLUMNS = [
   'tenant_id', 'source', 'source_ref', 'outcome', 'reason', 'error', 'message_id', 'from_address', 'to_addresses', 'subject',
-  'ticket_id', 'ticket_message_id', 'raw_sha256', 'size_bytes', 'duration_ms',
+  'ticket_id', 'ticket_message_id', 'raw_sha256', 'raw_location', 'size_bytes', 'duration_ms',
 ];
 
 function logValues(row: NewLogRow): unknown[] {
   return [
     row.tenantId, row.source, row.sourceRef, row.outcome, row.reason, row.error, row.messageId, row.fromAddress, row.toAddresses, row.subject,
-    row.ticketId, row.ticketMessageId, row.rawSha256, row.sizeBytes, row.durationMs,
+    row.ticketId, row.ticketMessageId, row.rawSha256, row.rawLocation, row.sizeBytes, row.durationMs,
   ];
 }
 

@@ -4,6 +4,7 @@ import { DomainError } from '../common/domain-error';
 import { isDatabaseUnavailable, isUniqueViolation } from '../database/database-errors';
 import { MetricsRegistry } from '../health/metrics.registry';
 import { acknowledgementDecision } from '../outbound/acknowledgement-policy';
+import { StoredRaw } from '../storage/raw-message-store';
 import { AttachmentStore, RawMessageStore } from '../storage/storage.module';
 import { tierFeatures, tierLimits, UNLIMITED, withinLimit } from '../tenants/tiers';
 import { StoredAddress } from '../tickets/ticket-message.entity';
@@ -32,7 +33,7 @@ interface IngestOptions {
 
 interface MessageContext {
   raw: Buffer;
-  rawSha256: string;
+  stored: StoredRaw;
   parsed: ParsedMessage;
   source: IngestSourceRef;
   started: number;
@@ -79,26 +80,26 @@ export class IngestService {
 
   private async ingestOnce(raw: Buffer, source: IngestSourceRef, options: IngestOptions): Promise<IngestReport> {
     const started = Date.now();
-    const rawSha256 = await this.rawStore.put(raw);
+    const stored = await this.rawStore.put(raw);
     try {
       if (raw.length > this.config.inboundMaxBytes) {
-        return await this.failWithoutParse(raw, rawSha256, source, started, options, `message is ${raw.length} bytes, above INBOUND_MAX_BYTES (${this.config.inboundMaxBytes})`);
+        return await this.failWithoutParse(raw, stored, source, started, options, `message is ${raw.length} bytes, above INBOUND_MAX_BYTES (${this.config.inboundMaxBytes})`);
       }
       let parsed: ParsedMessage;
       try {
         parsed = await parseMessage(raw, { maxBytes: this.config.inboundMaxBytes, timeoutMs: PARSE_TIMEOUT_MS });
       } catch (error) {
-        return await this.failWithoutParse(raw, rawSha256, source, started, options, `could not parse: ${(error as Error).message}`);
+        return await this.failWithoutParse(raw, stored, source, started, options, `could not parse: ${(error as Error).message}`);
       }
-      const ctx: MessageContext = { raw, rawSha256, parsed, source, started, options };
+      const ctx: MessageContext = { raw, stored, parsed, source, started, options };
       const routes = await this.route(parsed, options);
       if (routes.length === 0) {
         const rejected = await this.logOutcome(ctx, { tenantId: null, outcome: 'rejected', reason: `no tenant has the address ${describeRecipients(parsed)}` });
-        return { rawSha256, results: [rejected], failed: false };
+        return { rawSha256: stored.sha256, results: [rejected], failed: false };
       }
       const results: TenantIngestResult[] = [];
       for (const route of routes) results.push(await this.ingestForTenant(ctx, route));
-      return { rawSha256, results, failed: results.every((r) => r.outcome === 'failed') };
+      return { rawSha256: stored.sha256, results, failed: results.every((r) => r.outcome === 'failed') };
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
         throw new DomainError('unavailable', 'The database is unavailable; the message was not accepted, retry later');
@@ -178,7 +179,7 @@ export class IngestService {
         if (existing) return this.logDuplicate(ctx, tenantId, existing);
       }
       if (isDatabaseUnavailable(error)) throw error;
-      this.logger.error(`could not store message ${parsed.messageId ?? ctx.rawSha256} for tenant ${tenantId}`, (error as Error).stack);
+      this.logger.error(`could not store message ${parsed.messageId ?? ctx.stored.sha256} for tenant ${tenantId}`, (error as Error).stack);
       return this.logOutcome(ctx, { tenantId, outcome: 'failed', reason: 'could not store the message', error: (error as Error).message });
     }
   }
@@ -239,7 +240,7 @@ export class IngestService {
       newText: extractNewText(parsed.text, parsed.html),
       isAutoReply: flags.autoReply,
       isBounce: flags.bounce,
-      rawSha256: ctx.rawSha256,
+      rawSha256: ctx.stored.sha256,
       threadTopic: parsed.threadTopic ? truncate(parsed.threadTopic, 500) : null,
       threadIndex: parsed.threadIndex ? truncate(parsed.threadIndex, 500) : null,
       sentAt: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
@@ -260,7 +261,7 @@ export class IngestService {
   /** A message that cannot be parsed still gets a row (per tenant when its headers say which). */
   private async failWithoutParse(
     raw: Buffer,
-    rawSha256: string,
+    stored: StoredRaw,
     source: IngestSourceRef,
     started: number,
     options: IngestOptions,
@@ -285,13 +286,14 @@ export class IngestService {
         subject: null,
         ticketId: null,
         ticketMessageId: null,
-        rawSha256,
+        rawSha256: stored.sha256,
+        rawLocation: stored.location,
         sizeBytes: raw.length,
         durationMs: Date.now() - started,
       });
       results.push({ outcome: 'failed', tenantId, ticketId: null, ticketNumber: null, ticketMessageId: null, logId, reason });
     }
-    return { rawSha256, results, failed: true };
+    return { rawSha256: stored.sha256, results, failed: true };
   }
 
   private async logOutcome(ctx: MessageContext, fields: LogFields): Promise<TenantIngestResult> {
@@ -322,7 +324,8 @@ export class IngestService {
       subject: truncate(parsed.subject, 500) || null,
       ticketId: fields.ticketId ?? null,
       ticketMessageId: fields.ticketMessageId ?? null,
-      rawSha256: ctx.rawSha256,
+      rawSha256: ctx.stored.sha256,
+      rawLocation: ctx.stored.location,
       sizeBytes: ctx.raw.length,
       durationMs: Date.now() - ctx.started,
     };

@@ -42,10 +42,8 @@ export class ProcessingLogsService {
       throw new DomainError('conflict', `Only failed or quarantined messages can be reprocessed; this one was ${log.outcome}`);
     }
     if (log.resolvedAt) throw new DomainError('conflict', 'This message was already reprocessed');
-    if (!log.rawSha256 || !(await this.rawStore.has(log.rawSha256))) {
-      throw new DomainError('conflict', 'The raw message is no longer stored');
-    }
-    const raw = await this.rawStore.get(log.rawSha256);
+    const raw = log.rawSha256 ? await this.rawStore.get({ sha256: log.rawSha256, location: log.rawLocation }) : null;
+    if (!raw) throw new DomainError('conflict', 'The raw message is no longer stored');
     const report = await this.ingest.ingest(raw, { source: 'reprocess', ref: `log ${log.id}` }, {
       onlyTenantId: tenantId,
       releaseQuarantine: log.outcome === 'quarantined',

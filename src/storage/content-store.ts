@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -34,27 +33,9 @@ export class ContentStore {
     return readFile(this.pathOf(sha256));
   }
 
-  has(sha256: string): Promise<boolean> {
-    return exists(this.pathOf(sha256));
-  }
-
-  async remove(sha256: string): Promise<void> {
-    await unlink(this.pathOf(sha256)).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'ENOENT') throw e;
-    });
-  }
-
   pathOf(sha256: string): string {
     if (!/^[a-f0-9]{64}$/.test(sha256)) throw new Error(`Not a SHA-256 content address: ${sha256}`);
     return join(this.root, sha256.slice(0, 2), sha256);
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.F_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -2,9 +2,10 @@ import { Global, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { ContentStore } from './content-store';
+import { RawMessageStore } from './raw-message-store';
 
-/** Raw messages as received, kept so that any message can be reprocessed. */
-export class RawMessageStore extends ContentStore {}
+export { RawMessageStore } from './raw-message-store';
+
 /** Attachment bytes, shared by every message that carries the same file. */
 export class AttachmentStore extends ContentStore {}
 

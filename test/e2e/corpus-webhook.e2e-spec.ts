@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { extractMessageIds } from '../../src/inbound/mail/parse-message';
+import { RawMessageStore } from '../../src/storage/storage.module';
 import { CORPUS, DEVIATIONS, Fact, ManifestEntry, readManifest } from '../support/corpus-deviations';
 import { postSigned } from '../support/mail';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
@@ -92,8 +93,9 @@ describe.each(ENGINES)('the corpus through the webhook on %s', (engine) => {
     const result = outcomes.get(file as string)!;
     const e = entry as ManifestEntry;
     if (result.outcome === 'failed') {
-      const [log] = await t.app.get(DataSource).query('SELECT raw_sha256 FROM email_processing_logs WHERE id = ?', [result.log_id]);
-      expect(existsSync(join(t.dataDir, 'raw', log.raw_sha256.slice(0, 2), log.raw_sha256))).toBe(true);
+      const [log] = await t.app.get(DataSource).query('SELECT raw_sha256, raw_location FROM email_processing_logs WHERE id = ?', [result.log_id]);
+      const kept = await t.app.get(RawMessageStore).get({ sha256: log.raw_sha256, location: log.raw_location });
+      expect(kept).toEqual(readFileSync(join(CORPUS, file as string)));
       return;
     }
     expect(['created', 'appended', 'duplicate']).toContain(result.outcome);

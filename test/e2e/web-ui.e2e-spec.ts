@@ -441,7 +441,7 @@ describe('web UI in Chromium', () => {
     // A message the pipeline could not store: the raw bytes kept and a failed log row, as the
     // pipeline leaves them after, say, a disk error. Reprocessing then runs the real pipeline.
     const raw = buildMail({ from: 'Carol <carol@customer.example>', to: acme.inboundAddress, subject: 'Quarterly report', body: 'The numbers are attached.' });
-    const rawSha256 = await t.app.get(RawMessageStore).put(raw);
+    const stored = await t.app.get(RawMessageStore).put(raw);
     await t.app.get(DataSource).getRepository(EmailProcessingLog).save({
       tenantId: acme.id,
       source: 'webhook',
@@ -451,7 +451,8 @@ describe('web UI in Chromium', () => {
       fromAddress: 'carol@customer.example',
       toAddresses: acme.inboundAddress,
       subject: 'Quarterly report',
-      rawSha256,
+      rawSha256: stored.sha256,
+      rawLocation: stored.location,
       sizeBytes: raw.length,
     });
 

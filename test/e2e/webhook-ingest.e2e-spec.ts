@@ -250,7 +250,7 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
       acknowledgeTo: null,
       log: {
         tenantId: tenant.id, source: 'webhook', sourceRef: null, outcome: 'created', reason: 'new ticket', error: null, messageId: null,
-        fromAddress: null, toAddresses: null, subject: key, ticketId: null, ticketMessageId: null, rawSha256: key.padEnd(64, '0'), sizeBytes: 100, durationMs: 1,
+        fromAddress: null, toAddresses: null, subject: key, ticketId: null, ticketMessageId: null, rawSha256: key.padEnd(64, '0'), rawLocation: null, sizeBytes: 100, durationMs: 1,
       },
     });
     await repo.fileInbound(write('aaaa'));

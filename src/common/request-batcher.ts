@@ -18,9 +18,10 @@ export interface BatchOptions<T> {
 
 /**
  * Requests that arrive while a batch is being served wait for it and are then served together
- * in the next one, so a busy pipeline pays one database round trip (or, for the group commit
- * of filed messages, one transaction and, in production, one log flush) per batch instead of
- * per message. An idle one pays nothing extra: a lone request starts at once, in a batch of one.
+ * in the next one, so a busy pipeline pays one database round trip (for the group commit of
+ * filed messages: one transaction and, in production, one log flush; for raw messages: one
+ * append to a segment file) per batch instead of per message. An idle one pays nothing extra: a
+ * lone request starts at once, in a batch of one.
  *
  * A batch is all or nothing. When it fails, each of its requests is tried again alone (unless
  * the error says retrying is pointless), so one bad write (a duplicate that raced in from

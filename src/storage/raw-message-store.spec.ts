@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ContentStore } from './content-store';
+import { RawMessageStore } from './raw-message-store';
+
+describe('RawMessageStore', () => {
+  let root: string;
+  let store: RawMessageStore;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'raw-store-'));
+    store = new RawMessageStore(root, 1000);
+  });
+  afterEach(async () => {
+    await store.onApplicationShutdown();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const segmentFiles = () => readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.seg'));
+
+  it('gives back what it stored, addressed by SHA-256 and location', async () => {
+    const content = Buffer.from('From: a@example.com\r\nSubject: hi\r\n\r\nbody\r\n');
+    const stored = await store.put(content);
+    expect(stored.sha256).toBe(ContentStore.sha256(content));
+    expect(stored.location).toMatch(/^\d{4}-\d{2}-\d{2}\/\d{8}T\d{6}Z-\d+-[0-9a-f]{8}\.seg:0:\d+$/);
+    expect(await store.get(stored)).toEqual(content);
+  });
+
+  it('appends messages stored at the same moment to one segment, each at its own place', async () => {
+    const contents = Array.from({ length: 20 }, (_, i) => Buffer.from(`message ${i} `.repeat(i + 1)));
+    await store.onApplicationShutdown();
+    store = new RawMessageStore(root);
+    const stored = await Promise.all(contents.map((c) => store.put(c)));
+    expect(new Set(stored.map((s) => s.location)).size).toBe(20);
+    for (const [i, s] of stored.entries()) expect(await store.get(s)).toEqual(contents[i]);
+    expect(segmentFiles()).toHaveLength(1);
+  });
+
+  it('starts a new segment file once the current one is full, and still reads the old one', async () => {
+    const first = await store.put(Buffer.alloc(600, 'a'));
+    const second = await store.put(Buffer.alloc(600, 'b'));
+    expect(segmentFiles()).toHaveLength(2);
+    expect((await store.get(first))!.toString()).toBe('a'.repeat(600));
+    expect((await store.get(second))!.toString()).toBe('b'.repeat(600));
+  });
+
+  it('takes a message bigger than a whole segment, alone in a segment of its own', async () => {
+    const big = Buffer.alloc(5000, 'x');
+    const stored = await store.put(big);
+    expect(stored.location).toMatch(/:0:5000$/);
+    expect(await store.get(stored)).toEqual(big);
+  });
+
+  it('answers null for a message whose segment file is gone', async () => {
+    const stored = await store.put(Buffer.from('gone soon'));
+    await store.onApplicationShutdown();
+    rmSync(join(root, stored.location!.split(':')[0]));
+    expect(await store.get(stored)).toBeNull();
+  });
+
+  it('refuses bytes that do not match their SHA-256', async () => {
+    const stored = await store.put(Buffer.from('original'));
+    const other = await store.put(Buffer.from('imposter'));
+    await expect(store.get({ sha256: stored.sha256, location: other.location })).rejects.toThrow(/damaged/);
+  });
+
+  it('refuses a location outside its segment files', async () => {
+    await expect(store.get({ sha256: 'a'.repeat(64), location: '../../etc/passwd:0:10' })).rejects.toThrow(/Not a raw message location/);
+  });
+
+  it('reads a message stored as a file of its own by earlier versions', async () => {
+    const content = Buffer.from('stored the old way');
+    const sha256 = ContentStore.sha256(content);
+    mkdirSync(join(root, sha256.slice(0, 2)));
+    writeFileSync(join(root, sha256.slice(0, 2), sha256), content);
+    expect(await store.get({ sha256, location: null })).toEqual(content);
+    expect(await store.get({ sha256: 'b'.repeat(64), location: null })).toBeNull();
+  });
+
+  it('keeps storing after a shutdown, in a new segment', async () => {
+    const before = await store.put(Buffer.from('before'));
+    await store.onApplicationShutdown();
+    const after = await store.put(Buffer.from('after'));
+    expect(after.location!.split(':')[0]).not.toBe(before.location!.split(':')[0]);
+    expect((await store.get(after))!.toString()).toBe('after');
+  });
+});

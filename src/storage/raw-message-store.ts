@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { FileHandle, mkdir, open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OnApplicationShutdown } from '@nestjs/common';
+import { DomainError } from '../common/domain-error';
+import { RequestBatcher } from '../common/request-batcher';
+import { ContentStore } from './content-store';
+
+/** A stored raw message: what it is (its SHA-256) and where it is. */
+export interface StoredRaw {
+  sha256: string;
+  /**
+   * `<day>/<segment file>:<offset>:<length>`. Null for a message stored as a file of its own,
+   * `<xx>/<sha256>`, as versions before the segment files did.
+   */
+  location: string | null;
+}
+
+interface Segment {
+  /** Relative to the store's root: `<day>/<file>.seg`. */
+  name: string;
+  handle: FileHandle;
+  size: number;
+}
+
+const LOCATION = /^(\d{4}-\d{2}-\d{2}\/[0-9TZ]+-\d+-[0-9a-f]+\.seg):(\d+):(\d+)$/;
+
+/** A new segment file is started once the current one would grow past this. */
+export const SEGMENT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Raw messages as received, kept so that any message can be reprocessed. They are appended to
+ * segment files rather than written one file each: on ext4 creating a file (a journalled inode
+ * and directory entry, then a rename) costs more CPU than parsing the message, an append to an
+ * open file little, and messages stored at the same moment go out in one write.
+ *
+ * Each process appends to segment files of its own (time, pid and a random part in the name),
+ * so instances sharing DATA_DIR never write to the same file. A message is found again by its
+ * location, which its processing-log row keeps, and is checked against its SHA-256 when read.
+ * An append cut short by a crash leaves bytes no row points to; the next process starts a new file.
+ */
+export class RawMessageStore implements OnApplicationShutdown {
+  private segment: Segment | null = null;
+  private lastAppend: Promise<unknown> = Promise.resolve();
+  private readonly appends = new RequestBatcher<Buffer, string>((contents) => this.append(contents), {
+    maxItems: 256,
+    maxBytes: 16 * 1024 * 1024,
+    sizeOf: (content) => content.length,
+    // A failed append (disk full, I/O error) would fail again for each message alone.
+    retryAlone: () => false,
+  });
+
+  constructor(
+    private readonly root: string,
+    private readonly segmentBytes = SEGMENT_BYTES,
+  ) {}
+
+  async put(content: Buffer): Promise<StoredRaw> {
+    const sha256 = ContentStore.sha256(content);
+    return { sha256, location: await this.appends.submit(content) };
+  }
+
+  /** The message's bytes, or null when they are no longer stored. */
+  async get(stored: StoredRaw): Promise<Buffer | null> {
+    const content = stored.location === null ? await this.readLegacyFile(stored.sha256) : await this.readLocation(stored.location);
+    if (content && ContentStore.sha256(content) !== stored.sha256) {
+      throw new DomainError('conflict', `The stored raw message is damaged: its SHA-256 is not ${stored.sha256}`);
+    }
+    return content;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.lastAppend.catch(() => undefined);
+    const segment = this.segment;
+    this.segment = null;
+    await segment?.handle.close();
+  }
+
+  private append(contents: Buffer[]): Promise<string[]> {
+    const appended = this.appendToSegment(contents);
+    this.lastAppend = appended;
+    return appended;
+  }
+
+  private async appendToSegment(contents: Buffer[]): Promise<string[]> {
+    const total = contents.reduce((sum, content) => sum + content.length, 0);
+    const segment = await this.segmentWithRoomFor(total);
+    try {
+      await writeAll(segment.handle, contents, segment.size);
+    } catch (error) {
+      // Start afresh: what this write left in the file is unreferenced, not a hole to reuse.
+      this.segment = null;
+      await segment.handle.close().catch(() => undefined);
+      throw error;
+    }
+    let offset = segment.size;
+    segment.size += total;
+    return contents.map((content) => {
+      const location = `${segment.name}:${offset}:${content.length}`;
+      offset += content.length;
+      return location;
+    });
+  }
+
+  private async segmentWithRoomFor(bytes: number): Promise<Segment> {
+    const current = this.segment;
+    if (current && (current.size === 0 || current.size + bytes <= this.segmentBytes)) return current;
+    this.segment = null;
+    await current?.handle.close();
+    const now = new Date();
+    const day = now.toISOString().slice(0, 10);
+    const name = `${day}/${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}Z-${process.pid}-${randomBytes(4).toString('hex')}.seg`;
+    await mkdir(join(this.root, day), { recursive: true });
+    this.segment = { name, handle: await open(join(this.root, name), 'wx'), size: 0 };
+    return this.segment;
+  }
+
+  private async readLocation(location: string): Promise<Buffer | null> {
+    const match = LOCATION.exec(location);
+    if (!match) throw new Error(`Not a raw message location: ${location}`);
+    const [, name, offset, length] = match;
+    const handle = await open(join(this.root, name), 'r').catch(notFoundAsNull);
+    if (!handle) return null;
+    try {
+      const content = Buffer.alloc(Number(length));
+      let filled = 0;
+      while (filled < content.length) {
+        const { bytesRead } = await handle.read(content, filled, content.length - filled, Number(offset) + filled);
+        if (bytesRead === 0) return null;
+        filled += bytesRead;
+      }
+      return content;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private readLegacyFile(sha256: string): Promise<Buffer | null> {
+    if (!/^[a-f0-9]{64}$/.test(sha256)) throw new Error(`Not a SHA-256: ${sha256}`);
+    return readFile(join(this.root, sha256.slice(0, 2), sha256)).catch(notFoundAsNull);
+  }
+}
+
+async function writeAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
+  let remaining = buffers;
+  while (remaining.length > 0) {
+    const { bytesWritten } = await handle.writev(remaining, position);
+    if (bytesWritten === 0) throw new Error('the raw message segment file accepted no bytes');
+    position += bytesWritten;
+    remaining = afterBytes(remaining, bytesWritten);
+  }
+}
+
+/** The buffers that remain after the first `count` bytes of them. */
+function afterBytes(buffers: Buffer[], count: number): Buffer[] {
+  let skipped = 0;
+  for (let i = 0; i < buffers.length; i++) {
+    if (skipped + buffers[i].length > count) return [buffers[i].subarray(count - skipped), ...buffers.slice(i + 1)];
+    skipped += buffers[i].length;
+  }
+  return [];
+}
+
+function notFoundAsNull(error: NodeJS.ErrnoException): null {
+  if (error.code === 'ENOENT') return null;
+  throw error;
+}
