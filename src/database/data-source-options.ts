@@ -60,9 +60,6 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       supportBigNumbers: true,
       bigNumberStrings: false,
       connectTimeout: 10_000,
-      // The ingest pipeline sends a batch of filed messages as one multi-statement query (see
-      // IngestRepository.writeInbound). Every query in this code binds its values as parameters.
-      multipleStatements: true,
       extra: { connectionLimit: 10, enableKeepAlive: true },
     };
   }

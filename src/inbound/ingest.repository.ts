@@ -266,142 +266,181 @@ export class IngestRepository {
     return this.groupCommit.submit(w);
   }
 
-  /**
-   * The statements of a batch reach every row they need (a new ticket's number, the ids of
-   * tickets and messages written before them) through subqueries instead of reading them back
-   * in between, so on MySQL the whole batch goes as one multi-statement query: one round trip
-   * between BEGIN and COMMIT instead of about a dozen. A last SELECT reads back what was written.
-   */
   private async writeInbound(manager: EntityManager, writes: InboundWrite[]): Promise<InboundWritten[]> {
-    const ticketIds = new Array<number | Computed>(writes.length);
-    const statements = [...this.ticketStatements(writes, ticketIds), ...this.messageStatements(writes, ticketIds)];
-    const rows: WrittenRow[] = await this.runInOrder(manager, statements);
-    const written = new Map(rows.map((r) => [`${r.tenant_id}:${r.message_key}`, r]));
-    return writes.map((w) => {
-      const row = written.get(`${w.tenantId}:${w.message.messageKey}`)!;
-      return { ticketId: Number(row.ticket_id), ticketNumber: Number(row.number), ticketMessageId: Number(row.id), logId: Number(row.log_id) };
-    });
+    const tickets = await this.fileTickets(manager, writes);
+    const messageIds = await this.insertInboundMessages(manager, writes, tickets);
+    await this.insertRows(
+      manager,
+      'attachments',
+      ['tenant_id', 'ticket_message_id', 'filename', 'content_type', 'size', 'sha256', 'content_id', 'inline'],
+      writes.flatMap((w, i) => w.attachments.map((a) => [w.tenantId, messageIds[i], a.filename, a.contentType, a.size, a.sha256, a.contentId, a.inline ? 1 : 0])),
+    );
+    for (const w of writes) if (w.failedOutbound) await this.markDeliveryFailed(manager, w.tenantId, w.failedOutbound.id, w.failedOutbound.detail);
+    await this.addUsage(manager, writes);
+    await this.insertRows(
+      manager,
+      'outbox',
+      ['tenant_id', 'kind', 'recipient', 'status', 'attempts', 'next_attempt_at', 'payload_json'],
+      writes.flatMap((w, i) =>
+        w.acknowledgeTo
+          ? [[w.tenantId, 'acknowledgement', w.acknowledgeTo, 'queued', 0, this.time(w.now), JSON.stringify({ ticketId: tickets[i].id, inboundMessageId: messageIds[i] })]]
+          : [],
+      ),
+    );
+    const logIds = await this.insertFiledLogs(
+      manager,
+      writes.map((w, i) => ({ ...w.log, tenantId: w.tenantId, ticketId: tickets[i].id, ticketMessageId: messageIds[i] })),
+    );
+    return writes.map((_, i) => ({ ticketId: tickets[i].id, ticketNumber: tickets[i].number, ticketMessageId: messageIds[i], logId: logIds[i] }));
+  }
+
+  /** The ticket of each write: new ones numbered per tenant in arrival order, existing ones touched. */
+  private async fileTickets(manager: EntityManager, writes: InboundWrite[]): Promise<{ id: number; number: number }[]> {
+    const tickets: { id: number; number: number }[] = new Array(writes.length);
+    const newByTenant = groupIndexes(writes, (w) => (w.ticket.kind === 'new' ? String(w.tenantId) : null));
+    const numbers: number[] = new Array(writes.length);
+    for (const indexes of newByTenant.values()) {
+      const last = await this.advanceTicketCounter(manager, writes[indexes[0]].tenantId, indexes.length);
+      indexes.forEach((index, k) => (numbers[index] = last - indexes.length + 1 + k));
+    }
+    const created = [...newByTenant.values()].flat();
+    if (created.length > 0) {
+      await this.insertRows(
+        manager,
+        'tickets',
+        ['tenant_id', 'number', 'subject', 'status', 'requester_email', 'requester_name', 'message_count', 'has_unread', 'last_activity_at', 'created_at', 'updated_at'],
+        created.map((i) => {
+          const w = writes[i];
+          const t = w.ticket as Extract<InboundWrite['ticket'], { kind: 'new' }>;
+          const now = this.time(w.now);
+          return [w.tenantId, numbers[i], t.subject, 'open', t.requesterEmail, t.requesterName, 1, 1, now, now, now];
+        }),
+      );
+      const rows: { id: number; tenant_id: number; number: number }[] = await manager.query(
+        `SELECT id, tenant_id, number FROM tickets WHERE tenant_id IN (${marks(newByTenant.size)}) AND number IN (${marks(created.length)})`,
+        [...[...newByTenant.values()].map((indexes) => writes[indexes[0]].tenantId), ...created.map((i) => numbers[i])],
+      );
+      const ids = new Map(rows.map((r) => [`${r.tenant_id}:${r.number}`, Number(r.id)]));
+      for (const i of created) tickets[i] = { id: ids.get(`${writes[i].tenantId}:${numbers[i]}`)!, number: numbers[i] };
+    }
+
+    const existing = groupIndexes(writes, (w) => (w.ticket.kind === 'existing' ? `${w.tenantId}:${w.ticket.id}` : null));
+    if (existing.size > 0) {
+      for (const indexes of existing.values()) await this.touchTicket(manager, indexes.map((i) => writes[i]));
+      const touched = [...existing.values()].map((indexes) => writes[indexes[0]]);
+      const rows: { id: number; number: number }[] = await manager.query(
+        `SELECT id, number FROM tickets WHERE tenant_id IN (${marks(touched.length)}) AND id IN (${marks(touched.length)})`,
+        [...touched.map((w) => w.tenantId), ...touched.map(existingTicketId)],
+      );
+      const numberOf = new Map(rows.map((r) => [Number(r.id), Number(r.number)]));
+      for (const i of [...existing.values()].flat()) tickets[i] = { id: existingTicketId(writes[i]), number: numberOf.get(existingTicketId(writes[i]))! };
+    }
+    return tickets;
   }
 
   /**
-   * New tickets numbered per tenant in arrival order, existing ones touched; fills in `ticketIds`.
-   * One UPDATE reserves a tenant's numbers: its row lock serialises concurrent creators until commit.
+   * Reserves `count` per-tenant sequential numbers in one statement and returns the last: the
+   * row lock on the tenant serialises concurrent creators until commit. MySQL hands the new
+   * value back through LAST_INSERT_ID, SQLite through RETURNING.
    */
-  private ticketStatements(writes: InboundWrite[], ticketIds: (number | Computed)[]): Statement[] {
-    const statements: Statement[] = [];
-    const newTickets: (unknown | Computed)[][] = [];
-    for (const indexes of groupIndexes(writes, (w) => (w.ticket.kind === 'new' ? String(w.tenantId) : null)).values()) {
-      const tenantId = writes[indexes[0]].tenantId;
-      statements.push({ sql: 'UPDATE tenants SET ticket_counter = ticket_counter + ? WHERE id = ?', params: [indexes.length, tenantId] });
-      indexes.forEach((index, k) => {
-        const w = writes[index];
-        const t = w.ticket as Extract<InboundWrite['ticket'], { kind: 'new' }>;
-        const number = new Computed('(SELECT ticket_counter FROM tenants WHERE id = ?) - ?', [tenantId, indexes.length - 1 - k]);
-        const now = this.time(w.now);
-        newTickets.push([tenantId, number, t.subject, 'open', t.requesterEmail, t.requesterName, 1, 1, now, now, now]);
-        ticketIds[index] = new Computed(`(SELECT id FROM tickets WHERE tenant_id = ? AND number = ${number.sql})`, [tenantId, ...number.params]);
-      });
+  private async advanceTicketCounter(manager: EntityManager, tenantId: number, count: number): Promise<number> {
+    if (this.mysql) {
+      return insertedId(await manager.query('UPDATE tenants SET ticket_counter = LAST_INSERT_ID(ticket_counter + ?) WHERE id = ?', [count, tenantId]));
     }
-    statements.push(
-      ...insertStatements(
-        'tickets',
-        ['tenant_id', 'number', 'subject', 'status', 'requester_email', 'requester_name', 'message_count', 'has_unread', 'last_activity_at', 'created_at', 'updated_at'],
-        newTickets,
-      ),
-    );
-    for (const indexes of groupIndexes(writes, (w) => (w.ticket.kind === 'existing' ? `${w.tenantId}:${w.ticket.id}` : null)).values()) {
-      const touching = indexes.map((i) => writes[i]);
-      const ticket = touching[0].ticket as Extract<InboundWrite['ticket'], { kind: 'existing' }>;
-      for (const i of indexes) ticketIds[i] = ticket.id;
-      statements.push(this.touchTicket(touching[0].tenantId, ticket.id, touching));
-    }
-    return statements;
+    const [row] = await manager.query('UPDATE tenants SET ticket_counter = ticket_counter + ? WHERE id = ? RETURNING ticket_counter', [count, tenantId]);
+    return Number(row.ticket_counter);
   }
 
   /** More messages on one ticket; a customer writing again reopens it. */
-  private touchTicket(tenantId: number, ticketId: number, writes: InboundWrite[]): Statement {
+  private async touchTicket(manager: EntityManager, writes: InboundWrite[]): Promise<void> {
     const latest = this.time(new Date(Math.max(...writes.map((w) => w.now.getTime()))));
     const reopen = writes.some((w) => w.ticket.kind === 'existing' && w.ticket.reopen);
-    return {
-      sql:
-        `UPDATE tickets SET message_count = message_count + ?, has_unread = 1, last_activity_at = ?, updated_at = ?${reopen ? ", status = 'open'" : ''} ` +
+    await manager.query(
+      `UPDATE tickets SET message_count = message_count + ?, has_unread = 1, last_activity_at = ?, updated_at = ?${reopen ? ", status = 'open'" : ''} ` +
         'WHERE tenant_id = ? AND id = ?',
-      params: [writes.length, latest, latest, tenantId, ticketId],
-    };
+      [writes.length, latest, latest, writes[0].tenantId, existingTicketId(writes[0])],
+    );
   }
 
-  /** The messages, their attachments, bounced replies' failures, usage, acknowledgements and log rows; then the read-back. */
-  private messageStatements(writes: InboundWrite[], ticketIds: (number | Computed)[]): Statement[] {
-    const messageIds = writes.map((w) => new Computed('(SELECT id FROM ticket_messages WHERE tenant_id = ? AND message_key = ?)', [w.tenantId, w.message.messageKey]));
+  private async insertInboundMessages(manager: EntityManager, writes: InboundWrite[], tickets: { id: number }[]): Promise<number[]> {
+    await this.insertRows(
+      manager,
+      'ticket_messages',
+      ['tenant_id', 'ticket_id', 'direction', 'message_key', 'message_id', 'in_reply_to', 'references_json', 'from_address', 'from_name', 'to_json', 'cc_json',
+        'subject', 'text_body', 'html_body', 'new_text', 'is_auto_reply', 'is_bounce', 'raw_sha256', 'thread_topic', 'thread_index', 'sent_at'],
+      writes.map(({ tenantId, message: m }, i) => [
+        tenantId,
+        tickets[i].id,
+        'inbound',
+        m.messageKey,
+        m.messageId,
+        m.inReplyTo,
+        JSON.stringify(m.references),
+        m.fromAddress,
+        m.fromName,
+        JSON.stringify(m.to),
+        JSON.stringify(m.cc),
+        m.subject,
+        m.textBody,
+        m.htmlBody,
+        m.newText,
+        m.isAutoReply ? 1 : 0,
+        m.isBounce ? 1 : 0,
+        m.rawSha256,
+        m.threadTopic,
+        m.threadIndex,
+        m.sentAt ? this.time(m.sentAt) : null,
+      ]),
+    );
     const tenantIds = [...new Set(writes.map((w) => w.tenantId))];
-    return [
-      ...insertStatements(
-        'ticket_messages',
-        ['tenant_id', 'ticket_id', 'direction', 'message_key', 'message_id', 'in_reply_to', 'references_json', 'from_address', 'from_name', 'to_json', 'cc_json',
-          'subject', 'text_body', 'html_body', 'new_text', 'is_auto_reply', 'is_bounce', 'raw_sha256', 'thread_topic', 'thread_index', 'sent_at'],
-        writes.map(({ tenantId, message: m }, i) => [
-          tenantId, ticketIds[i], 'inbound', m.messageKey, m.messageId, m.inReplyTo, JSON.stringify(m.references), m.fromAddress, m.fromName,
-          JSON.stringify(m.to), JSON.stringify(m.cc), m.subject, m.textBody, m.htmlBody, m.newText, m.isAutoReply ? 1 : 0, m.isBounce ? 1 : 0,
-          m.rawSha256, m.threadTopic, m.threadIndex, m.sentAt ? this.time(m.sentAt) : null,
-        ]),
-      ),
-      ...insertStatements(
-        'attachments',
-        ['tenant_id', 'ticket_message_id', 'filename', 'content_type', 'size', 'sha256', 'content_id', 'inline'],
-        writes.flatMap((w, i) => w.attachments.map((a) => [w.tenantId, messageIds[i], a.filename, a.contentType, a.size, a.sha256, a.contentId, a.inline ? 1 : 0])),
-      ),
-      ...writes.flatMap((w) =>
-        w.failedOutbound
-          ? [{ sql: "UPDATE ticket_messages SET delivery_status = 'failed', delivery_detail = ? WHERE tenant_id = ? AND id = ?", params: [w.failedOutbound.detail, w.tenantId, w.failedOutbound.id] }]
-          : [],
-      ),
-      this.usageStatement(writes),
-      ...insertStatements(
-        'outbox',
-        ['tenant_id', 'kind', 'recipient', 'status', 'attempts', 'next_attempt_at', 'payload_json'],
-        writes.flatMap((w, i) =>
-          w.acknowledgeTo
-            ? [[w.tenantId, 'acknowledgement', w.acknowledgeTo, 'queued', 0, this.time(w.now), jsonObject({ ticketId: ticketIds[i], inboundMessageId: messageIds[i] })]]
-            : [],
-        ),
-      ),
-      ...insertStatements(
-        'email_processing_logs',
-        LOG_COLUMNS,
-        writes.map((w, i) => logValues({ ...w.log, tenantId: w.tenantId, ticketId: ticketIds[i], ticketMessageId: messageIds[i] })),
-      ),
-      {
-        // A log row is found through its raw message (indexed) and its own ticket message.
-        sql:
-          'SELECT m.tenant_id, m.message_key, m.id, m.ticket_id, t.number, l.id AS log_id FROM ticket_messages m ' +
-          'JOIN tickets t ON t.id = m.ticket_id JOIN email_processing_logs l ON l.raw_sha256 = m.raw_sha256 AND l.ticket_message_id = m.id ' +
-          `WHERE m.tenant_id IN (${marks(tenantIds.length)}) AND m.message_key IN (${marks(writes.length)})`,
-        params: [...tenantIds, ...writes.map((w) => w.message.messageKey)],
-      },
-    ];
+    const rows: { id: number; tenant_id: number; message_key: string }[] = await manager.query(
+      `SELECT id, tenant_id, message_key FROM ticket_messages WHERE tenant_id IN (${marks(tenantIds.length)}) AND message_key IN (${marks(writes.length)})`,
+      [...tenantIds, ...writes.map((w) => w.message.messageKey)],
+    );
+    const ids = new Map(rows.map((r) => [`${r.tenant_id}:${r.message_key}`, Number(r.id)]));
+    return writes.map((w) => ids.get(`${w.tenantId}:${w.message.messageKey}`)!);
   }
 
-  private usageStatement(writes: InboundWrite[]): Statement {
-    const rows = [...groupIndexes(writes, (w) => `${w.tenantId}:${w.usage.day}`).values()].map((indexes) => {
+  private async markDeliveryFailed(manager: EntityManager, tenantId: number, ticketMessageId: number, detail: string): Promise<void> {
+    await manager.query("UPDATE ticket_messages SET delivery_status = 'failed', delivery_detail = ? WHERE tenant_id = ? AND id = ?", [
+      detail,
+      tenantId,
+      ticketMessageId,
+    ]);
+  }
+
+  private async addUsage(manager: EntityManager, writes: InboundWrite[]): Promise<void> {
+    const byDay = groupIndexes(writes, (w) => `${w.tenantId}:${w.usage.day}`);
+    const rows = [...byDay.values()].map((indexes) => {
       const first = writes[indexes[0]];
       return [first.tenantId, first.usage.day, indexes.length, 0, indexes.reduce((sum, i) => sum + writes[i].usage.bytes, 0)];
     });
     const upsert = this.mysql
       ? 'ON DUPLICATE KEY UPDATE messages_in = messages_in + VALUES(messages_in), bytes_stored = bytes_stored + VALUES(bytes_stored)'
       : 'ON CONFLICT (tenant_id, day) DO UPDATE SET messages_in = messages_in + excluded.messages_in, bytes_stored = bytes_stored + excluded.bytes_stored';
-    // A handful of rows (one per tenant and day), far below any limit on bound values.
-    return insertStatements('tenant_usage', ['tenant_id', 'day', 'messages_in', 'messages_out', 'bytes_stored'], rows, upsert)[0];
+    await this.insertRows(manager, 'tenant_usage', ['tenant_id', 'day', 'messages_in', 'messages_out', 'bytes_stored'], rows, upsert);
   }
 
-  /** The rows of the last statement. On MySQL the statements go as one query, in one round trip. */
-  private async runInOrder<T>(manager: EntityManager, statements: Statement[]): Promise<T[]> {
-    if (this.mysql) {
-      const results: unknown[] = await manager.query(statements.map((s) => s.sql).join(';\n'), statements.flatMap((s) => s.params));
-      return results[results.length - 1] as T[];
+  /** Log rows of filed messages, found again by their raw message (indexed) and their own ticket message. */
+  private async insertFiledLogs(manager: EntityManager, logs: NewLogRow[]): Promise<number[]> {
+    await this.insertRows(manager, 'email_processing_logs', LOG_COLUMNS, logs.map(logValues));
+    const hashes = [...new Set(logs.map((l) => l.rawSha256))];
+    const rows: { id: number; ticket_message_id: number }[] = await manager.query(
+      `SELECT id, ticket_message_id FROM email_processing_logs WHERE raw_sha256 IN (${marks(hashes.length)}) AND ticket_message_id IN (${marks(logs.length)})`,
+      [...hashes, ...logs.map((l) => l.ticketMessageId)],
+    );
+    const ids = new Map(rows.map((r) => [Number(r.ticket_message_id), Number(r.id)]));
+    return logs.map((l) => ids.get(l.ticketMessageId!)!);
+  }
+
+  /** Multi-row INSERT, in chunks that stay far below both engines' limits on bound values. */
+  private async insertRows(manager: EntityManager, table: string, columns: string[], rows: unknown[][], suffix = ''): Promise<void> {
+    const perChunk = Math.max(1, Math.floor(MAX_BOUND_VALUES / columns.length));
+    const row = `(${marks(columns.length)})`;
+    for (let start = 0; start < rows.length; start += perChunk) {
+      const chunk = rows.slice(start, start + perChunk);
+      await manager.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => row).join(', ')} ${suffix}`, chunk.flat());
     }
-    let rows: T[] = [];
-    for (const statement of statements) rows = await manager.query(statement.sql, statement.params);
-    return rows;
   }
 
   /** MySQL takes Date objects (the connection runs in UTC); better-sqlite3 binds only strings, in TypeORM's format. */
@@ -455,8 +494,7 @@ const LOG_COLUMNS = [
   'ticket_id', 'ticket_message_id', 'raw_sha256', 'raw_location', 'size_bytes', 'duration_ms',
 ];
 
-/** A log row's values, in LOG_COLUMNS order; a filed message's row reaches its ticket and message by subquery. */
-function logValues(row: Omit<NewLogRow, 'ticketId' | 'ticketMessageId'> & { ticketId: number | null | Computed; ticketMessageId: number | null | Computed }): unknown[] {
+function logValues(row: NewLogRow): unknown[] {
   return [
     row.tenantId, row.source, row.sourceRef, row.outcome, row.reason, row.error, row.messageId, row.fromAddress, row.toAddresses, row.subject,
     row.ticketId, row.ticketMessageId, row.rawSha256, row.rawLocation, row.sizeBytes, row.durationMs,
@@ -466,65 +504,12 @@ function logValues(row: Omit<NewLogRow, 'ticketId' | 'ticketMessageId'> & { tick
 /** SQLite allows 32,766 bound values per statement, MySQL 65,535. */
 const MAX_BOUND_VALUES = 10_000;
 
-interface Statement {
-  sql: string;
-  params: unknown[];
-}
-
-/** A value the database works out within the statement (a subquery), in place of a bound value. */
-class Computed {
-  constructor(
-    readonly sql: string,
-    readonly params: unknown[],
-  ) {}
-}
-
-interface WrittenRow {
-  tenant_id: number;
-  message_key: string;
-  id: number;
-  ticket_id: number;
-  number: number;
-  log_id: number;
-}
-
-/** Multi-row INSERTs, in chunks that stay far below both engines' limits on bound values. */
-function insertStatements(table: string, columns: string[], rows: unknown[][], suffix = ''): Statement[] {
-  const statements: Statement[] = [];
-  let tuples: string[] = [];
-  let params: unknown[] = [];
-  const flush = () => {
-    statements.push({ sql: `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ${suffix}`, params });
-    tuples = [];
-    params = [];
-  };
-  for (const row of rows) {
-    const marksOfRow = row.map((value) => {
-      if (!(value instanceof Computed)) {
-        params.push(value);
-        return '?';
-      }
-      params.push(...value.params);
-      return value.sql;
-    });
-    tuples.push(`(${marksOfRow.join(', ')})`);
-    if (params.length >= MAX_BOUND_VALUES) flush();
-  }
-  if (tuples.length > 0) flush();
-  return statements;
-}
-
-/** A JSON object of bound or computed values; json_object exists in MariaDB, MySQL and SQLite alike. */
-function jsonObject(fields: Record<string, unknown>): Computed {
-  const entries = Object.entries(fields);
-  const values = entries.map(([, value]) => (value instanceof Computed ? value : new Computed('?', [value])));
-  return new Computed(
-    `json_object(${entries.map(([key], i) => `'${key}', ${values[i].sql}`).join(', ')})`,
-    values.flatMap((v) => v.params),
-  );
-}
-
 const retryAlone = (error: unknown) => !isDatabaseUnavailable(error);
+
+function existingTicketId(w: InboundWrite): number {
+  if (w.ticket.kind !== 'existing') throw new Error('not a write to an existing ticket');
+  return w.ticket.id;
+}
 
 /** Indexes of the items, grouped by key in order of first appearance; a null key leaves the item out. */
 function groupIndexes<T>(items: T[], key: (item: T) => string | null): Map<string, number[]> {
