@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { FileHandle, mkdir, open, readFile } from 'node:fs/promises';
+import { FileHandle, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
@@ -50,10 +50,15 @@ export class RawMessageStore implements OnApplicationShutdown {
     retryAlone: () => false,
   });
 
+  /** Where versions before the segment files stored each message, as a file of its own. */
+  private readonly legacyFiles: ContentStore;
+
   constructor(
     private readonly root: string,
     private readonly segmentBytes = SEGMENT_BYTES,
-  ) {}
+  ) {
+    this.legacyFiles = new ContentStore(root);
+  }
 
   async put(content: Buffer): Promise<StoredRaw> {
     const sha256 = ContentStore.sha256(content);
@@ -136,8 +141,7 @@ export class RawMessageStore implements OnApplicationShutdown {
   }
 
   private readLegacyFile(sha256: string): Promise<Buffer | null> {
-    if (!/^[a-f0-9]{64}$/.test(sha256)) throw new Error(`Not a SHA-256: ${sha256}`);
-    return readFile(join(this.root, sha256.slice(0, 2), sha256)).catch(notFoundAsNull);
+    return this.legacyFiles.get(sha256).catch(notFoundAsNull);
   }
 }
 
