@@ -2,9 +2,10 @@ import { Global, Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { ContentStore } from './content-store';
-import { RawMessageStore } from './raw-message-store';
+import { RawMessageStore, StoredRaw } from './raw-message-store';
 
-export { RawMessageStore } from './raw-message-store';
+export { RawMessageStore };
+export type { StoredRaw };
 
 /** Attachment bytes, shared by every message that carries the same file. */
 export class AttachmentStore extends ContentStore {}
