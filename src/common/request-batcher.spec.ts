@@ -79,3 +79,54 @@ describe('RequestBatcher', () => {
     await expect(second).resolves.toBe('done 2');
   });
 });
+
+describe('RequestBatcher with gatherMs (a server that does not yield while it serves a batch)', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  /** Serves each batch at once, as better-sqlite3 does. */
+  function immediateWriter() {
+    const batches: number[][] = [];
+    return { batches, write: async (items: number[]) => (batches.push(items), items.map((i) => `done ${i}`)) };
+  }
+  const gathering = { maxItems: 4, maxBytes: 100, sizeOf: () => 1, retryAlone: () => true, gatherMs: 10 };
+
+  it('starts a lone request at once', async () => {
+    const writer = immediateWriter();
+    const commit = new RequestBatcher(writer.write, gathering);
+    await expect(commit.submit(1)).resolves.toBe('done 1');
+    expect(writer.batches).toEqual([[1]]);
+  });
+
+  it('lets requests that come back to back wait gatherMs for each other', async () => {
+    const writer = immediateWriter();
+    const commit = new RequestBatcher(writer.write, gathering);
+    await commit.submit(1);
+    jest.advanceTimersByTime(5);
+    const second = commit.submit(2);
+    jest.advanceTimersByTime(5);
+    const third = commit.submit(3);
+    expect(writer.batches).toEqual([[1]]);
+    jest.advanceTimersByTime(5);
+    await expect(Promise.all([second, third])).resolves.toEqual(['done 2', 'done 3']);
+    expect(writer.batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('starts a gathering batch as soon as it is full', async () => {
+    const writer = immediateWriter();
+    const commit = new RequestBatcher(writer.write, gathering);
+    await commit.submit(0);
+    const results = [1, 2, 3, 4].map((i) => commit.submit(i));
+    await expect(Promise.all(results)).resolves.toHaveLength(4);
+    expect(writer.batches).toEqual([[0], [1, 2, 3, 4]]);
+  });
+
+  it('does not wait after a quiet spell', async () => {
+    const writer = immediateWriter();
+    const commit = new RequestBatcher(writer.write, gathering);
+    await commit.submit(1);
+    jest.advanceTimersByTime(41);
+    await expect(commit.submit(2)).resolves.toBe('done 2');
+    expect(writer.batches).toEqual([[1], [2]]);
+  });
+});

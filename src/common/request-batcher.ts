@@ -1,3 +1,6 @@
+/** Requests closer together than this many gathering times mean a busy source (see gatherMs). */
+const BACK_TO_BACK = 4;
+
 interface Pending<T, R> {
   item: T;
   resolve(result: R): void;
@@ -14,6 +17,13 @@ export interface BatchOptions<T> {
    * each would wait for its own connection timeout before failing the same way.
    */
   retryAlone(error: unknown): boolean;
+  /**
+   * How long a batch waits for more requests before it starts, when they arrive back to back
+   * (the previous one came less than four times this long ago). Zero suits an asynchronous server, where
+   * requests gather while a batch is being served. A synchronous one (better-sqlite3) serves a
+   * batch without yielding, so nothing can gather meanwhile and every batch would hold one request.
+   */
+  gatherMs?: number;
 }
 
 /**
@@ -21,7 +31,8 @@ export interface BatchOptions<T> {
  * in the next one, so a busy pipeline pays one database round trip (for the group commit of
  * filed messages: one transaction and, in production, one log flush; for raw messages: one
  * append to a segment file) per batch instead of per message. An idle one pays nothing extra: a
- * lone request starts at once, in a batch of one.
+ * lone request starts at once, in a batch of one. A server that does not yield while it serves a
+ * batch gets its batches from `gatherMs` instead.
  *
  * A batch is all or nothing. When it fails, each of its requests is tried again alone (unless
  * the error says retrying is pointless), so one bad write (a duplicate that raced in from
@@ -30,6 +41,8 @@ export interface BatchOptions<T> {
 export class RequestBatcher<T, R> {
   private readonly queue: Pending<T, R>[] = [];
   private draining = false;
+  private gathering: NodeJS.Timeout | null = null;
+  private lastSubmitted = -Infinity;
 
   constructor(
     private readonly serveBatch: (items: T[]) => Promise<R[]>,
@@ -39,8 +52,24 @@ export class RequestBatcher<T, R> {
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.draining) void this.drain();
+      const gatherMs = this.options.gatherMs ?? 0;
+      const backToBack = performance.now() - this.lastSubmitted < gatherMs * BACK_TO_BACK;
+      this.lastSubmitted = performance.now();
+      if (this.draining) return;
+      if (this.gathering) {
+        if (this.queue.length >= this.options.maxItems) this.startNow();
+      } else if (backToBack) {
+        this.gathering = setTimeout(() => this.startNow(), gatherMs);
+      } else {
+        void this.drain();
+      }
     });
+  }
+
+  private startNow(): void {
+    if (this.gathering) clearTimeout(this.gathering);
+    this.gathering = null;
+    void this.drain();
   }
 
   private async drain(): Promise<void> {
