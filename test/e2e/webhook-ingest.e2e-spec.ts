@@ -116,6 +116,29 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
     expect(row).toMatchObject({ outcome: 'rejected', tenant_id: null });
   });
 
+  it('rejects mail for a disabled tenant from the moment it is disabled, and files it again once re-enabled', async () => {
+    const tenant = await createTenantWithTokens(t, 'Toggle');
+    expect((await postSigned(t, buildMail({ to: tenant.inboundAddress, subject: 'Before' })).expect(200)).body.outcome).toBe('created');
+    await t.http().put(`/api/tenants/${tenant.id}`).set(t.admin).send({ status: 'disabled' }).expect(200);
+    const refused = await postSigned(t, buildMail({ to: tenant.inboundAddress, subject: 'While disabled' })).expect(200);
+    expect(refused.body).toMatchObject({ outcome: 'rejected', reason: 'tenant is disabled', ticket_id: null });
+    await t.http().put(`/api/tenants/${tenant.id}`).set(t.admin).send({ status: 'active' }).expect(200);
+    expect((await postSigned(t, buildMail({ to: tenant.inboundAddress, subject: 'After' })).expect(200)).body.outcome).toBe('created');
+  });
+
+  it('routes by a changed inbound address at once and no longer by the old one', async () => {
+    const tenant = await createTenantWithTokens(t, 'Renamed');
+    expect((await postSigned(t, buildMail({ to: tenant.inboundAddress, subject: 'Old address' })).expect(200)).body.outcome).toBe('created');
+    const changed = await t.http().put('/api/email-settings').set(tenant.admin).send({ inbound_email_local_part: `renamed-${engine}-desk` }).expect(200);
+    const newAddress = changed.body.inbound_email_address as string;
+    expect(newAddress).not.toBe(tenant.inboundAddress);
+    const viaNew = await postSigned(t, buildMail({ to: newAddress, subject: 'New address' })).expect(200);
+    expect(viaNew.body).toMatchObject({ outcome: 'created', ticket_number: 2 });
+    const viaOld = await postSigned(t, buildMail({ to: tenant.inboundAddress, subject: 'Old address again' })).expect(200);
+    expect(viaOld.body).toMatchObject({ outcome: 'rejected', ticket_id: null });
+    expect(viaOld.body.reason).toContain(`no tenant has the address ${tenant.inboundAddress}`);
+  });
+
   it('quarantines Mailu spam verdicts and lets the tenant admin release them', async () => {
     const spam = buildMail({ to: acme.inboundAddress, subject: 'Cheap pills', headers: { 'X-Spam': 'Yes' } });
     const res = await postSigned(t, spam).expect(200);
