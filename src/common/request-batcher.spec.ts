@@ -129,4 +129,26 @@ describe('RequestBatcher with gatherMs (a server that does not yield while it se
     await expect(commit.submit(2)).resolves.toBe('done 2');
     expect(writer.batches).toEqual([[1], [2]]);
   });
+
+  it('stops waiting for a while when nobody joined, twice as long after each such wait in a row', async () => {
+    const writer = immediateWriter();
+    const commit = new RequestBatcher(writer.write, gathering);
+    const lonelyWait = async (i: number) => {
+      const waiting = commit.submit(i);
+      expect(writer.batches.flat()).not.toContain(i);
+      jest.advanceTimersByTime(10);
+      await waiting;
+    };
+    await commit.submit(1);
+    jest.advanceTimersByTime(5);
+    await lonelyWait(2); // paused for 2 x 10 ms
+    await expect(commit.submit(3)).resolves.toBe('done 3');
+    jest.advanceTimersByTime(20);
+    await lonelyWait(4); // paused for 4 x 10 ms
+    jest.advanceTimersByTime(30);
+    await expect(commit.submit(5)).resolves.toBe('done 5');
+    jest.advanceTimersByTime(10);
+    await lonelyWait(6);
+    expect(writer.batches).toEqual([[1], [2], [3], [4], [5], [6]]);
+  });
 });

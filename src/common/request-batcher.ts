@@ -1,5 +1,12 @@
 /** Requests closer together than this many gathering times mean a busy source (see gatherMs). */
 const BACK_TO_BACK = 4;
+/**
+ * After a wait that nobody joined, a batcher stops gathering for a while, twice as long after
+ * each such wait in a row, up to this: a source that sends one request at a time and waits for
+ * its answer (the Maildir watcher) would otherwise pay gatherMs on every request, while a busy
+ * pipeline whose wait was lonely once goes on gathering almost at once.
+ */
+const MAX_GATHER_PAUSE_MS = 1000;
 
 interface Pending<T, R> {
   item: T;
@@ -22,6 +29,7 @@ export interface BatchOptions<T> {
    * (the previous one came less than four times this long ago). Zero suits an asynchronous server, where
    * requests gather while a batch is being served. A synchronous one (better-sqlite3) serves a
    * batch without yielding, so nothing can gather meanwhile and every batch would hold one request.
+   * After a wait that nobody joined, requests start at once again for a while (see MAX_GATHER_PAUSE_MS).
    */
   gatherMs?: number;
 }
@@ -43,6 +51,8 @@ export class RequestBatcher<T, R> {
   private draining = false;
   private gathering: NodeJS.Timeout | null = null;
   private lastSubmitted = -Infinity;
+  private gatherPausedUntil = -Infinity;
+  private lonelyGathers = 0;
 
   constructor(
     private readonly serveBatch: (items: T[]) => Promise<R[]>,
@@ -57,18 +67,25 @@ export class RequestBatcher<T, R> {
       this.lastSubmitted = performance.now();
       if (this.draining) return;
       if (this.gathering) {
-        if (this.queue.length >= this.options.maxItems) this.startNow();
-      } else if (backToBack) {
-        this.gathering = setTimeout(() => this.startNow(), gatherMs);
+        if (this.queue.length >= this.options.maxItems) this.stopGathering();
+      } else if (backToBack && performance.now() >= this.gatherPausedUntil) {
+        this.gathering = setTimeout(() => this.stopGathering(), gatherMs);
       } else {
         void this.drain();
       }
     });
   }
 
-  private startNow(): void {
+  private stopGathering(): void {
     if (this.gathering) clearTimeout(this.gathering);
     this.gathering = null;
+    if (this.queue.length === 1) {
+      this.lonelyGathers++;
+      const pause = Math.min(MAX_GATHER_PAUSE_MS, (this.options.gatherMs ?? 0) * 2 ** this.lonelyGathers);
+      this.gatherPausedUntil = performance.now() + pause;
+    } else {
+      this.lonelyGathers = 0;
+    }
     void this.drain();
   }
 
