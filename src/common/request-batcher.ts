@@ -26,10 +26,11 @@ export interface BatchOptions<T> {
   retryAlone(error: unknown): boolean;
   /**
    * How long a batch waits for more requests before it starts, when they arrive back to back
-   * (the previous one came less than four times this long ago). Zero suits an asynchronous server, where
-   * requests gather while a batch is being served. A synchronous one (better-sqlite3) serves a
-   * batch without yielding, so nothing can gather meanwhile and every batch would hold one request.
-   * After a wait that nobody joined, requests start at once again for a while (see MAX_GATHER_PAUSE_MS).
+   * (the previous one came less than four times this long ago). Zero suits an asynchronous
+   * server, where requests gather while a batch is being served. A synchronous one
+   * (better-sqlite3) serves a batch without yielding, so nothing can gather meanwhile and every
+   * batch would hold one request. After a wait that nobody joined, requests start at once again
+   * for a while (see MAX_GATHER_PAUSE_MS).
    */
   gatherMs?: number;
 }
