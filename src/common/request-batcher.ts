@@ -54,23 +54,26 @@ export class RequestBatcher<T, R> {
   private lastSubmitted = -Infinity;
   private gatherPausedUntil = -Infinity;
   private lonelyGathers = 0;
+  private readonly gatherMs: number;
 
   constructor(
     private readonly serveBatch: (items: T[]) => Promise<R[]>,
     private readonly options: BatchOptions<T>,
-  ) {}
+  ) {
+    this.gatherMs = options.gatherMs ?? 0;
+  }
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      const gatherMs = this.options.gatherMs ?? 0;
-      const backToBack = performance.now() - this.lastSubmitted < gatherMs * BACK_TO_BACK;
-      this.lastSubmitted = performance.now();
+      const now = performance.now();
+      const backToBack = now - this.lastSubmitted < this.gatherMs * BACK_TO_BACK;
+      this.lastSubmitted = now;
       if (this.draining) return;
       if (this.gathering) {
         if (this.queue.length >= this.options.maxItems) this.stopGathering();
-      } else if (backToBack && performance.now() >= this.gatherPausedUntil) {
-        this.gathering = setTimeout(() => this.stopGathering(), gatherMs);
+      } else if (backToBack && now >= this.gatherPausedUntil) {
+        this.gathering = setTimeout(() => this.stopGathering(), this.gatherMs);
       } else {
         void this.drain();
       }
@@ -82,7 +85,7 @@ export class RequestBatcher<T, R> {
     this.gathering = null;
     if (this.queue.length === 1) {
       this.lonelyGathers++;
-      const pause = Math.min(MAX_GATHER_PAUSE_MS, (this.options.gatherMs ?? 0) * 2 ** this.lonelyGathers);
+      const pause = Math.min(MAX_GATHER_PAUSE_MS, this.gatherMs * 2 ** this.lonelyGathers);
       this.gatherPausedUntil = performance.now() + pause;
     } else {
       this.lonelyGathers = 0;
