@@ -20,10 +20,12 @@ const LISTING_WINDOW = 500;
 const FETCH_MAX_MESSAGES = 50;
 const FETCH_MAX_BYTES = 8 * 1024 * 1024;
 /**
- * Messages of a batch in the pipeline at once (see ingestBatch). The more are in flight, the
- * more share a group-committed transaction: 16 drain a backlog about a third faster than 4.
+ * Messages of a batch in the pipeline at once (see ingestBatch): all of a full fetch. The more are
+ * in flight, the more share a group-committed transaction: 16 drained a backlog about a third
+ * faster than 4, and 50 about a third faster than 16 (MariaDB, 460 -> 638 msg/s); 100 in fetches
+ * of 100 gained no more than noise.
  */
-const INGEST_LANES = 16;
+const INGEST_LANES = FETCH_MAX_MESSAGES;
 /**
  * Between connects only new UIDs are read; this often the whole mailbox is read again, to pick up
  * a message set aside after an error or one whose move to Processed failed.
