@@ -69,9 +69,12 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     type: 'better-sqlite3',
     database: db.sqlitePath,
     // WAL lets readers go on while the ingest pipeline writes; busy_timeout queues writers instead of failing them.
+    // synchronous FULL syncs the WAL at every commit: a webhook's sender deletes its copy once we
+    // acknowledge the commit, so the commit must outlive a power cut (NORMAL only outlives a crash).
+    // The group commit makes that one sync per batch of messages.
     prepareDatabase: (conn: { pragma(sql: string): unknown }) => {
       conn.pragma('journal_mode = WAL');
-      conn.pragma('synchronous = NORMAL');
+      conn.pragma('synchronous = FULL');
       conn.pragma('busy_timeout = 10000');
       conn.pragma('foreign_keys = ON');
     },

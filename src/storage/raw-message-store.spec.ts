@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { FileHandle, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContentStore } from './content-store';
@@ -76,6 +77,41 @@ describe('RawMessageStore', () => {
     writeFileSync(join(root, sha256.slice(0, 2), sha256), content);
     expect(await store.get({ sha256, location: null })).toEqual(content);
     expect(await store.get({ sha256: 'b'.repeat(64), location: null })).toBeNull();
+  });
+
+  it('has the bytes, and the names of new files and folders, on disk before a put resolves; one sync serves a batch', async () => {
+    const events: string[] = [];
+    let syncedBytes = 0;
+    const unsynced: string[] = [];
+    const probe = await open(join(root, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as Record<'writev' | 'datasync' | 'sync', (...args: unknown[]) => Promise<unknown>>;
+    await probe.close();
+    const spies = (['writev', 'datasync', 'sync'] as const).map((method) => {
+      const original = fileHandle[method];
+      return jest.spyOn(fileHandle, method).mockImplementation(async function (this: FileHandle, ...args: unknown[]) {
+        events.push(method);
+        const result = await original.apply(this, args);
+        if (method === 'datasync') syncedBytes = (await this.stat()).size;
+        return result;
+      });
+    });
+    try {
+      await store.onApplicationShutdown();
+      store = new RawMessageStore(join(root, 'new', 'raw')); // neither folder exists yet
+      const puts = Array.from({ length: 8 }, (_, i) =>
+        store.put(Buffer.from(`message ${i}`)).then(({ location }) => {
+          const [, offset, length] = location!.split(':').map(Number);
+          if (offset + length > syncedBytes) unsynced.push(location!);
+        }),
+      );
+      await Promise.all(puts);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(unsynced).toEqual([]);
+    // The day folder, then the new names in raw/, new/ and the test's folder: before the first write.
+    expect(events.slice(0, 5)).toEqual(['sync', 'sync', 'sync', 'sync', 'writev']);
+    expect(events.filter((e) => e === 'datasync').length).toBeLessThan(8);
   });
 
   it('keeps storing after a shutdown, in a new segment', async () => {

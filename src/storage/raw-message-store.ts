@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FileHandle, mkdir, open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { RequestBatcher } from '../common/request-batcher';
@@ -38,6 +38,11 @@ export const SEGMENT_BYTES = 64 * 1024 * 1024;
  * so instances sharing DATA_DIR never write to the same file. A message is found again by its
  * location, which its processing-log row keeps, and is checked against its SHA-256 when read.
  * An append cut short by a crash leaves bytes no row points to; the next process starts a new file.
+ *
+ * An append is on disk (fdatasync, and the directory synced when a file is created) before it
+ * resolves: the pipeline commits only after it, and a webhook's sender deletes its copy once the
+ * commit is acknowledged, so the raw message must outlive a power cut too. One sync serves every
+ * message of a batched append.
  */
 export class RawMessageStore implements OnApplicationShutdown {
   private segment: Segment | null = null;
@@ -92,6 +97,7 @@ export class RawMessageStore implements OnApplicationShutdown {
     const segment = await this.segmentWithRoomFor(total);
     try {
       await writeAll(segment.handle, contents, segment.size);
+      await segment.handle.datasync();
     } catch (error) {
       // Start afresh: what this write left in the file is unreferenced, not a hole to reuse.
       this.segment = null;
@@ -115,8 +121,17 @@ export class RawMessageStore implements OnApplicationShutdown {
     const now = new Date();
     const day = now.toISOString().slice(0, 10);
     const name = `${day}/${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}Z-${process.pid}-${randomBytes(4).toString('hex')}.seg`;
-    await mkdir(join(this.root, day), { recursive: true });
-    this.segment = { name, handle: await open(join(this.root, name), 'wx'), size: 0 };
+    const dayFolder = join(this.root, day);
+    const createdFolder = await mkdir(dayFolder, { recursive: true });
+    const handle = await open(join(this.root, name), 'wx');
+    try {
+      // The new names must be on disk too, or a power cut could lose the file with its content.
+      await syncCreatedNames(dayFolder, createdFolder);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+    this.segment = { name, handle, size: 0 };
     return this.segment;
   }
 
@@ -142,6 +157,25 @@ export class RawMessageStore implements OnApplicationShutdown {
 
   private readLegacyFile(sha256: string): Promise<Buffer | null> {
     return this.legacyFiles.get(sha256).catch(notFoundAsNull);
+  }
+}
+
+/** Syncs `folder` (the names in it) and, up to `firstCreated`, each new folder's name in its parent. */
+async function syncCreatedNames(folder: string, firstCreated: string | undefined): Promise<void> {
+  await syncFolder(folder);
+  if (firstCreated === undefined) return;
+  for (let created = folder; dirname(created) !== created; created = dirname(created)) {
+    await syncFolder(dirname(created));
+    if (created === firstCreated) return;
+  }
+}
+
+async function syncFolder(path: string): Promise<void> {
+  const folder = await open(path, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
   }
 }
 
