@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncCreatedNames, syncFolder } from './durable-files';
 
 /**
  * Files addressed by the SHA-256 of their bytes: writing the same bytes twice is a no-op,
  * and a file appears under its final name only when complete (write to a temp name, rename).
+ * A put resolves once the file and its name are on disk, since the ticket that points to it is
+ * committed next and must not point to nothing after a power cut.
  */
 export class ContentStore {
   private readonly knownDirectories = new Set<string>();
@@ -20,12 +23,19 @@ export class ContentStore {
     const path = this.pathOf(sha256);
     const directory = join(this.root, sha256.slice(0, 2));
     if (!this.knownDirectories.has(directory)) {
-      await mkdir(directory, { recursive: true });
+      await syncCreatedNames(directory, await mkdir(directory, { recursive: true }));
       this.knownDirectories.add(directory);
     }
     const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, content);
+    const file = await open(temp, 'wx');
+    try {
+      await file.writeFile(content);
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
     await rename(temp, path);
+    await syncFolder(directory);
     return sha256;
   }
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { FileHandle, mkdir, open } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { RequestBatcher } from '../common/request-batcher';
 import { ContentStore } from './content-store';
+import { syncCreatedNames } from './durable-files';
 
 /** A stored raw message: what it is (its SHA-256) and where it is. */
 export interface StoredRaw {
@@ -157,25 +158,6 @@ export class RawMessageStore implements OnApplicationShutdown {
 
   private readLegacyFile(sha256: string): Promise<Buffer | null> {
     return this.legacyFiles.get(sha256).catch(notFoundAsNull);
-  }
-}
-
-/** Syncs `folder` (the names in it) and, up to `firstCreated`, each new folder's name in its parent. */
-async function syncCreatedNames(folder: string, firstCreated: string | undefined): Promise<void> {
-  await syncFolder(folder);
-  if (firstCreated === undefined) return;
-  for (let created = folder; dirname(created) !== created; created = dirname(created)) {
-    await syncFolder(dirname(created));
-    if (created === firstCreated) return;
-  }
-}
-
-async function syncFolder(path: string): Promise<void> {
-  const folder = await open(path, 'r');
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
   }
 }
 
