@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { FileHandle, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordFileHandleCalls } from '../../test/support/file-syncs';
 import { ContentStore } from './content-store';
 
 describe('ContentStore', () => {
@@ -21,27 +21,17 @@ describe('ContentStore', () => {
   });
 
   it('resolves a put only once the file and the names leading to it are synced', async () => {
-    const synced: string[] = [];
-    const probe = await open(join(root, 'probe'), 'w');
-    const fileHandle = Object.getPrototypeOf(probe) as Record<'datasync' | 'sync', (...args: unknown[]) => Promise<unknown>>;
-    await probe.close();
-    const spies = (['datasync', 'sync'] as const).map((method) => {
-      const original = fileHandle[method];
-      return jest.spyOn(fileHandle, method).mockImplementation(function (this: FileHandle, ...args: unknown[]) {
-        synced.push(method);
-        return original.apply(this, args);
-      });
-    });
+    const recorded = await recordFileHandleCalls(root, ['datasync', 'sync']);
     const store = new ContentStore(join(root, 'files'));
     try {
       await store.put(Buffer.from('first'));
       // The new folder xx/ and files/ themselves, the file's bytes, then its name after the rename.
-      expect(synced).toEqual(['sync', 'sync', 'sync', 'datasync', 'sync']);
-      synced.length = 0;
+      expect(recorded.calls).toEqual(['sync', 'sync', 'sync', 'datasync', 'sync']);
+      recorded.calls.length = 0;
       await store.put(Buffer.from('first'));
-      expect(synced).toEqual(['datasync', 'sync']);
+      expect(recorded.calls).toEqual(['datasync', 'sync']);
     } finally {
-      for (const spy of spies) spy.mockRestore();
+      recorded.restore();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { FileHandle, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordFileHandleCalls } from '../../test/support/file-syncs';
 import { ContentStore } from './content-store';
 import { RawMessageStore } from './raw-message-store';
 
@@ -80,20 +80,10 @@ describe('RawMessageStore', () => {
   });
 
   it('has the bytes, and the names of new files and folders, on disk before a put resolves; one sync serves a batch', async () => {
-    const events: string[] = [];
     let syncedBytes = 0;
     const unsynced: string[] = [];
-    const probe = await open(join(root, 'probe'), 'w');
-    const fileHandle = Object.getPrototypeOf(probe) as Record<'writev' | 'datasync' | 'sync', (...args: unknown[]) => Promise<unknown>>;
-    await probe.close();
-    const spies = (['writev', 'datasync', 'sync'] as const).map((method) => {
-      const original = fileHandle[method];
-      return jest.spyOn(fileHandle, method).mockImplementation(async function (this: FileHandle, ...args: unknown[]) {
-        events.push(method);
-        const result = await original.apply(this, args);
-        if (method === 'datasync') syncedBytes = (await this.stat()).size;
-        return result;
-      });
+    const recorded = await recordFileHandleCalls(root, ['writev', 'datasync', 'sync'], async (method, handle) => {
+      if (method === 'datasync') syncedBytes = (await handle.stat()).size;
     });
     try {
       await store.onApplicationShutdown();
@@ -106,12 +96,12 @@ describe('RawMessageStore', () => {
       );
       await Promise.all(puts);
     } finally {
-      for (const spy of spies) spy.mockRestore();
+      recorded.restore();
     }
     expect(unsynced).toEqual([]);
     // The day folder, then the new names in raw/, new/ and the test's folder: before the first write.
-    expect(events.slice(0, 5)).toEqual(['sync', 'sync', 'sync', 'sync', 'writev']);
-    expect(events.filter((e) => e === 'datasync').length).toBeLessThan(8);
+    expect(recorded.calls.slice(0, 5)).toEqual(['sync', 'sync', 'sync', 'sync', 'writev']);
+    expect(recorded.calls.filter((e) => e === 'datasync').length).toBeLessThan(8);
   });
 
   it('keeps storing after a shutdown, in a new segment', async () => {
