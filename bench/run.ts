@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   const db = await benchDatabase();
   const config = AppConfig.fromEnvironment({
     DATA_DIR: dataDir,
-    ADMIN_API_TOKEN: 'bench-admin-token-0123456789',
+    ADMIN_API_TOKEN: 'bench-admin-token-0123456789abcdef0123',
     APP_KEY: 'bench-app-key-0123456789abcdef0123456789',
     DOCKER_MAIL_WEBHOOK_SECRET: SECRET,
     DOCKER_MAIL_DOMAIN: 'mail.test',

@@ -62,7 +62,7 @@ async function scratch(label: string): Promise<Scratch> {
   const dataDir = mkdtempSync(join(tmpdir(), `inbound-bench-${label}-`));
   const base = {
     DATA_DIR: dataDir,
-    ADMIN_API_TOKEN: 'bench-admin-token-0123456789',
+    ADMIN_API_TOKEN: 'bench-admin-token-0123456789abcdef0123',
     APP_KEY: 'bench-app-key-0123456789abcdef0123456789',
     DOCKER_MAIL_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
     DOCKER_MAIL_DOMAIN: 'mail.test',

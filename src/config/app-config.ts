@@ -45,7 +45,7 @@ class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1)
   DATA_DIR?: string;
 
-  @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_API_TOKEN must be at least 16 characters' })
+  @IsOptional() @IsString() @MinLength(32, { message: 'ADMIN_API_TOKEN must be at least 32 characters (e.g. "openssl rand -base64 32")' })
   ADMIN_API_TOKEN?: string;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
@@ -113,6 +113,14 @@ class EnvironmentVariables {
   @IsOptional() @IsString() @MaxLength(100) @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'INSTANCE_ID may hold letters, digits and . _ : - only' })
   INSTANCE_ID?: string;
 
+  @IsOptional() @IsString() EGRESS_ALLOWED_HOSTS?: string;
+
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) RATE_LIMIT_AUTH_FAILURES_PER_MINUTE?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100_000) RATE_LIMIT_API_PER_SECOND?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) RATE_LIMIT_SMTP_TEST_PER_HOUR?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) WEBHOOK_MAX_IN_FLIGHT?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(1_000_000_000) STORAGE_MIN_FREE_MB?: number;
+
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
@@ -138,6 +146,21 @@ export interface OutboundConfig {
   readonly maxAttempts: number;
   /** Verify the certificate of tenants' SMTP servers (off only for test servers with self-signed ones). */
   readonly verifyTls: boolean;
+}
+
+/** A host (name or IP literal) the operator allows tenants' connections to reach although it is private; port null = any port. */
+export interface EgressAllowance {
+  readonly host: string;
+  readonly port: number | null;
+}
+
+export interface RateLimitConfig {
+  /** Failed authentications per IP per minute before 429. */
+  readonly authFailuresPerMinute: number;
+  /** Authenticated API requests per token (or per IP without one) per second. */
+  readonly apiPerSecond: number;
+  /** SMTP tests per tenant per hour. */
+  readonly smtpTestPerHour: number;
 }
 
 export interface ImapConfig {
@@ -174,6 +197,13 @@ export class AppConfig {
   readonly devSmtp: { readonly host: string; readonly port: number } | null;
   readonly outbound: OutboundConfig;
   readonly instanceId: string;
+  /** Private hosts tenants' SMTP (and later IMAP) settings may reach on purpose (EGRESS_ALLOWED_HOSTS). */
+  readonly egressAllowedHosts: readonly EgressAllowance[];
+  readonly rateLimits: RateLimitConfig;
+  /** Webhook request bodies read at once; more answer 503 + Retry-After. */
+  readonly webhookMaxInFlight: number;
+  /** Below this much free space in DATA_DIR, /health reports storage as not writable enough. */
+  readonly storageMinFreeBytes: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Secrets that were generated because the environment did not give them (embedded mode only). */
   readonly generatedSecrets: readonly string[];
@@ -276,6 +306,14 @@ export class AppConfig {
         verifyTls: vars.OUTBOUND_SMTP_TLS_VERIFY ?? true,
       },
       instanceId: vars.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+      egressAllowedHosts: parseEgressAllowedHosts(vars.EGRESS_ALLOWED_HOSTS ?? ''),
+      rateLimits: {
+        authFailuresPerMinute: vars.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE ?? 10,
+        apiPerSecond: vars.RATE_LIMIT_API_PER_SECOND ?? 100,
+        smtpTestPerHour: vars.RATE_LIMIT_SMTP_TEST_PER_HOUR ?? 10,
+      },
+      webhookMaxInFlight: vars.WEBHOOK_MAX_IN_FLIGHT ?? 32,
+      storageMinFreeBytes: (vars.STORAGE_MIN_FREE_MB ?? 512) * 1024 * 1024,
       logLevel: vars.LOG_LEVEL ?? 'log',
       generatedSecrets: generated,
     });
@@ -291,6 +329,20 @@ function parseProcessingMethods(value: string): ProcessingMethod[] {
     );
   }
   return [...new Set(parts as ProcessingMethod[])];
+}
+
+/** `mailpit, 10.0.0.5:2525, [fd00::1]:587` => hosts with an optional port, lowercase. */
+function parseEgressAllowedHosts(value: string): EgressAllowance[] {
+  const entries = value.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  return entries.map((entry) => {
+    const match = /^(?:\[([0-9a-f:.]+)\]|([^:\s\[\]]+)|([0-9a-f:]+))(?::(\d{1,5}))?$/.exec(entry);
+    const bracketless = /^[0-9a-f:]+$/.test(entry) && entry.split(':').length > 2;
+    if (bracketless) return { host: entry, port: null };
+    if (!match) throw new ConfigError(`EGRESS_ALLOWED_HOSTS: "${entry}" is not a host or host:port (write IPv6 with a port as [addr]:port)`);
+    const port = match[4] === undefined ? null : Number(match[4]);
+    if (port !== null && (port < 1 || port > 65535)) throw new ConfigError(`EGRESS_ALLOWED_HOSTS: port ${port} in "${entry}" is out of range`);
+    return { host: match[1] ?? match[2] ?? match[3], port };
+  });
 }
 
 function describeErrors(errors: ValidationError[]): string {

@@ -15,7 +15,7 @@ describe('migrations on MariaDB', () => {
       DB_PASSWORD: process.env.DB_PASSWORD,
       DB_DATABASE: db.database,
       APP_KEY: 'k'.repeat(40),
-      ADMIN_API_TOKEN: 'a'.repeat(20),
+      ADMIN_API_TOKEN: 'a'.repeat(32),
       DOCKER_MAIL_WEBHOOK_SECRET: 's'.repeat(20),
     });
     const instances = await Promise.all([1, 2, 3].map(() => new DataSource(dataSourceOptions(config.database)).initialize()));
