@@ -4,8 +4,10 @@ import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
 import { CreateSchema1763700000000 } from '../../migrations/1763700000000-create-schema';
 import { RawMessageLocations1763900000000 } from '../../migrations/1763900000000-raw-message-locations';
+import { TenantBoundary1764600000000 } from '../../migrations/1764600000000-tenant-boundary';
 import { ApiToken } from '../auth/api-token.entity';
 import { EmailSettings } from '../email-settings/email-settings.entity';
+import { InboundAddress } from '../email-settings/inbound-address.entity';
 import { EmailProcessingLog } from '../inbound/email-processing-log.entity';
 import { MailboxCheckpoint } from '../inbound/mailbox-checkpoint.entity';
 import { OutboxEntry } from '../outbound/outbox-entry.entity';
@@ -24,6 +26,7 @@ export const ENTITIES = [
   TenantUsage,
   ApiToken,
   EmailSettings,
+  InboundAddress,
   Ticket,
   TicketMessage,
   Attachment,
@@ -33,7 +36,7 @@ export const ENTITIES = [
 ];
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
-export const MIGRATIONS = [CreateSchema1763700000000, RawMessageLocations1763900000000];
+export const MIGRATIONS = [CreateSchema1763700000000, RawMessageLocations1763900000000, TenantBoundary1764600000000];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {

@@ -4,8 +4,10 @@ import { EntityManager, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { isUniqueViolation } from '../database/database-errors';
+import { reservedLocalPartReason } from '../tenants/address-policy';
 import { EmailSettings, SmtpSecurity } from './email-settings.entity';
 import { UpdateEmailSettingsDto } from './email-settings.dto';
+import { InboundAddress } from './inbound-address.entity';
 import { SecretBox } from './secret-box';
 
 export interface EmailSettingsView {
@@ -50,9 +52,8 @@ export class EmailSettingsService {
 
   /** Called inside the tenant-creation transaction. */
   async createForTenant(manager: EntityManager, tenantId: number, localPart: string): Promise<EmailSettings> {
-    const address = `${localPart}@${this.config.mailDomain}`;
-    const taken = await manager.findOne(EmailSettings, { where: { inboundEmailAddress: address } });
-    if (taken) throw new DomainError('conflict', `The inbound address ${address} is already taken`);
+    const address = this.inboundAddressFor(localPart);
+    await claimInboundAddress(manager, tenantId, address);
     return manager.save(
       manager.create(EmailSettings, {
         tenantId,
@@ -72,8 +73,9 @@ export class EmailSettingsService {
 
   async update(tenantId: number, dto: UpdateEmailSettingsDto): Promise<EmailSettingsView> {
     const row = await this.load(tenantId);
+    const previousAddress = row.inboundEmailAddress;
     if (dto.inbound_email_local_part !== undefined) {
-      row.inboundEmailAddress = `${dto.inbound_email_local_part}@${row.inboundEmailDomain}`;
+      row.inboundEmailAddress = this.inboundAddressFor(dto.inbound_email_local_part);
     }
     if (dto.use_docker_mail_server !== undefined) {
       row.useDockerMailServer = dto.use_docker_mail_server;
@@ -91,7 +93,14 @@ export class EmailSettingsService {
     if (dto.auto_acknowledge !== undefined) row.autoAcknowledge = dto.auto_acknowledge;
     if (dto.auto_acknowledge_template !== undefined) row.autoAcknowledgeTemplate = dto.auto_acknowledge_template;
     try {
-      return toView(await this.settings.save(row));
+      const saved = await this.settings.manager.transaction(async (manager) => {
+        if (row.inboundEmailAddress !== previousAddress) {
+          await claimInboundAddress(manager, tenantId, row.inboundEmailAddress);
+          await manager.update(InboundAddress, { tenantId, address: previousAddress }, { releasedAt: new Date() });
+        }
+        return manager.save(row);
+      });
+      return toView(saved);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError('conflict', `The inbound address ${row.inboundEmailAddress} is already taken`);
@@ -119,11 +128,33 @@ export class EmailSettingsService {
     return this.load(tenantId);
   }
 
+  /** The address on the shared domain; reserved local parts are refused (422). */
+  private inboundAddressFor(localPart: string): string {
+    const catchAll = this.config.imap?.username.toLowerCase().endsWith(`@${this.config.mailDomain}`) ? this.config.imap.username.split('@')[0] : null;
+    const reserved = reservedLocalPartReason(localPart, catchAll);
+    if (reserved) throw new DomainError('unprocessable', `inbound_email_local_part: ${reserved}; choose another`);
+    return `${localPart}@${this.config.mailDomain}`;
+  }
+
   private async load(tenantId: number): Promise<EmailSettings> {
     const row = await this.settings.findOneBy({ tenantId });
     if (!row) throw DomainError.notFound('E-mail settings');
     return row;
   }
+}
+
+/**
+ * Takes an address for the tenant, for good: one it had before is its own again; one any other
+ * tenant has had, even a deleted one, is refused, so that replies to that tenant's old mail can
+ * never reach this one.
+ */
+async function claimInboundAddress(manager: EntityManager, tenantId: number, address: string): Promise<void> {
+  const held = await manager.findOne(InboundAddress, { where: { address } });
+  if (held && held.tenantId !== tenantId) {
+    throw new DomainError('conflict', `The inbound address ${address} is already taken (an address once used by a tenant is never given to another)`);
+  }
+  if (held) await manager.update(InboundAddress, { id: held.id }, { releasedAt: null });
+  else await manager.insert(InboundAddress, { address, tenantId, releasedAt: null });
 }
 
 function toView(row: EmailSettings): EmailSettingsView {

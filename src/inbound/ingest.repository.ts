@@ -12,8 +12,14 @@ export interface TenantRoute {
   tenantId: number;
   tier: Tier;
   status: TenantStatus;
+  /** The tenant's current inbound address. */
   inboundAddress: string;
   autoAcknowledge: boolean;
+}
+
+/** A route found by one of the tenant's inbound addresses, the current one or an earlier one. */
+export interface AddressRoute extends TenantRoute {
+  address: string;
 }
 
 interface KnownMessagesRequest {
@@ -113,7 +119,7 @@ export class IngestRepository {
   private readonly mysql: boolean;
 
   private readonly groupCommit: RequestBatcher<InboundWrite, InboundWritten>;
-  private readonly routeLookups: RequestBatcher<string[], TenantRoute[]>;
+  private readonly routeLookups: RequestBatcher<string[], AddressRoute[]>;
   private readonly knownMessageLookups: RequestBatcher<KnownMessagesRequest, KnownMessages>;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
@@ -136,28 +142,33 @@ export class IngestRepository {
     });
   }
 
-  /** Routes of those of the addresses that are inbound addresses; concurrent calls share one query. */
-  routesByInboundAddresses(addresses: string[]): Promise<TenantRoute[]> {
+  /**
+   * Routes of those of the addresses that are inbound addresses, current or earlier ones of a
+   * tenant (an address is never given to another tenant); concurrent calls share one query.
+   */
+  routesByInboundAddresses(addresses: string[]): Promise<AddressRoute[]> {
     return addresses.length === 0 ? Promise.resolve([]) : this.routeLookups.submit(addresses);
   }
 
-  private async lookUpRoutes(requests: string[][]): Promise<TenantRoute[][]> {
+  private async lookUpRoutes(requests: string[][]): Promise<AddressRoute[][]> {
     const addresses = [...new Set(requests.flat())];
-    const rows: RouteRow[] = await this.dataSource.query(
-      'SELECT s.tenant_id, s.inbound_email_address, s.auto_acknowledge, t.tier, t.status FROM email_settings s ' +
-        `JOIN tenants t ON t.id = s.tenant_id WHERE s.inbound_email_address IN (${marks(addresses.length)})`,
+    const rows: (RouteRow & { address: string })[] = await this.dataSource.query(
+      'SELECT a.address, a.tenant_id, s.inbound_email_address, s.auto_acknowledge, t.tier, t.status FROM inbound_addresses a ' +
+        'JOIN tenants t ON t.id = a.tenant_id JOIN email_settings s ON s.tenant_id = a.tenant_id ' +
+        `WHERE a.address IN (${marks(addresses.length)})`,
       addresses,
     );
-    const routes = new Map(rows.map((r) => [r.inbound_email_address, toRoute(r)]));
+    const routes = new Map(rows.map((r) => [r.address, { ...toRoute(r), address: r.address }]));
     return requests.map((wanted) => wanted.flatMap((address) => routes.get(address) ?? []));
   }
 
-  async routesByDomains(domains: string[]): Promise<(TenantRoute & { domain: string })[]> {
+  /** Routes by tenants' own domains: only a domain whose ownership its tenant proved routes. */
+  async routesByVerifiedDomains(domains: string[]): Promise<(TenantRoute & { domain: string })[]> {
     if (domains.length === 0) return [];
     const rows: (RouteRow & { domain: string })[] = await this.dataSource.query(
-      'SELECT d.domain, s.tenant_id, s.inbound_email_address, s.auto_acknowledge, t.tier, t.status FROM tenant_domains d ' +
+      'SELECT d.verified_domain AS domain, s.tenant_id, s.inbound_email_address, s.auto_acknowledge, t.tier, t.status FROM tenant_domains d ' +
         'JOIN tenants t ON t.id = d.tenant_id JOIN email_settings s ON s.tenant_id = d.tenant_id ' +
-        `WHERE d.domain IN (${marks(domains.length)})`,
+        `WHERE d.verified_domain IN (${marks(domains.length)})`,
       domains,
     );
     return rows.map((r) => ({ ...toRoute(r), domain: r.domain }));
@@ -169,7 +180,7 @@ export class IngestRepository {
   }
 
   async isInboundAddress(address: string): Promise<boolean> {
-    const rows = await this.dataSource.query('SELECT 1 AS found FROM email_settings WHERE inbound_email_address = ?', [address]);
+    const rows = await this.dataSource.query('SELECT 1 AS found FROM inbound_addresses WHERE address = ?', [address]);
     return rows.length > 0;
   }
 

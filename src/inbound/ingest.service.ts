@@ -196,7 +196,7 @@ export class IngestService {
     sender: string | null,
     referencedTicketIds: number[],
   ): Promise<ThreadDecision> {
-    const token = route.tag ? verifyReplyToken(route.tag, this.replyKey) : null;
+    const token = route.tag ? verifyReplyToken(route.tag, tenantId, this.replyKey) : null;
     const tokenTicket = token ? await this.repo.ticket(tenantId, token.ticketId) : null;
     const number = subjectTicketNumber(parsed.subject);
     let subjectTagTicket: { id: number; senderTakesPart: boolean } | null = null;

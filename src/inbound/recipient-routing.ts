@@ -1,6 +1,6 @@
 import { IngestRepository, TenantRoute } from './ingest.repository';
 import { ParsedMessage } from './mail/parse-message';
-import { candidateRecipients, splitPlusAddress } from './mail/route-recipients';
+import { envelopeCandidates, headerCandidates, splitPlusAddress } from './mail/route-recipients';
 
 export interface RoutedTenant extends TenantRoute {
   /** The address the message was routed by, as the sender wrote it. */
@@ -10,14 +10,30 @@ export interface RoutedTenant extends TenantRoute {
 }
 
 /**
- * Each tenant the message is addressed to, once, by the strongest recipient: the envelope
- * recipient first, then To, then Cc. An inbound address (with or without a +tag) wins over a
- * tenant's own domain, which is looked up only for recipients no inbound address matched.
+ * Each tenant the message is for, once. When our delivery recorded the envelope recipient
+ * (Delivered-To / X-Original-To above the first Received header: the MTA's, the mailgate's
+ * --recipient), it alone decides: this copy was delivered for that address, and a To or Cc
+ * naming another tenant does not file it there too (that tenant gets its own copy). Without an
+ * envelope that names one of our addresses, To and Cc route; a Delivered-To further down was
+ * written by an earlier hop or by the sender and routes nothing.
  */
 export async function routeToTenants(parsed: ParsedMessage, repo: IngestRepository, mailDomain: string): Promise<RoutedTenant[]> {
-  const candidates = candidateRecipients(parsed).map((address) => ({ address, ...splitPlusAddress(address) }));
+  const envelope = envelopeCandidates(parsed);
+  if (envelope.length > 0) {
+    const routes = await routeAddresses(envelope, repo, mailDomain);
+    if (routes.length > 0) return routes;
+  }
+  return routeAddresses(headerCandidates(parsed), repo, mailDomain);
+}
+
+/**
+ * Inbound addresses (with or without a +tag) win over a tenant's own domain, which is looked up
+ * only for recipients no inbound address matched, and only among verified domains.
+ */
+async function routeAddresses(addresses: string[], repo: IngestRepository, mailDomain: string): Promise<RoutedTenant[]> {
+  const candidates = addresses.map((address) => ({ address, ...splitPlusAddress(address) }));
   if (candidates.length === 0) return [];
-  const byAddress = new Map((await repo.routesByInboundAddresses([...new Set(candidates.map((c) => c.base))])).map((r) => [r.inboundAddress, r]));
+  const byAddress = new Map((await repo.routesByInboundAddresses([...new Set(candidates.map((c) => c.base))])).map((r) => [r.address, r]));
 
   const chosen = new Map<number, RoutedTenant>();
   for (const c of candidates) {
@@ -27,7 +43,7 @@ export async function routeToTenants(parsed: ParsedMessage, repo: IngestReposito
   const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1);
   const unmatched = candidates.filter((c) => !byAddress.has(c.base) && domainOf(c.base) !== mailDomain);
   if (unmatched.length > 0) {
-    const byDomain = new Map((await repo.routesByDomains([...new Set(unmatched.map((c) => domainOf(c.base)))])).map((r) => [r.domain, r]));
+    const byDomain = new Map((await repo.routesByVerifiedDomains([...new Set(unmatched.map((c) => domainOf(c.base)))])).map((r) => [r.domain, r]));
     for (const c of unmatched) {
       const route = byDomain.get(domainOf(c.base));
       if (route && !chosen.has(route.tenantId)) chosen.set(route.tenantId, { ...route, recipient: c.address, tag: c.tag });

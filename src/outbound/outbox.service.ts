@@ -158,7 +158,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       from: { address: message.fromAddress ?? settings.inboundEmailAddress, name: message.fromName },
       to,
       cc: (message.cc ?? []).map((a) => a.address),
-      replyTo: replyAddress(settings.inboundEmailAddress, createReplyToken(ticket.id, this.replyKey)),
+      replyTo: replyAddress(settings.inboundEmailAddress, createReplyToken({ tenantId: entry.tenantId, ticketId: ticket.id }, this.replyKey)),
       messageId: message.messageId,
       inReplyTo: message.inReplyTo,
       references: message.references ?? [],

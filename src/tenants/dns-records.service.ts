@@ -1,42 +1,38 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { checkDnsRecords, requiredDnsRecords } from './dns-records';
+import { DomainError } from '../common/domain-error';
+import { checkDnsRecords, ownershipRecordName, ownershipRecordValue, requiredDnsRecords } from './dns-records';
 import { DnsLookup } from './dns-lookup';
-import { TenantDomain } from './tenant-domain.entity';
-import { TenantsService } from './tenants.service';
+import { DomainView, TenantsService, toDomainView } from './tenants.service';
 
 @Injectable()
 export class DnsRecordsService {
   constructor(
-    @InjectRepository(TenantDomain) private readonly domains: Repository<TenantDomain>,
     private readonly tenants: TenantsService,
     private readonly config: AppConfig,
     private readonly lookup: DnsLookup,
   ) {}
 
-  /** The records each of the tenant's own domains needs, and with `check` what DNS says of them now. */
+  /** The records each of the tenant's own domains needs, and with `check` what DNS says of them now. Reads only. */
   async forTenant(tenantId: number, options: { check: boolean; spfInclude?: string; dkimPublicKey?: string }) {
-    await this.tenants.load(tenantId);
-    const domains = await this.domains.find({ where: { tenantId }, order: { id: 'ASC' } });
+    const claims = await this.tenants.domainClaims(tenantId);
     const data = [];
-    for (const d of domains) {
+    for (const claim of claims) {
+      const d = toDomainView(claim);
       const records = requiredDnsRecords({
         domain: d.domain,
         mailHost: this.config.mailServer.hostname,
         mailHostIpv4: this.config.mailServer.ipv4 ?? undefined,
         spfInclude: options.spfInclude,
         dkimPublicKey: options.dkimPublicKey,
+        verificationToken: claim.verificationToken ?? undefined,
       });
       const checks = options.check ? await checkDnsRecords(records, this.lookup.resolver) : null;
-      if (checks && checks.every((c) => c.status === 'ok') && !d.verifiedAt) {
-        d.verifiedAt = new Date();
-        await this.domains.update({ tenantId, id: d.id }, { verifiedAt: d.verifiedAt });
-      }
       data.push({
+        id: d.id,
         domain: d.domain,
-        verified_at: d.verifiedAt,
+        status: d.status,
+        verified_at: d.verified_at,
         records: records.map((r, i) => ({
           kind: r.kind,
           type: r.type,
@@ -49,5 +45,29 @@ export class DnsRecordsService {
       });
     }
     return { mail_server: this.config.mailServer.hostname, data };
+  }
+
+  /**
+   * Looks up the claim's TXT record and, when it holds the tenant's token, makes the domain the
+   * tenant's: from then on mail for it routes here. 422 with what DNS holds when it does not.
+   */
+  async verify(tenantId: number, domainId: number): Promise<DomainView> {
+    const claim = await this.tenants.domain(tenantId, domainId);
+    if (claim.verifiedDomain) return this.tenants.markDomainVerified(tenantId, domainId);
+    const [check] = await checkDnsRecords(
+      [
+        {
+          kind: 'ownership',
+          type: 'TXT',
+          name: ownershipRecordName(claim.domain),
+          value: ownershipRecordValue(claim.verificationToken ?? ''),
+          purpose: 'ownership',
+        },
+      ],
+      this.lookup.resolver,
+    );
+    if (check.status === 'error') throw new DomainError('unavailable', `${check.message}`);
+    if (check.status !== 'ok') throw new DomainError('unprocessable', `The domain ${claim.domain} is not verified: ${check.message}`, { found: check.found });
+    return this.tenants.markDomainVerified(tenantId, domainId);
   }
 }

@@ -3,7 +3,7 @@ import { DomainError } from '../common/domain-error';
 import { DOMAIN_PATTERN } from './slug';
 
 export type DnsRecordType = 'A' | 'MX' | 'TXT';
-export type DnsRecordKind = 'a' | 'mx' | 'spf' | 'dkim' | 'dmarc';
+export type DnsRecordKind = 'ownership' | 'a' | 'mx' | 'spf' | 'dkim' | 'dmarc';
 
 /** One record a tenant (or, for `a`, the operator) publishes so that mail for the tenant's domain works. */
 export interface DnsRecord {
@@ -36,6 +36,17 @@ export interface DnsRecordsInput {
   spfInclude?: string;
   /** Where receivers send aggregate DMARC reports (rua). */
   dmarcReportAddress?: string;
+  /** The tenant's claim token: with it, the TXT record that proves the tenant controls the domain comes first. */
+  verificationToken?: string;
+}
+
+/** Where the ownership proof lives: a name of its own, so it never collides with SPF or other TXT records at the domain. */
+export function ownershipRecordName(domain: string): string {
+  return `_inbound-verify.${normaliseName(domain)}`;
+}
+
+export function ownershipRecordValue(token: string): string {
+  return `inbound-verify=${token}`;
 }
 
 export type DnsCheckStatus = 'ok' | 'missing' | 'mismatch' | 'error';
@@ -81,7 +92,20 @@ export function requiredDnsRecords(input: DnsRecordsInput): DnsRecord[] {
   const rua = input.dmarcReportAddress?.trim();
   if (rua !== undefined && !EMAIL_PATTERN.test(rua)) throw badInput(`dmarcReportAddress "${rua}" is not an e-mail address`);
 
+  const ownership: DnsRecord[] = input.verificationToken
+    ? [
+        {
+          kind: 'ownership',
+          type: 'TXT',
+          name: ownershipRecordName(domain),
+          value: ownershipRecordValue(input.verificationToken),
+          purpose:
+            `Proves that this tenant controls ${domain}. Until it is published and verified, mail for ${domain} is not routed to this tenant.`,
+        },
+      ]
+    : [];
   return [
+    ...ownership,
     {
       kind: 'mx',
       type: 'MX',
@@ -141,6 +165,8 @@ export async function checkDnsRecords(records: readonly DnsRecord[], resolver: D
 async function checkOne(record: DnsRecord, resolver: DnsResolver, mailHost: string | null): Promise<DnsRecordCheck> {
   try {
     switch (record.kind) {
+      case 'ownership':
+        return checkOwnership(record, (await lookup(() => resolver.resolveTxt(record.name))).map((chunks) => chunks.join('')));
       case 'a':
         return checkA(record, await lookup(() => resolver.resolve4(record.name)));
       case 'mx':
@@ -166,6 +192,12 @@ async function lookup<T>(query: () => Promise<T[]>): Promise<T[]> {
     if (LOOKUP_NOT_FOUND.has(String((error as { code?: unknown }).code))) return [];
     throw error;
   }
+}
+
+function checkOwnership(record: DnsRecord, texts: string[]): DnsRecordCheck {
+  if (texts.includes(record.value ?? '')) return result(record, 'ok', texts, `${record.name} holds this tenant's verification token.`);
+  if (texts.length === 0) return result(record, 'missing', [], `${record.name} has no TXT record; publish "${record.value}" there.`);
+  return result(record, 'mismatch', texts, `${record.name} does not hold "${record.value}" (another tenant's token, or an old one).`);
 }
 
 function checkA(record: DnsRecord, addresses: string[]): DnsRecordCheck {

@@ -68,6 +68,13 @@ export class TenantDomainsController {
     return this.tenants.addDomain(tenantId, dto.domain);
   }
 
+  /** Checks the domain's TXT record now; when it holds the tenant's token, the domain is the tenant's and routes mail. */
+  @Post('domains/:domainId/verify')
+  @HttpCode(200)
+  verify(@AccessibleTenantId() tenantId: number, @Param('domainId', ParseIntPipe) domainId: number) {
+    return this.dnsRecords.verify(tenantId, domainId);
+  }
+
   @Delete('domains/:domainId')
   @HttpCode(204)
   remove(

@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { isUniqueViolation } from '../database/database-errors';
+import { AppConfig } from '../config/app-config';
 import { EmailSettingsService } from '../email-settings/email-settings.service';
+import { refusedDomainReason } from './address-policy';
+import { ownershipRecordName, ownershipRecordValue } from './dns-records';
 import { slugify } from './slug';
 import { CreateTenantDto, UpdateTenantDto } from './tenants.dto';
 import { Tenant } from './tenant.entity';
@@ -30,7 +34,11 @@ export interface DomainView {
   id: number;
   tenant_id: number;
   domain: string;
+  /** `pending` until the TXT record is verified; only `verified` domains route mail. */
+  status: 'pending' | 'verified';
   verified_at: Date | null;
+  /** The TXT record that proves ownership: publish it, then POST .../verify. */
+  verification: { type: 'TXT'; name: string; value: string };
   created_at: Date;
 }
 
@@ -45,21 +53,21 @@ export class TenantsService {
     @InjectRepository(TenantUsage) private readonly usage: Repository<TenantUsage>,
     private readonly emailSettings: EmailSettingsService,
     private readonly users: UsersService,
+    private readonly config: AppConfig,
   ) {}
 
   async create(dto: CreateTenantDto): Promise<TenantView> {
     const slug = dto.slug ?? slugify(dto.name);
     if (!slug) throw new DomainError('bad_request', 'slug: cannot derive a slug from this name; give one (lowercase letters, digits, hyphens)');
     const localPart = dto.inbound_email_local_part ?? `tenant-${slug}`;
+    if (dto.domain) this.assertClaimable(dto.domain);
     try {
       const id = await this.dataSource.transaction(async (manager) => {
         if (await manager.findOneBy(Tenant, { slug })) throw new DomainError('conflict', `A tenant with slug "${slug}" already exists`);
-        if (dto.domain && (await manager.findOneBy(TenantDomain, { domain: dto.domain }))) {
-          throw new DomainError('conflict', `The domain ${dto.domain} belongs to another tenant`);
-        }
+        if (dto.domain) await assertNotVerifiedElsewhere(manager.getRepository(TenantDomain), dto.domain);
         const tenant = await manager.save(manager.create(Tenant, { name: dto.name, slug, tier: dto.tier ?? 'free', status: 'active', ticketCounter: 0 }));
         await this.emailSettings.createForTenant(manager, tenant.id, localPart);
-        if (dto.domain) await manager.save(manager.create(TenantDomain, { tenantId: tenant.id, domain: dto.domain }));
+        if (dto.domain) await manager.save(manager.create(TenantDomain, newClaim(tenant.id, dto.domain)));
         return tenant.id;
       });
       return this.get(id);
@@ -100,11 +108,20 @@ export class TenantsService {
   }
 
   async listDomains(tenantId: number): Promise<DomainView[]> {
-    await this.load(tenantId);
-    return (await this.domains.find({ where: { tenantId }, order: { id: 'ASC' } })).map(toDomainView);
+    return (await this.domainClaims(tenantId)).map(toDomainView);
   }
 
+  async domainClaims(tenantId: number): Promise<TenantDomain[]> {
+    await this.load(tenantId);
+    return this.domains.find({ where: { tenantId }, order: { id: 'ASC' } });
+  }
+
+  /**
+   * A claim, pending until the tenant proves ownership in DNS. Several tenants may claim a
+   * domain (a squatter's claim must not block its owner); only one can verify it.
+   */
   async addDomain(tenantId: number, domain: string): Promise<DomainView> {
+    this.assertClaimable(domain);
     const tenant = await this.load(tenantId);
     const current = await this.domains.countBy({ tenantId });
     const limit = tierLimits(tenant.tier).max_domains;
@@ -115,12 +132,39 @@ export class TenantsService {
         current,
       });
     }
+    await assertNotVerifiedElsewhere(this.domains, domain, tenantId);
     try {
-      return toDomainView(await this.domains.save(this.domains.create({ tenantId, domain })));
+      return toDomainView(await this.domains.save(this.domains.create(newClaim(tenantId, domain))));
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('conflict', `The domain ${domain} is already registered`);
+      if (isUniqueViolation(error)) throw new DomainError('conflict', `The domain ${domain} is already registered for this tenant`);
       throw error;
     }
+  }
+
+  /** Marks the claim verified; the unique verified_domain makes the first verifier the only owner. */
+  async markDomainVerified(tenantId: number, domainId: number): Promise<DomainView> {
+    const claim = await this.domains.findOneBy({ tenantId, id: domainId });
+    if (!claim) throw DomainError.notFound('Domain');
+    if (claim.verifiedDomain) return toDomainView(claim);
+    try {
+      await this.domains.update({ tenantId, id: domainId }, { verifiedDomain: claim.domain, verifiedAt: new Date() });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('conflict', `The domain ${claim.domain} is already verified by another tenant`);
+      throw error;
+    }
+    return toDomainView((await this.domains.findOneBy({ tenantId, id: domainId }))!);
+  }
+
+  async domain(tenantId: number, domainId: number): Promise<TenantDomain> {
+    await this.load(tenantId);
+    const claim = await this.domains.findOneBy({ tenantId, id: domainId });
+    if (!claim) throw DomainError.notFound('Domain');
+    return claim;
+  }
+
+  private assertClaimable(domain: string): void {
+    const refused = refusedDomainReason(domain, this.config.mailDomain);
+    if (refused) throw new DomainError('unprocessable', `domain: ${refused}`);
   }
 
   async removeDomain(tenantId: number, domainId: number): Promise<void> {
@@ -192,6 +236,25 @@ export class TenantsService {
   }
 }
 
-function toDomainView(d: TenantDomain): DomainView {
-  return { id: d.id, tenant_id: d.tenantId, domain: d.domain, verified_at: d.verifiedAt, created_at: d.createdAt };
+export function toDomainView(d: TenantDomain): DomainView {
+  return {
+    id: d.id,
+    tenant_id: d.tenantId,
+    domain: d.domain,
+    status: d.verifiedDomain ? 'verified' : 'pending',
+    verified_at: d.verifiedDomain ? d.verifiedAt : null,
+    verification: { type: 'TXT', name: ownershipRecordName(d.domain), value: ownershipRecordValue(d.verificationToken ?? '') },
+    created_at: d.createdAt,
+  };
+}
+
+function newClaim(tenantId: number, domain: string): Partial<TenantDomain> {
+  return { tenantId, domain, verificationToken: randomBytes(16).toString('hex'), verifiedDomain: null, verifiedAt: null };
+}
+
+async function assertNotVerifiedElsewhere(domains: Repository<TenantDomain>, domain: string, tenantId?: number): Promise<void> {
+  const owner = await domains.findOneBy({ verifiedDomain: domain });
+  if (owner && owner.tenantId !== tenantId) {
+    throw new DomainError('conflict', `The domain ${domain} is already verified by another tenant`);
+  }
 }

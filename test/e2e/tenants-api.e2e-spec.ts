@@ -1,3 +1,4 @@
+import { DnsLookup } from '../../src/tenants/dns-lookup';
 import { bearer, createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
 
 describe.each(ENGINES)('tenants, tokens and e-mail settings API on %s', (engine) => {
@@ -109,8 +110,15 @@ describe.each(ENGINES)('tenants, tokens and e-mail settings API on %s', (engine)
       expect(domains.body.data.map((d: { domain: string }) => d.domain)).toEqual(['free-one.example', 'second.example']);
     });
 
-    it('refuses a domain that another tenant holds', async () => {
-      await t.http().post('/api/tenants').set(t.admin).send({ name: 'Holder', domain: 'held.example' }).expect(201);
+    it('refuses a domain that another tenant holds (has verified)', async () => {
+      const holder = await t.http().post('/api/tenants').set(t.admin).send({ name: 'Holder', domain: 'held.example' }).expect(201);
+      const [claim] = (await t.http().get(`/api/tenants/${holder.body.id}/domains`).set(t.admin).expect(200)).body.data;
+      t.app.get(DnsLookup).resolver = {
+        resolve4: async () => [],
+        resolveMx: async () => [],
+        resolveTxt: async (name: string) => (name === claim.verification.name ? [[claim.verification.value]] : []),
+      };
+      await t.http().post(`/api/tenants/${holder.body.id}/domains/${claim.id}/verify`).set(t.admin).expect(200);
       await t.http().post('/api/tenants').set(t.admin).send({ name: 'Grabber', domain: 'held.example' }).expect(409);
       const grabber = await t.http().get('/api/tenants?per_page=200').set(t.admin).expect(200);
       expect(grabber.body.data.find((x: { slug: string }) => x.slug === 'grabber')).toBeUndefined();

@@ -40,6 +40,12 @@ export interface ParsedMessage {
   replyTo: MailAddress[];
   /** Delivered-To and X-Original-To values in header order, so the newest (our MTA's) first. */
   deliveredTo: string[];
+  /**
+   * The envelope recipients our own delivery recorded: the Delivered-To and X-Original-To
+   * values above the first Received header. Lower ones were written by earlier hops or by the
+   * sender and say nothing about where this copy was delivered.
+   */
+  envelopeRecipients: string[];
   subject: string;
   /** Null when the Date header is missing or unreadable (mailparser would say "now"). */
   date: Date | null;
@@ -161,6 +167,7 @@ function toParsedMessage(mail: ParsedMail): ParsedMessage {
     cc: flattenAddresses(mail.cc),
     replyTo: flattenAddresses(mail.replyTo),
     deliveredTo: deliveredTo(mail.headerLines ?? []),
+    envelopeRecipients: deliveredTo(linesAboveFirstReceived(mail.headerLines ?? [])),
     subject: decodedSubject(mail, headers),
     date: parseDate(first('date')),
     text: mail.text?.trim() ? mail.text : html ? emailHtmlToText(html) : '',
@@ -231,6 +238,11 @@ function flattenAddresses(field: AddressObject | AddressObject[] | undefined): M
 function withBareWordAddress(entry: MailAddress): MailAddress {
   if (entry.address !== '' || !/^[^\s@<>"(),;:]+$/.test(entry.name)) return entry;
   return { address: entry.name, name: '' };
+}
+
+function linesAboveFirstReceived<T extends { key: string }>(lines: ReadonlyArray<T>): ReadonlyArray<T> {
+  const received = lines.findIndex(({ key }) => key === 'received');
+  return received === -1 ? lines : lines.slice(0, received);
 }
 
 function deliveredTo(lines: ReadonlyArray<{ key: string; line: string }>): string[] {

@@ -10,23 +10,31 @@ const SIGNATURE_LENGTH = 16;
 const BASE32_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const TOKEN_PATTERN = new RegExp(`^t([1-9][0-9]{0,15})\\.([a-z2-7]{${SIGNATURE_LENGTH}})$`);
 
+/** Whose ticket a token names: the signature covers the tenant, so a token is valid for its own tenant only. */
+export interface ReplyTokenSubject {
+  tenantId: number;
+  ticketId: number;
+}
+
 /** `t<ticketId>.<signature>`, e.g. `t42.k3j9x1mqa7c2d4ef`: the +tag of a ticket's Reply-To. */
-export function createReplyToken(ticketId: number, key: Buffer): string {
-  if (!Number.isSafeInteger(ticketId) || ticketId <= 0) throw new RangeError(`ticket id must be a positive integer, got ${ticketId}`);
+export function createReplyToken(subject: ReplyTokenSubject, key: Buffer): string {
+  for (const [name, id] of [['ticket', subject.ticketId], ['tenant', subject.tenantId]] as const) {
+    if (!Number.isSafeInteger(id) || id <= 0) throw new RangeError(`${name} id must be a positive integer, got ${id}`);
+  }
   if (key.length < 16) throw new RangeError('reply token key must be at least 16 bytes');
-  return `t${ticketId}.${signature(ticketId, key)}`;
+  return `t${subject.ticketId}.${signature(subject, key)}`;
 }
 
 /**
- * The ticket a token names, when its signature is ours; null for anything else. The caller
- * must still check that the ticket belongs to the tenant the mail was routed to.
+ * The ticket a token names, when it was signed by us for this tenant; null for anything else,
+ * including a genuine token of another tenant. The caller still checks that the ticket exists.
  */
-export function verifyReplyToken(tag: string, key: Buffer): { ticketId: number } | null {
+export function verifyReplyToken(tag: string, tenantId: number, key: Buffer): { ticketId: number } | null {
   const match = TOKEN_PATTERN.exec(tag.trim().toLowerCase());
   if (!match || key.length < 16) return null;
   const ticketId = Number(match[1]);
-  if (!Number.isSafeInteger(ticketId)) return null;
-  const expected = Buffer.from(signature(ticketId, key), 'ascii');
+  if (!Number.isSafeInteger(ticketId) || !Number.isSafeInteger(tenantId) || tenantId <= 0) return null;
+  const expected = Buffer.from(signature({ tenantId, ticketId }, key), 'ascii');
   const given = Buffer.from(match[2], 'ascii');
   return timingSafeEqual(expected, given) ? { ticketId } : null;
 }
@@ -39,9 +47,11 @@ export function replyAddress(inboundAddress: string, token: string): string {
   return `${base.slice(0, at)}+${token}${base.slice(at)}`;
 }
 
-function signature(ticketId: number, key: Buffer): string {
-  // The prefix keeps this HMAC apart from anything else the same key might ever sign.
-  const mac = createHmac('sha256', key).update(`inbound-reply-token:v1:t${ticketId}`).digest();
+function signature({ tenantId, ticketId }: ReplyTokenSubject, key: Buffer): string {
+  // The prefix keeps this HMAC apart from anything else the same key might ever sign. Version 1
+  // signed the ticket alone; its tokens no longer verify, and replies to them thread by their
+  // In-Reply-To and References instead.
+  const mac = createHmac('sha256', key).update(`inbound-reply-token:v2:${tenantId}:t${ticketId}`).digest();
   return base32(mac).slice(0, SIGNATURE_LENGTH);
 }
 

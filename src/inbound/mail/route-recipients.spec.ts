@@ -1,12 +1,12 @@
 import { parseMessage } from './parse-message';
-import { candidateRecipients, MAX_CANDIDATE_RECIPIENTS, omittedRecipientCount, splitPlusAddress } from './route-recipients';
+import { envelopeCandidates, headerCandidates, MAX_CANDIDATE_RECIPIENTS, splitPlusAddress } from './route-recipients';
 
 function message(lines: string[]): Buffer {
   return Buffer.from([...lines, '', 'Hello'].join('\r\n'));
 }
 
-describe('candidateRecipients', () => {
-  it('puts the envelope recipient first, then To, then Cc; lowercase and each once', async () => {
+describe('envelopeCandidates / headerCandidates', () => {
+  it('takes the envelope our delivery recorded, and To then Cc apart from it; lowercase and each once', async () => {
     const parsed = await parseMessage(
       message([
         'X-Original-To: Support+t42.abc@Mail.Example.com',
@@ -15,27 +15,29 @@ describe('candidateRecipients', () => {
         'Cc: sales@mail.example.com, ann@example.org',
       ]),
     );
-    expect(candidateRecipients(parsed)).toEqual([
-      'support+t42.abc@mail.example.com',
-      'catchall@mail.example.com',
-      'ann@example.org',
-      'sales@mail.example.com',
-    ]);
-    expect(omittedRecipientCount(parsed)).toBe(0);
+    expect(envelopeCandidates(parsed)).toEqual(['support+t42.abc@mail.example.com', 'catchall@mail.example.com']);
+    expect(headerCandidates(parsed)).toEqual(['ann@example.org', 'support+t42.abc@mail.example.com', 'sales@mail.example.com']);
+  });
+
+  it('ignores a Delivered-To below the first Received header: an earlier hop or the sender wrote it', async () => {
+    const parsed = await parseMessage(
+      message(['Delivered-To: tenant-a@mail.example.com', 'Received: by mx.mail.example.com', 'Delivered-To: tenant-b@mail.example.com', 'To: x@example.org']),
+    );
+    expect(envelopeCandidates(parsed)).toEqual(['tenant-a@mail.example.com']);
+    const forged = await parseMessage(message(['Received: by mx.mail.example.com', 'Delivered-To: tenant-b@mail.example.com', 'To: x@example.org']));
+    expect(envelopeCandidates(forged)).toEqual([]);
   });
 
   it('skips what is no address (a bare name, an empty group)', async () => {
     const parsed = await parseMessage(message(['To: undisclosed-recipients:;', 'Cc: Support Team, real@example.org']));
-    expect(candidateRecipients(parsed)).toEqual(['real@example.org']);
+    expect(headerCandidates(parsed)).toEqual(['real@example.org']);
   });
 
-  it('offers at most the cap of 10,000 recipients, envelope first, and says how many it left out', async () => {
+  it('offers at most the cap of 10,000 recipients, and the envelope apart from them', async () => {
     const crowd = Array.from({ length: 10_000 }, (_, i) => `person${i}@example.org`).join(', ');
     const parsed = await parseMessage(message([`To: ${crowd}`, 'Cc: support@mail.example.com', 'Delivered-To: support@mail.example.com']));
-    const candidates = candidateRecipients(parsed);
-    expect(candidates).toHaveLength(MAX_CANDIDATE_RECIPIENTS);
-    expect(candidates[0]).toBe('support@mail.example.com');
-    expect(omittedRecipientCount(parsed)).toBe(10_000 + 1 - MAX_CANDIDATE_RECIPIENTS);
+    expect(headerCandidates(parsed)).toHaveLength(MAX_CANDIDATE_RECIPIENTS);
+    expect(envelopeCandidates(parsed)).toEqual(['support@mail.example.com']);
   });
 });
 

@@ -2,9 +2,7 @@ import { ParsedMessage } from './parse-message';
 
 /**
  * Each candidate costs the caller a lookup. A message addressed to 10,000 people must not
- * cost 10,000 lookups, so only this many are offered; `omittedRecipientCount` tells the
- * processing log how many were left out. Envelope recipients come first, so the address our
- * MTA actually delivered to is never among the omitted.
+ * cost 10,000 lookups, so only this many of each kind are offered.
  */
 export const MAX_CANDIDATE_RECIPIENTS = 50;
 
@@ -14,34 +12,24 @@ export interface PlusAddress {
   tag: string | null;
 }
 
-/**
- * Recipient addresses in the order they are trusted: the envelope recipients as the MTA
- * recorded them (Delivered-To / X-Original-To), then To, then Cc. Lowercase, each once,
- * at most `limit`.
- */
-export function candidateRecipients(parsed: ParsedMessage, limit = MAX_CANDIDATE_RECIPIENTS): string[] {
-  const found: string[] = [];
-  const seen = new Set<string>();
-  for (const address of allRecipients(parsed)) {
-    if (found.length >= limit) break;
-    if (seen.has(address)) continue;
-    seen.add(address);
-    found.push(address);
-  }
-  return found;
+/** Where our delivery says this copy went (see ParsedMessage.envelopeRecipients): lowercase, each once, at most `limit`. */
+export function envelopeCandidates(parsed: ParsedMessage, limit = MAX_CANDIDATE_RECIPIENTS): string[] {
+  return candidateAddresses(parsed.envelopeRecipients, limit);
 }
 
-/** How many distinct recipients `candidateRecipients` left out because of the cap. */
-export function omittedRecipientCount(parsed: ParsedMessage, limit = MAX_CANDIDATE_RECIPIENTS): number {
-  return Math.max(0, new Set(allRecipients(parsed)).size - limit);
+/** To, then Cc, as the sender wrote them: lowercase, each once, at most `limit`. */
+export function headerCandidates(parsed: ParsedMessage, limit = MAX_CANDIDATE_RECIPIENTS): string[] {
+  return candidateAddresses([...parsed.to.map((a) => a.address), ...parsed.cc.map((a) => a.address)], limit);
 }
 
-function* allRecipients(parsed: ParsedMessage): Generator<string> {
-  const written = [...parsed.deliveredTo, ...parsed.to.map((a) => a.address), ...parsed.cc.map((a) => a.address)];
-  for (const address of written) {
-    const normalised = address.trim().toLowerCase();
-    if (isPlausibleAddress(normalised)) yield normalised;
+function candidateAddresses(addresses: string[], limit: number): string[] {
+  const found = new Set<string>();
+  for (const written of addresses) {
+    if (found.size >= limit) break;
+    const address = written.trim().toLowerCase();
+    if (isPlausibleAddress(address)) found.add(address);
   }
+  return [...found];
 }
 
 function isPlausibleAddress(address: string): boolean {
