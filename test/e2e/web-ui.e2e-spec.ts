@@ -11,6 +11,7 @@ import { EmailProcessingLog } from '../../src/inbound/email-processing-log.entit
 import { RawMessageStore } from '../../src/storage/storage.module';
 import { buildMail, postSigned } from '../support/mail';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
+import { DnsLookup } from '../../src/tenants/dns-lookup';
 import { ADMIN_TOKEN, createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -417,6 +418,20 @@ describe('web UI in Chromium', () => {
     const records = page.locator('.dns-domain', { hasText: 'help.acme.example' });
     await records.getByText('MX 10').waitFor();
     await expect(records.textContent()).resolves.toContain('_dmarc.help.acme.example');
+    await records.getByText('not verified: no mail routed yet').waitFor();
+
+    // Verifying before the TXT record is published says what DNS holds; once it is, the domain is the tenant's.
+    await records.getByRole('button', { name: 'Verify ownership' }).click();
+    await records.getByText('help.acme.example is not verified yet').waitFor();
+    const [claim] = (await t.http().get(`/api/tenants/${acme.id}/domains`).set(t.admin).expect(200)).body.data;
+    expect(await records.textContent()).toContain(claim.verification.value);
+    t.app.get(DnsLookup).resolver = {
+      resolve4: async () => [],
+      resolveMx: async () => [],
+      resolveTxt: async (name: string) => (name === claim.verification.name ? [[claim.verification.value]] : []),
+    };
+    await records.getByRole('button', { name: 'Verify ownership' }).click();
+    await page.locator('.dns-domain', { hasText: 'help.acme.example' }).getByText('verified', { exact: true }).waitFor();
     await page.evaluate('document.getElementById("domains-heading").scrollIntoView()');
     await shot(page, 'settings-dns');
   });

@@ -344,6 +344,32 @@ function acknowledgementPanel(settings) {
   );
 }
 
+/**
+ * A claimed domain routes nothing until the tenant proves it controls it: the ownership TXT
+ * record (first in the table) holds a token only this tenant knows.
+ */
+function verifyOwnership(tenantId, domain, onVerified) {
+  const button = h('button', { type: 'button', class: 'button' }, 'Verify ownership');
+  const result = h('div', { 'aria-live': 'polite' });
+  button.addEventListener('click', () =>
+    busy(button, async () => {
+      try {
+        await post(`/api/tenants/${tenantId}/domains/${domain.id}/verify`, {});
+        await onVerified();
+      } catch (error) {
+        result.replaceChildren(alertBox('error', `${domain.domain} is not verified yet`, errorText(error)));
+      }
+    }, 'Verifying…'),
+  );
+  return h(
+    'div',
+    { class: 'stack-sm' },
+    h('p', { class: 'small' }, 'Mail for this domain reaches this tenant only after you publish the ownership (TXT) record below and verify it. Until then nobody receives it here.'),
+    button,
+    result,
+  );
+}
+
 /** The tenant's own mail domains and the DNS records each needs, checked on request. */
 function domainsPanel(tenantId, initial) {
   const body = h('div');
@@ -364,7 +390,8 @@ function domainsPanel(tenantId, initial) {
         h(
           'div',
           { class: 'dns-domain' },
-          h('h3', null, domain.domain, ' ', domain.verified_at ? badge('verified', 'sent') : badge('not verified', 'pending')),
+          h('h3', null, domain.domain, ' ', domain.status === 'verified' ? badge('verified', 'sent') : badge('not verified: no mail routed yet', 'pending')),
+          domain.status === 'verified' ? null : verifyOwnership(tenantId, domain, () => redraw()),
           h(
             'div',
             { class: 'table-wrap' },
@@ -393,6 +420,8 @@ function domainsPanel(tenantId, initial) {
       ),
     );
   };
+
+  const redraw = async () => draw(await get(`/api/tenants/${tenantId}/dns-records`).catch((error) => ({ unavailable: error })));
 
   const check = h('button', { type: 'submit', class: 'button secondary' }, 'Check DNS now');
   const checkForm = h(
@@ -434,8 +463,8 @@ function domainsPanel(tenantId, initial) {
           try {
             await post(`/api/tenants/${tenantId}/domains`, { domain });
             domainInput.value = '';
-            draw(await get(`/api/tenants/${tenantId}/dns-records`).catch((error) => ({ unavailable: error })));
-            status.replaceChildren(alertBox('ok', null, `${domain} added. Publish the records below, then check them.`));
+            await redraw();
+            status.replaceChildren(alertBox('ok', null, `${domain} added. Publish the ownership record below, then verify it.`));
           } catch (error) {
             status.replaceChildren(alertBox('error', 'The domain was not added', errorText(error)));
           }
