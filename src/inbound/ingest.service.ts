@@ -266,8 +266,10 @@ export class IngestService {
     options: IngestOptions,
     reason: string,
   ): Promise<IngestReport> {
-    const recipients = recipientsFromRawHeaders(raw);
-    let tenantIds: (number | null)[] = await this.repo.tenantIdsByInboundAddresses(recipients);
+    const { envelope, written } = recipientsFromRawHeaders(raw);
+    let tenantIds: (number | null)[] = await this.repo.tenantIdsByInboundAddresses(envelope);
+    if (tenantIds.length === 0) tenantIds = await this.repo.tenantIdsByInboundAddresses(written);
+    const recipients = [...new Set([...envelope, ...written])];
     if (options.onlyTenantId !== undefined) tenantIds = [options.onlyTenantId];
     if (tenantIds.length === 0) tenantIds = [null];
     const results: TenantIngestResult[] = [];

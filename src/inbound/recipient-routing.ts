@@ -52,17 +52,26 @@ async function routeAddresses(addresses: string[], repo: IngestRepository, mailD
   return [...chosen.values()];
 }
 
-const RECIPIENT_HEADER = /^(?:delivered-to|x-original-to|to|cc):(.*(?:\r?\n[ \t].*)*)/gim;
+const HEADER_FIELD = /^([!-9;-~]+)[ \t]*:(.*(?:\r?\n[ \t].*)*)/gm;
 const ADDRESS = /[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/gi;
 
-/** Recipients of a message that mailparser could not read: a plain scan of its header block. */
-export function recipientsFromRawHeaders(raw: Buffer): string[] {
+/**
+ * Recipients of a message that mailparser could not read, from a plain scan of its header block,
+ * by the same rule as routeToTenants: the envelope our delivery recorded (Delivered-To and
+ * X-Original-To above the first Received) when there is one, else To and Cc.
+ */
+export function recipientsFromRawHeaders(raw: Buffer): { envelope: string[]; written: string[] } {
   const head = raw.subarray(0, 256 * 1024).toString('latin1');
   const end = head.search(/\r?\n\r?\n/);
   const block = end === -1 ? head : head.slice(0, end);
-  const found: string[] = [];
-  for (const match of block.matchAll(RECIPIENT_HEADER)) {
-    for (const address of match[1].match(ADDRESS) ?? []) found.push(splitPlusAddress(address.toLowerCase()).base);
+  const envelope: string[] = [];
+  const written: string[] = [];
+  let belowReceived = false;
+  for (const [, name, value] of block.matchAll(HEADER_FIELD)) {
+    const field = name.toLowerCase();
+    if (field === 'received') belowReceived = true;
+    const into = field === 'to' || field === 'cc' ? written : (field === 'delivered-to' || field === 'x-original-to') && !belowReceived ? envelope : null;
+    for (const address of into ? (value.match(ADDRESS) ?? []) : []) into!.push(splitPlusAddress(address.toLowerCase()).base);
   }
-  return [...new Set(found)].slice(0, 50);
+  return { envelope: [...new Set(envelope)].slice(0, 50), written: [...new Set(written)].slice(0, 50) };
 }
