@@ -54,7 +54,7 @@ export class SmtpSenderService {
       { timeoutMs: SMTP_TIMEOUTS.dnsTimeout },
     );
     if (authenticatesInClear(endpoint) && !target.allowlisted) {
-      throw new EgressRefusedError('refused: security "none" with a user name would send the password without encryption to a host not in EGRESS_ALLOWED_HOSTS');
+      throw new EgressRefusedError('connection refused: security "none" with a user name would send the password without encryption to a host not in EGRESS_ALLOWED_HOSTS');
     }
     return smtpTransportOptions(endpoint, { verifyTls, address: target.address });
   }
