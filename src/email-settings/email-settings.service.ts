@@ -4,11 +4,13 @@ import { EntityManager, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { isUniqueViolation } from '../database/database-errors';
+import { SMTP_PORTS } from '../egress/egress-policy';
 import { reservedLocalPartReason } from '../tenants/address-policy';
 import { EmailSettings, SmtpSecurity } from './email-settings.entity';
 import { UpdateEmailSettingsDto } from './email-settings.dto';
 import { InboundAddress } from './inbound-address.entity';
 import { SecretBox } from './secret-box';
+import { effectiveSmtpPort, keepsStoredPassword, SmtpDestination, smtpSettingsProblem } from './smtp-settings-rules';
 
 export interface EmailSettingsView {
   tenant_id: number;
@@ -81,12 +83,20 @@ export class EmailSettingsService {
       row.useDockerMailServer = dto.use_docker_mail_server;
       if (dto.use_docker_mail_server && !row.dockerMailConfiguredAt) row.dockerMailConfiguredAt = new Date();
     }
+    const destinationBefore = smtpDestination(row);
     if (dto.smtp_host !== undefined) row.smtpHost = dto.smtp_host;
     if (dto.smtp_port !== undefined) row.smtpPort = dto.smtp_port;
     if (dto.smtp_security !== undefined) row.smtpSecurity = dto.smtp_security;
     if (dto.smtp_username !== undefined) row.smtpUsername = dto.smtp_username;
+    const destination = smtpDestination(row);
+    if (SMTP_DESTINATION_FIELDS.some((field) => dto[field] !== undefined)) {
+      const problem = smtpSettingsProblem(destination, { allowances: this.config.egressAllowedHosts, ports: SMTP_PORTS });
+      if (problem) throw new DomainError('unprocessable', problem);
+    }
     if (dto.smtp_password !== undefined) {
       row.smtpPasswordEncrypted = dto.smtp_password === null ? null : this.secretBox.encrypt(dto.smtp_password);
+    } else if (!keepsStoredPassword(destinationBefore, destination)) {
+      row.smtpPasswordEncrypted = null;
     }
     if (dto.from_address !== undefined) row.fromAddress = dto.from_address;
     if (dto.from_name !== undefined) row.fromName = dto.from_name;
@@ -115,7 +125,7 @@ export class EmailSettingsService {
     if (!row.smtpHost) return null;
     return {
       host: row.smtpHost,
-      port: row.smtpPort ?? (row.smtpSecurity === 'tls' ? 465 : 587),
+      port: effectiveSmtpPort(row.smtpPort, row.smtpSecurity),
       security: row.smtpSecurity,
       username: row.smtpUsername,
       password: row.smtpPasswordEncrypted ? this.secretBox.decrypt(row.smtpPasswordEncrypted) : null,
@@ -155,6 +165,12 @@ async function claimInboundAddress(manager: EntityManager, tenantId: number, add
   }
   if (held) await manager.update(InboundAddress, { id: held.id }, { releasedAt: null });
   else await manager.insert(InboundAddress, { address, tenantId, releasedAt: null });
+}
+
+const SMTP_DESTINATION_FIELDS = ['smtp_host', 'smtp_port', 'smtp_security', 'smtp_username'] as const;
+
+function smtpDestination(row: EmailSettings): SmtpDestination {
+  return { host: row.smtpHost, port: row.smtpPort, security: row.smtpSecurity, username: row.smtpUsername };
 }
 
 function toView(row: EmailSettings): EmailSettingsView {

@@ -118,7 +118,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       const route = await this.sender.routeFor(entry.tenantId);
       if (!route) throw new UndeliverableError('no SMTP server is set for this tenant and MAIL_DEV_SMTP_HOST is not configured');
       password = route.endpoint.password;
-      const info = await this.sender.send(route.endpoint, mail);
+      const info = await this.sender.send(route, mail);
       const recorded = await this.repo.markSent(entry, this.owner, info.response ?? '', deliveredDetail(info, route.via), new Date().toISOString().slice(0, 10));
       if (!recorded) this.logger.warn(`outbox ${entry.id}: sent, but the lease was lost before it could be recorded`);
     } catch (error) {

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { SendMailOptions } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { AppConfig } from '../config/app-config';
+import { SMTP_PORTS } from '../egress/egress-policy';
+import { EgressRefusedError, resolveEgressTarget } from '../egress/resolve-egress-target';
 import { EmailSettingsService } from '../email-settings/email-settings.service';
-import { createSmtpTransport, SmtpEndpoint } from './smtp-transport';
+import { authenticatesInClear } from '../email-settings/smtp-settings-rules';
+import { SMTP_TIMEOUTS, smtpTransportOptions, SmtpEndpoint, withSmtpTransport } from './smtp-transport';
 
 export type SmtpRoute = { endpoint: SmtpEndpoint; via: 'tenant_smtp' | 'development_relay' };
 
@@ -27,22 +30,32 @@ export class SmtpSenderService {
   }
 
   /** One connection per message: simple, and a tenant's changed settings apply at once. */
-  async send(endpoint: SmtpEndpoint, mail: SendMailOptions): Promise<SMTPTransport.SentMessageInfo> {
-    const transport = createSmtpTransport(endpoint, { verifyTls: this.config.outbound.verifyTls });
-    try {
-      return await transport.sendMail(mail);
-    } finally {
-      transport.close();
-    }
+  async send(route: SmtpRoute, mail: SendMailOptions): Promise<SMTPTransport.SentMessageInfo> {
+    return withSmtpTransport(await this.transportOptions(route), (transport) => transport.sendMail(mail));
   }
 
   /** Connects, negotiates TLS and authenticates, then says QUIT; throws nodemailer's error. */
-  async verify(endpoint: SmtpEndpoint): Promise<void> {
-    const transport = createSmtpTransport(endpoint, { verifyTls: this.config.outbound.verifyTls });
-    try {
-      await transport.verify();
-    } finally {
-      transport.close();
+  async verify(route: SmtpRoute): Promise<void> {
+    await withSmtpTransport(await this.transportOptions(route), (transport) => transport.verify());
+  }
+
+  /**
+   * A tenant's server is resolved and checked once, then reached by the checked address. Throws
+   * EgressRefusedError (stage "policy") or EgressLookupError (stage "dns") before any connection.
+   * The development relay is the operator's own setting and is not checked.
+   */
+  private async transportOptions(route: SmtpRoute): Promise<SMTPTransport.Options> {
+    const { endpoint } = route;
+    const verifyTls = this.config.outbound.verifyTls;
+    if (route.via === 'development_relay') return smtpTransportOptions(endpoint, { verifyTls });
+    const target = await resolveEgressTarget(
+      { host: endpoint.host, port: endpoint.port },
+      { allowances: this.config.egressAllowedHosts, ports: SMTP_PORTS },
+      { timeoutMs: SMTP_TIMEOUTS.dnsTimeout },
+    );
+    if (authenticatesInClear(endpoint) && !target.allowlisted) {
+      throw new EgressRefusedError('connection refused: security "none" with a user name would send the password without encryption to a host not in EGRESS_ALLOWED_HOSTS');
     }
+    return smtpTransportOptions(endpoint, { verifyTls, address: target.address });
   }
 }

@@ -44,7 +44,7 @@ export class SmtpTestService {
     };
 
     try {
-      await this.sender.verify(endpoint);
+      await this.sender.verify(route);
     } catch (error) {
       return failed(error);
     }
@@ -53,7 +53,7 @@ export class SmtpTestService {
     const settings = await this.repo.settings(tenantId);
     const tenant = await this.repo.tenant(tenantId);
     try {
-      const info = await this.sender.send(endpoint, {
+      const info = await this.sender.send(route, {
         from: { name: settings?.fromName ?? tenant?.name ?? '', address: settings?.fromAddress ?? settings?.inboundEmailAddress ?? `test@${this.config.mailDomain}` },
         to: sendTo,
         subject: 'SMTP test from your helpdesk',

@@ -15,6 +15,8 @@ const errors = {
   refusedData: { code: 'EMESSAGE', responseCode: 550, command: 'DATA', response: '550 no such user', message: 'Message failed: 550 no such user' },
   badSequence: { code: 'EPROTOCOL', responseCode: 503, command: 'DATA', response: '503 Bad sequence of commands' },
   closed: { code: 'ECONNECTION', command: 'DATA', message: 'Connection closed unexpectedly' },
+  refusedByPolicy: { code: 'EPOLICY', message: 'connection refused: 10.0.0.5 is a private address' },
+  notSmtp: { code: 'EGREETING', command: 'CONN', message: 'the server did not greet as an SMTP server (no 220 greeting); check the host and port' },
 };
 
 describe('classifySmtpFailure', () => {
@@ -32,6 +34,8 @@ describe('classifySmtpFailure', () => {
     ['refusedData', 'send', false, 550],
     ['badSequence', 'send', true, 503],
     ['closed', 'connection', true, null],
+    ['refusedByPolicy', 'policy', false, null],
+    ['notSmtp', 'connection', true, null],
   ])('%s: stage %s, temporary %s', (name, stage, temporary, responseCode) => {
     expect(classifySmtpFailure(errors[name])).toMatchObject({ stage, temporary, responseCode });
   });
@@ -75,6 +79,15 @@ describe('smtpTransportOptions', () => {
   it('uses implicit TLS for "tls" and plain text without STARTTLS for "none"', () => {
     expect(smtpTransportOptions({ ...endpoint, security: 'tls', port: 465 }, { verifyTls: true })).toMatchObject({ secure: true, requireTLS: false, ignoreTLS: false });
     expect(smtpTransportOptions({ ...endpoint, security: 'none', port: 25 }, { verifyTls: true })).toMatchObject({ secure: false, requireTLS: false, ignoreTLS: true });
+  });
+
+  it('connects to the address the egress check accepted, while TLS presents and verifies the name (no DNS rebinding)', () => {
+    const options = smtpTransportOptions(endpoint, { verifyTls: true, address: '93.184.215.14' });
+    expect(options).toMatchObject({ host: '93.184.215.14', port: 587, tls: { servername: 'smtp.acme.example', rejectUnauthorized: true } });
+  });
+
+  it('gives no SNI name for an IP literal in any notation', () => {
+    expect(smtpTransportOptions({ ...endpoint, host: '0x5db8d70e' }, { verifyTls: true, address: '93.184.215.14' }).tls).not.toHaveProperty('servername');
   });
 
   it('sends no AUTH without a user name, and no SNI name for an IP address', () => {

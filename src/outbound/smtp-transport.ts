@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { parseIpLiteral } from '../egress/egress-policy';
 import { SmtpSecurity } from '../email-settings/email-settings.entity';
 
 /** Where and how to deliver: a tenant's own SMTP server, or the development relay (Mailpit). */
@@ -12,7 +12,8 @@ export interface SmtpEndpoint {
   password: string | null;
 }
 
-export type SmtpStage = 'dns' | 'connection' | 'tls' | 'auth' | 'send';
+/** 'policy': refused before connecting (a private address, a port that is not SMTP, AUTH without TLS). */
+export type SmtpStage = 'policy' | 'dns' | 'connection' | 'tls' | 'auth' | 'send';
 
 export interface SmtpFailure {
   stage: SmtpStage;
@@ -31,14 +32,19 @@ export const SMTP_TIMEOUTS = {
   dnsTimeout: 10_000,
 } as const;
 
-export function smtpTransportOptions(endpoint: SmtpEndpoint, options: { verifyTls: boolean }): SMTPTransport.Options {
+/**
+ * `address`: the IP address the egress check resolved and accepted. The connection goes there,
+ * not to the name (which a second lookup could answer differently), while TLS still presents
+ * and verifies the name.
+ */
+export function smtpTransportOptions(endpoint: SmtpEndpoint, options: { verifyTls: boolean; address?: string }): SMTPTransport.Options {
   const tls = {
     rejectUnauthorized: options.verifyTls,
     minVersion: 'TLSv1.2' as const,
-    ...(isIP(endpoint.host) ? {} : { servername: endpoint.host }),
+    ...(parseIpLiteral(endpoint.host) ? {} : { servername: endpoint.host }),
   };
   return {
-    host: endpoint.host,
+    host: options.address ?? endpoint.host,
     port: endpoint.port,
     secure: endpoint.security === 'tls',
     requireTLS: endpoint.security === 'starttls',
@@ -52,8 +58,48 @@ export function smtpTransportOptions(endpoint: SmtpEndpoint, options: { verifyTl
   };
 }
 
-export function createSmtpTransport(endpoint: SmtpEndpoint, options: { verifyTls: boolean }): Transporter<SMTPTransport.SentMessageInfo> {
-  return nodemailer.createTransport(smtpTransportOptions(endpoint, options));
+/** Whatever a server answered that did not greet with 220 is kept from the tenant: it may be another service's banner. */
+export class NotAnSmtpServerError extends Error {
+  readonly code = 'EGREETING';
+  readonly command = 'CONN';
+  constructor() {
+    super('the server did not greet as an SMTP server (no 220 greeting); check the host and port');
+  }
+}
+
+/**
+ * Notes the server's first reply from nodemailer's transaction log, and nothing else: the log
+ * also carries the client's commands, which are dropped here.
+ */
+function watchGreeting() {
+  let firstReply: string | null = null;
+  const note = (entry?: { tnx?: string }, message?: unknown) => {
+    if (firstReply === null && entry?.tnx === 'server' && typeof message === 'string') firstReply = message;
+  };
+  return {
+    logger: { trace: note, debug: note, info: note, warn: note, error: note, fatal: note },
+    greeted: () => firstReply !== null && /^220(?:[ -]|$)/.test(firstReply),
+    heardAnything: () => firstReply !== null,
+  };
+}
+
+/**
+ * One fresh transport for one call, closed afterwards. When the server's first words were not
+ * a 220 greeting, its error is replaced, so that no byte of a non-SMTP service (an SSH or HTTP
+ * banner, a database handshake) reaches the tenant, the outbox or the log.
+ */
+export async function withSmtpTransport<T>(options: SMTPTransport.Options, use: (transport: Transporter<SMTPTransport.SentMessageInfo>) => Promise<T>): Promise<T> {
+  const greeting = watchGreeting();
+  const transport = nodemailer.createTransport({ ...options, logger: greeting.logger, transactionLog: true, debug: false });
+  try {
+    return await use(transport);
+  } catch (error) {
+    const carriesServerText = typeof (error as NodemailerError | null)?.response === 'string';
+    if (!greeting.greeted() && (greeting.heardAnything() || carriesServerText)) throw new NotAnSmtpServerError();
+    throw error;
+  } finally {
+    transport.close();
+  }
 }
 
 interface NodemailerError {
@@ -64,7 +110,7 @@ interface NodemailerError {
   message?: string;
 }
 
-const PERMANENT_WITHOUT_REPLY = new Set(['EAUTH', 'ENOAUTH', 'ECONFIG', 'EENVELOPE', 'EMESSAGE', 'EMAXRECIPIENTS', 'EREQUIRETLS', 'EFILEACCESS', 'EURLACCESS']);
+const PERMANENT_WITHOUT_REPLY = new Set(['EPOLICY', 'EAUTH', 'ENOAUTH', 'ECONFIG', 'EENVELOPE', 'EMESSAGE', 'EMAXRECIPIENTS', 'EREQUIRETLS', 'EFILEACCESS', 'EURLACCESS']);
 const TLS_TROUBLE = /certificate|self[- ]signed|\bSSL\b|\bTLS\b|wrong version number|handshake|CERT_|unable to verify|altnames/i;
 
 /**
@@ -79,10 +125,11 @@ export function classifySmtpFailure(error: unknown, secret?: string | null): Smt
   const message = redactSecret(String(e.response ?? e.message ?? error), secret).trim();
 
   let stage: SmtpStage;
-  if (code === 'EDNS') stage = 'dns';
+  if (code === 'EPOLICY') stage = 'policy';
+  else if (code === 'EDNS') stage = 'dns';
   else if (code === 'ETLS' || (['ESOCKET', 'ECONNECTION'].includes(code) && TLS_TROUBLE.test(e.message ?? ''))) stage = 'tls';
   else if (code === 'EAUTH' || code === 'ENOAUTH') stage = 'auth';
-  else if (['ESOCKET', 'ECONNECTION', 'ETIMEDOUT'].includes(code) || e.command === 'CONN') stage = 'connection';
+  else if (['ESOCKET', 'ECONNECTION', 'ETIMEDOUT', 'EGREETING'].includes(code) || e.command === 'CONN') stage = 'connection';
   else stage = 'send';
 
   let temporary: boolean;

@@ -22,12 +22,16 @@ import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../suppo
 
 type Tenant = Awaited<ReturnType<typeof createTenantWithTokens>>;
 
+/** The sinks listen on loopback, which tenants reach only when the operator allows it (see egress.e2e-spec.ts). */
+const SINK_ALLOWED = { EGRESS_ALLOWED_HOSTS: '127.0.0.1' };
+
 const FAST_OUTBOX = {
   OUTBOX_POLL_INTERVAL_MS: '100',
   OUTBOX_RETRY_BASE_MS: '200',
   OUTBOX_MAX_ATTEMPTS: '6',
   // The sink presents smtp-server's bundled self-signed certificate.
   OUTBOUND_SMTP_TLS_VERIFY: 'false',
+  ...SINK_ALLOWED,
 };
 
 const SINK_USERS = { acme: 'acme-secret', globex: 'globex-secret', outbound: 'secret' };
@@ -528,7 +532,7 @@ describe.each(ENGINES)('outbound mail on %s', (engine) => {
     });
 
     it('names the dns stage for a host that does not resolve', async () => {
-      await useSmtp(t, wayne, sinkSettings(sink, 'outbound', 'secret', { smtp_host: 'smtp.does-not-exist.invalid' }));
+      await useSmtp(t, wayne, sinkSettings(sink, 'outbound', 'secret', { smtp_host: 'smtp.does-not-exist.invalid', smtp_port: 587 }));
       const res = await test().expect(200);
       expect(res.body).toMatchObject({ ok: false, stage: 'dns' });
     });
@@ -658,7 +662,7 @@ describe('outbound without any SMTP server', () => {
   let sink: SmtpSink;
   beforeAll(async () => {
     sink = await startSmtpSink({ users: SINK_USERS });
-    t = await startTestApp('sqlite', { OUTBOX_POLL_INTERVAL_MS: '100' });
+    t = await startTestApp('sqlite', { OUTBOX_POLL_INTERVAL_MS: '100', ...SINK_ALLOWED });
   });
   afterAll(async () => {
     await t?.close();

@@ -89,7 +89,8 @@ describe('web UI in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     sink = await startSmtpSink();
-    t = await startTestApp('sqlite', { OUTBOX_POLL_INTERVAL_MS: '200', OUTBOUND_SMTP_TLS_VERIFY: 'false' });
+    // EGRESS_ALLOWED_HOSTS: the SMTP sink listens on loopback, which tenants may reach only when allowed.
+    t = await startTestApp('sqlite', { OUTBOX_POLL_INTERVAL_MS: '200', OUTBOUND_SMTP_TLS_VERIFY: 'false', EGRESS_ALLOWED_HOSTS: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     acme = await createTenantWithTokens(t, 'Acme', { tier: 'starter' });
     await t

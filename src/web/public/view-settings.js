@@ -251,6 +251,7 @@ function smtpPanel(settings) {
 }
 
 const STAGE_HELP = {
+  policy: 'The helpdesk does not connect there: use your provider\'s public SMTP server on port 25, 465, 587 or 2525 with TLS. Internal servers must be allowed by the platform operator.',
   dns: 'The server name could not be resolved. Check the host name.',
   connection: 'No connection could be made. Check host, port and firewall.',
   tls: 'The encrypted connection failed. Check the security mode and port, and the server certificate.',
