@@ -19,6 +19,10 @@ export class SignedWebhookBodies {
 
   constructor(private readonly config: AppConfig) {}
 
+  get bodiesInFlight(): number {
+    return this.inFlight;
+  }
+
   /** Runs `use` with the verified body. The slot is held until `use` is done, as the body lives that long. */
   async withVerifiedBody<T>(request: Request, response: Response, use: (body: Buffer) => Promise<T>): Promise<T> {
     const headers = checkSignatureHeaders({
