@@ -1,9 +1,9 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { json, raw } from 'express';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { useRequestBodies } from './common/request-bodies';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -19,11 +19,7 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
   });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  // The webhook takes the message as raw bytes, whatever Content-Type the sender set.
-  app.use('/api/inbound/webhook', raw({ type: () => true, limit: config.inboundMaxBytes }));
-  // Replies may carry attachments (base64 in JSON); everything else is small.
-  app.use(/^\/api\/tickets\/\d+\/reply$/, json({ limit: '15mb' }));
-  app.use(json({ limit: '1mb' }));
+  useRequestBodies(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();

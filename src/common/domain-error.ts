@@ -6,7 +6,9 @@ export type DomainErrorCode =
   | 'conflict'
   | 'limit_exceeded'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'unprocessable'
+  | 'too_many_requests'
   | 'unavailable';
 
 const STATUS: Record<DomainErrorCode, number> = {
@@ -17,7 +19,9 @@ const STATUS: Record<DomainErrorCode, number> = {
   conflict: 409,
   limit_exceeded: 422,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unprocessable: 422,
+  too_many_requests: 429,
   unavailable: 503,
 };
 

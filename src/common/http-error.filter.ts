@@ -34,19 +34,43 @@ export class HttpErrorFilter implements ExceptionFilter {
         : String((res as { message?: unknown }).message ?? exception.message);
       return { statusCode: status, error: errorCodeFor(status), message };
     }
-    const bodyParserError = exception as { type?: string; status?: number; message?: string };
-    if (bodyParserError?.type === 'entity.parse.failed') {
-      return { statusCode: 400, error: 'bad_request', message: `Malformed JSON body: ${bodyParserError.message}` };
-    }
-    if (bodyParserError?.type === 'entity.too.large') {
-      return { statusCode: 413, error: 'payload_too_large', message: 'Request body is too large' };
-    }
+    const bodyError = requestBodyError(exception);
+    if (bodyError) return bodyError;
     if (isDatabaseUnavailable(exception)) {
       return { statusCode: 503, error: 'unavailable', message: 'The database is unavailable; retry later' };
     }
     return { statusCode: 500, error: 'internal_error', message: 'Internal server error' };
   }
 }
+
+/**
+ * body-parser's errors (http-errors with `expose` set for a client's fault): the client sent a body
+ * that cannot be read, which is never the server's failure.
+ */
+function requestBodyError(exception: unknown): ErrorBody | null {
+  const error = exception as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown } | null;
+  if (!error || typeof error !== 'object') return null;
+  const known = typeof error.type === 'string' ? BODY_ERRORS[error.type] : undefined;
+  if (known) {
+    const message = typeof known.message === 'function' ? known.message(String(error.message)) : known.message;
+    return { statusCode: known.status, error: errorCodeFor(known.status), message };
+  }
+  // A broken gzip or deflate stream: zlib's error, wrapped by body-parser as 400.
+  if (error.expose === true && typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+    return { statusCode: error.status, error: errorCodeFor(error.status), message: 'The request body could not be read' };
+  }
+  return null;
+}
+
+const BODY_ERRORS: Record<string, { status: number; message: string | ((detail: string) => string) }> = {
+  'entity.parse.failed': { status: 400, message: (detail) => `Malformed JSON body: ${detail}` },
+  'entity.too.large': { status: 413, message: 'Request body is too large' },
+  'entity.verify.failed': { status: 400, message: 'The request body was refused' },
+  'request.aborted': { status: 400, message: 'The client closed the connection before the body was complete' },
+  'request.size.invalid': { status: 400, message: 'The body does not match its Content-Length' },
+  'encoding.unsupported': { status: 415, message: 'Unsupported Content-Encoding (identity, gzip, deflate and br are accepted)' },
+  'charset.unsupported': { status: 415, message: 'Unsupported charset (send JSON as UTF-8)' },
+};
 
 function errorCodeFor(status: number): string {
   switch (status) {
@@ -58,6 +82,7 @@ function errorCodeFor(status: number): string {
     case 413: return 'payload_too_large';
     case 415: return 'unsupported_media_type';
     case 422: return 'unprocessable';
+    case 429: return 'too_many_requests';
     case 503: return 'unavailable';
     default: return status >= 500 ? 'internal_error' : 'error';
   }

@@ -5,12 +5,13 @@ import { IngestRepository } from './ingest.repository';
 import { IngestService } from './ingest.service';
 import { ProcessingLogsController } from './processing-logs.controller';
 import { ProcessingLogsService } from './processing-logs.service';
+import { SignedWebhookBodies } from './signed-webhook-bodies';
 import { WebhookController } from './webhook.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EmailProcessingLog])],
   controllers: [WebhookController, ProcessingLogsController],
-  providers: [IngestService, IngestRepository, ProcessingLogsService],
+  providers: [IngestService, IngestRepository, ProcessingLogsService, SignedWebhookBodies],
   exports: [IngestService],
 })
 export class InboundModule {}

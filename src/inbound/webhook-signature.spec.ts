@@ -1,4 +1,4 @@
-import { signWebhookBody, verifyWebhookSignature } from './webhook-signature';
+import { bodyMacMatches, checkSignatureHeaders, signWebhookBody, startBodyMac, verifyWebhookSignature } from './webhook-signature';
 
 describe('webhook signature', () => {
   const secret = 'webhook-secret-0123456789';
@@ -28,5 +28,21 @@ describe('webhook signature', () => {
 
   it('accepts upper-case hex', () => {
     expect(verifyWebhookSignature({ ...good, signature: 'sha256=' + good.signature.slice(7).toUpperCase() })).toEqual({ ok: true });
+  });
+
+  it('judges the headers alone, before any of the body is read', () => {
+    expect(checkSignatureHeaders(good)).toMatchObject({ ok: true, timestamp: String(now) });
+    expect(checkSignatureHeaders({ ...good, nowSeconds: now + 301 })).toMatchObject({ ok: false, reason: expect.stringMatching(/300 s/) });
+    expect(checkSignatureHeaders({ ...good, signature: 'sha256=xyz' })).toMatchObject({ ok: false });
+  });
+
+  it('gives the same verdict for a body hashed chunk by chunk as it arrives', () => {
+    const headers = checkSignatureHeaders(good);
+    if (!headers.ok) throw new Error(headers.reason);
+    const chunked = startBodyMac(secret, headers.timestamp);
+    for (let i = 0; i < body.length; i += 7) chunked.update(body.subarray(i, i + 7));
+    expect(bodyMacMatches(chunked, headers.signature)).toEqual({ ok: true });
+    const tampered = startBodyMac(secret, headers.timestamp).update(body.subarray(1));
+    expect(bodyMacMatches(tampered, headers.signature)).toMatchObject({ ok: false });
   });
 });

@@ -1,10 +1,11 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Request, Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { IngestService } from './ingest.service';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from './webhook-signature';
+import { refuseUnread, SignedWebhookBodies } from './signed-webhook-bodies';
+import { TIMESTAMP_HEADER } from './webhook-signature';
 
 const LOOKS_LIKE_HEADER = /^[!-9;-~]+[ \t]*:/;
 
@@ -14,24 +15,20 @@ export class WebhookController {
   constructor(
     private readonly config: AppConfig,
     private readonly ingest: IngestService,
+    private readonly bodies: SignedWebhookBodies,
   ) {}
 
   @Post('webhook')
   @Public()
   @HttpCode(200)
-  async receive(@Req() request: Request) {
+  async receive(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
     if (!this.config.processingMethods.includes('webhook')) {
-      throw new DomainError('not_found', 'The webhook is not enabled (EMAIL_PROCESSING_METHOD does not include webhook)');
+      refuseUnread(response, new DomainError('not_found', 'The webhook is not enabled (EMAIL_PROCESSING_METHOD does not include webhook)'));
     }
-    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const check = verifyWebhookSignature({
-      secret: this.config.webhookSecret,
-      timestamp: request.header(TIMESTAMP_HEADER),
-      signature: request.header(SIGNATURE_HEADER),
-      body,
-      nowSeconds: Math.floor(Date.now() / 1000),
-    });
-    if (!check.ok) throw new DomainError('unauthorized', check.reason);
+    return this.bodies.withVerifiedBody(request, response, (body) => this.receiveMessage(request, body));
+  }
+
+  private async receiveMessage(request: Request, body: Buffer) {
     if (body.length === 0) throw new DomainError('bad_request', 'The body must be the raw message (Content-Type: message/rfc822)');
     if (!LOOKS_LIKE_HEADER.test(body.subarray(0, 1000).toString('latin1'))) {
       throw new DomainError('unprocessable', 'The body is not an RFC 5322 message: it does not start with a header field');

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { CurrentTenant, Roles } from '../auth/auth.decorators';
 import { TenantPrincipal } from '../auth/principal';
+import { SmtpTestRateLimit } from '../auth/rate-limits';
 import { ReplyDto, SmtpTestDto } from './outbound.dto';
 import { RepliesService } from './replies.service';
 import { SmtpTestService } from './smtp-test.service';
@@ -23,6 +24,7 @@ export class OutboundController {
   /** 200 with ok true/false: a failing server is a result of the test, not an error of the request. */
   @Post('email-settings/smtp-test')
   @Roles('tenant_admin')
+  @SmtpTestRateLimit()
   @HttpCode(200)
   testSmtp(@CurrentTenant() tenant: TenantPrincipal, @Body() dto: SmtpTestDto) {
     return this.smtpTest.run(tenant.tenantId, dto.send_to ?? null);

@@ -26,8 +26,18 @@ export interface TestApp {
 }
 
 /**
+ * The rate limits are generous in tests: many suites make failed-auth requests from 127.0.0.1 or
+ * run fast loops with one token. Rate-limit tests pass their own values, or '' for the default.
+ */
+const GENEROUS_RATE_LIMITS = {
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10000',
+  RATE_LIMIT_SMTP_TEST_PER_HOUR: '10000',
+  RATE_LIMIT_API_PER_SECOND: '100000',
+};
+
+/**
  * A fresh application on an empty database (a new SQLite file or a new MariaDB database),
- * migrations applied, with its own DATA_DIR. `env` adds or overrides variables.
+ * migrations applied, with its own DATA_DIR. `env` adds or overrides variables ('' = unset).
  */
 export async function startTestApp(engine: Engine, env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'inbound-test-'));
@@ -40,6 +50,7 @@ export async function startTestApp(engine: Engine, env: Record<string, string> =
     DOCKER_MAIL_DOMAIN: 'mail.test',
     EMAIL_PROCESSING_METHOD: 'webhook',
     LOG_LEVEL: 'error',
+    ...GENEROUS_RATE_LIMITS,
     ...(db
       ? {
           DB_TYPE: 'mysql',
