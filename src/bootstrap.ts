@@ -18,7 +18,7 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
     logger: options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy.length > 0 ? [...config.trustProxy] : false);
   useRequestBodies(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

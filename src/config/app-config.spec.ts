@@ -25,4 +25,28 @@ describe('AppConfig.fromEnvironment', () => {
     expect(set.webhookMaxInFlight).toBe(8);
     expect(() => AppConfig.fromEnvironment({ ...base, ADMIN_API_TOKEN: 'a'.repeat(32), RATE_LIMIT_API_PER_SECOND: '0' })).toThrow(/RATE_LIMIT_API_PER_SECOND/);
   });
+
+  it('reads the proxies whose X-Forwarded-For is believed, and refuses a typo at boot', () => {
+    const env = { ...base, ADMIN_API_TOKEN: 'a'.repeat(32) };
+    expect(AppConfig.fromEnvironment(env).trustProxy).toEqual(['loopback']);
+    expect(AppConfig.fromEnvironment({ ...env, TRUST_PROXY: 'loopback, 172.18.0.0/16, 10.0.0.7, fd00::/8' }).trustProxy).toEqual([
+      'loopback',
+      '172.18.0.0/16',
+      '10.0.0.7',
+      'fd00::/8',
+    ]);
+    expect(() => AppConfig.fromEnvironment({ ...env, TRUST_PROXY: '172.18.0/16x' })).toThrow(/TRUST_PROXY: "172.18.0\/16x"/);
+  });
+
+  it('reads EGRESS_ALLOWED_HOSTS as hosts with an optional port', () => {
+    const env = { ...base, ADMIN_API_TOKEN: 'a'.repeat(32), EGRESS_ALLOWED_HOSTS: 'Mailpit, 10.0.0.5:2525, [fd00::1]:587, fd00::2' };
+    expect(AppConfig.fromEnvironment(env).egressAllowedHosts).toEqual([
+      { host: 'mailpit', port: null },
+      { host: '10.0.0.5', port: 2525 },
+      { host: 'fd00::1', port: 587 },
+      { host: 'fd00::2', port: null },
+    ]);
+    expect(() => AppConfig.fromEnvironment({ ...env, EGRESS_ALLOWED_HOSTS: 'relay host' })).toThrow(/EGRESS_ALLOWED_HOSTS/);
+    expect(() => AppConfig.fromEnvironment({ ...env, EGRESS_ALLOWED_HOSTS: 'relay:70000' })).toThrow(/out of range/);
+  });
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
+import ipaddr from 'ipaddr.js';
 import {
   IsBoolean,
   IsIn,
@@ -114,6 +115,7 @@ class EnvironmentVariables {
   INSTANCE_ID?: string;
 
   @IsOptional() @IsString() EGRESS_ALLOWED_HOSTS?: string;
+  @IsOptional() @IsString() TRUST_PROXY?: string;
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) RATE_LIMIT_AUTH_FAILURES_PER_MINUTE?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100_000) RATE_LIMIT_API_PER_SECOND?: number;
@@ -200,6 +202,11 @@ export class AppConfig {
   /** Private hosts tenants' SMTP (and later IMAP) settings may reach on purpose (EGRESS_ALLOWED_HOSTS). */
   readonly egressAllowedHosts: readonly EgressAllowance[];
   readonly rateLimits: RateLimitConfig;
+  /**
+   * Which peers' X-Forwarded-For is believed (express's "trust proxy"): the client address that
+   * rate limits count by. Default loopback, a reverse proxy on the same host.
+   */
+  readonly trustProxy: readonly string[];
   /** Webhook request bodies read at once; more answer 503 + Retry-After. */
   readonly webhookMaxInFlight: number;
   /** Below this much free space in DATA_DIR, /health reports storage as not writable enough. */
@@ -307,6 +314,7 @@ export class AppConfig {
       },
       instanceId: vars.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
       egressAllowedHosts: parseEgressAllowedHosts(vars.EGRESS_ALLOWED_HOSTS ?? ''),
+      trustProxy: parseTrustProxy(vars.TRUST_PROXY ?? 'loopback'),
       rateLimits: {
         authFailuresPerMinute: vars.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE ?? 10,
         apiPerSecond: vars.RATE_LIMIT_API_PER_SECOND ?? 100,
@@ -343,6 +351,27 @@ function parseEgressAllowedHosts(value: string): EgressAllowance[] {
     if (port !== null && (port < 1 || port > 65535)) throw new ConfigError(`EGRESS_ALLOWED_HOSTS: port ${port} in "${entry}" is out of range`);
     return { host: match[1] ?? match[2] ?? match[3], port };
   });
+}
+
+const NAMED_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** `loopback, 10.0.0.0/8, 172.18.0.2` => the list express's "trust proxy" takes; addresses and CIDRs checked here so a typo stops the boot. */
+function parseTrustProxy(value: string): string[] {
+  const entries = value.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  for (const entry of entries) {
+    const valid = NAMED_PROXY_RANGES.includes(entry) || ipaddr.isValid(entry) || (entry.includes('/') && isCidr(entry));
+    if (!valid) throw new ConfigError(`TRUST_PROXY: "${entry}" is not loopback, linklocal, uniquelocal, an IP address or a CIDR range`);
+  }
+  return entries;
+}
+
+function isCidr(value: string): boolean {
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function describeErrors(errors: ValidationError[]): string {
