@@ -234,7 +234,8 @@ export class MaildirSourceService implements OnApplicationBootstrap, OnModuleDes
   }
 
   /**
-   * The file stays in new/ either way. When the database is unavailable the whole queue pauses
+   * The file stays in new/ either way. When the database or the storage (a full or unwritable
+   * DATA_DIR) is unavailable the whole queue pauses
    * with backoff, this file first in line; any other error sets only this file aside until the
    * next rescan, so one unreadable file does not hold up the rest.
    */
@@ -243,7 +244,7 @@ export class MaildirSourceService implements OnApplicationBootstrap, OnModuleDes
     if ((error instanceof DomainError && error.code === 'unavailable') || isDatabaseUnavailable(error)) {
       this.failures += 1;
       const delay = backoffDelayMs(this.failures);
-      const description = `database unavailable, ${name} stays in new/: ${(error as Error).message}`;
+      const description = `storage or database unavailable, ${name} stays in new/: ${(error as Error).message}`;
       this.logger.error(`${description}; retry ${this.failures} in ${(delay / 1000).toFixed(1)} s`);
       this.health = { ...this.health, status: 'down', last_error: description };
       this.waiting.unshift(name);
