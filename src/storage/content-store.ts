@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncCreatedNames, syncFolder } from './durable-files';
-import { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE } from './private-files';
+import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-files';
 import { asStorageUnavailable } from './storage-errors';
 
 /**
@@ -35,7 +35,7 @@ export class ContentStore {
     const path = this.pathOf(sha256);
     const directory = join(this.root, sha256.slice(0, 2));
     if (!this.knownDirectories.has(directory)) {
-      await syncCreatedNames(directory, await mkdir(directory, { recursive: true, mode: PRIVATE_FOLDER_MODE }));
+      await syncCreatedNames(directory, await makePrivateFolder(directory));
       this.knownDirectories.add(directory);
     }
     const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

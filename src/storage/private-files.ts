@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 
 /** Files only the service's user may read or write: mail, attachments, the database, secrets. */
 export const PRIVATE_FILE_MODE = 0o600;
@@ -27,4 +28,21 @@ export function tightenIfPresent(path: string): void {
 
 function tighten(path: string, mode: number): void {
   if ((statSync(path).mode & 0o777 & ~mode) !== 0) chmodSync(path, mode);
+}
+
+/**
+ * mkdir -p with mode 0700; resolves to the first folder it created, undefined if it existed.
+ * The folder itself is tried first: on a read-only or full disk a recursive mkdir reports
+ * ENOENT, the plain one the real cause (EROFS, ENOSPC), which is what /health and the log show.
+ */
+export async function makePrivateFolder(path: string): Promise<string | undefined> {
+  try {
+    await mkdir(path, { mode: PRIVATE_FOLDER_MODE });
+    return path;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && (await stat(path)).isDirectory()) return undefined;
+    if (code !== 'ENOENT') throw error;
+  }
+  return mkdir(path, { recursive: true, mode: PRIVATE_FOLDER_MODE });
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { FileHandle, mkdir, open, unlink } from 'node:fs/promises';
+import { FileHandle, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { RequestBatcher } from '../common/request-batcher';
 import { ContentStore } from './content-store';
 import { syncCreatedNames } from './durable-files';
-import { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE } from './private-files';
+import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-files';
 import { asStorageUnavailable } from './storage-errors';
 
 /** A stored raw message: what it is (its SHA-256) and where it is. */
@@ -131,7 +131,7 @@ export class RawMessageStore implements OnApplicationShutdown {
     const day = now.toISOString().slice(0, 10);
     const name = `${day}/${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}Z-${process.pid}-${randomBytes(4).toString('hex')}.seg`;
     const dayFolder = join(this.root, day);
-    const createdFolder = await mkdir(dayFolder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+    const createdFolder = await makePrivateFolder(dayFolder);
     const segment: Segment = { name, handle: await open(join(this.root, name), 'wx', PRIVATE_FILE_MODE), size: 0 };
     try {
       // The new names must be on disk too, or a power cut could lose the file with its content.

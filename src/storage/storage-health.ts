@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, statfs, unlink } from 'node:fs/promises';
+import { open, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PRIVATE_FILE_MODE, PRIVATE_FOLDER_MODE } from './private-files';
+import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-files';
 
 export interface StorageReport {
   status: 'up' | 'down';
@@ -67,7 +67,7 @@ export class StorageProbe {
 }
 
 async function probeWrite(folder: string): Promise<void> {
-  await mkdir(folder, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+  await makePrivateFolder(folder);
   const path = join(folder, `.write-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   const file = await open(path, 'wx', PRIVATE_FILE_MODE);
   try {

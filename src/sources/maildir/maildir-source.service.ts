@@ -249,7 +249,13 @@ export class MaildirSourceService implements OnApplicationBootstrap, OnModuleDes
       this.health = { ...this.health, status: 'down', last_error: description };
       this.waiting.unshift(name);
       this.pausedUntil = Date.now() + delay;
-      this.later(delay, () => this.pump(folders));
+      // The timer ends the pause itself: it may fire a millisecond before Date.now() reaches
+      // pausedUntil (timers run on the monotonic clock, in whole milliseconds), and a pump that
+      // found the queue still paused would leave the file waiting until another one arrives.
+      this.later(delay, () => {
+        this.pausedUntil = 0;
+        this.pump(folders);
+      });
       return;
     }
     const description = `could not file ${name}, it stays in new/ until the next rescan: ${(error as Error).message}`;
