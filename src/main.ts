@@ -15,7 +15,12 @@ async function main(): Promise<void> {
       `${config.generatedSecrets.join(', ')} not set: generated once and kept in ${config.dataDir}/secrets.json. ` +
         'Set them in .env for production.',
     );
-    if (config.generatedSecrets.includes('ADMIN_API_TOKEN')) logger.log(`platform admin token: ${config.adminApiToken}`);
+    // Printed once: a log is kept and shipped far more widely than DATA_DIR.
+    if (config.createdSecrets.includes('ADMIN_API_TOKEN')) {
+      logger.log(`platform admin token: ${config.adminApiToken}`);
+    } else if (config.generatedSecrets.includes('ADMIN_API_TOKEN')) {
+      logger.log(`platform admin token: see ADMIN_API_TOKEN in ${config.dataDir}/secrets.json (printed only when it was generated)`);
+    }
   }
 }
 

@@ -4,12 +4,13 @@ import { TENANT_ROLES, TenantRole } from '../tenants/user.entity';
 import { TenantsService } from '../tenants/tenants.service';
 import { ApiTokensService } from './api-tokens.service';
 import { AccessibleTenantId, Roles } from './auth.decorators';
+import { SingleLine } from '../common/validation';
 
 export class CreateTokenDto {
   @IsIn(TENANT_ROLES) role: TenantRole;
-  @IsString() @Length(1, 200) name: string;
+  @IsString() @Length(1, 200) @SingleLine() name: string;
   @IsOptional() @IsInt() @Min(1) user_id?: number;
-  @IsOptional() @IsEmail() email?: string;
+  @IsOptional() @IsEmail() @SingleLine() email?: string;
 }
 
 @Controller('api/tenants/:tenantId/tokens')

@@ -3,6 +3,9 @@ import { Response } from 'express';
 import { DomainError } from './domain-error';
 import { isDatabaseUnavailable } from '../database/database-errors';
 
+/** What a 503 (database or storage unavailable) asks a client, or an MTA, to wait before retrying. */
+const RETRY_AFTER_SECONDS = 30;
+
 interface ErrorBody {
   statusCode: number;
   error: string;
@@ -19,7 +22,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    if (!response.headersSent) response.status(body.statusCode).json(body);
+    if (response.headersSent) return;
+    if (body.statusCode === 503 && !response.getHeader('Retry-After')) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    response.status(body.statusCode).json(body);
   }
 
   private toBody(exception: unknown): ErrorBody {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AppConfig, ConfigError } from './app-config';
 
 describe('AppConfig.fromEnvironment', () => {
@@ -48,5 +51,28 @@ describe('AppConfig.fromEnvironment', () => {
     ]);
     expect(() => AppConfig.fromEnvironment({ ...env, EGRESS_ALLOWED_HOSTS: 'relay host' })).toThrow(/EGRESS_ALLOWED_HOSTS/);
     expect(() => AppConfig.fromEnvironment({ ...env, EGRESS_ALLOWED_HOSTS: 'relay:70000' })).toThrow(/out of range/);
+  });
+});
+
+describe('AppConfig generated secrets', () => {
+  let dataDir: string;
+
+  beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'config-'))));
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('says which secrets were created in this start, so that the admin token is printed only then', () => {
+    const first = AppConfig.fromEnvironment({ DATA_DIR: dataDir, APP_KEY: 'k'.repeat(32) });
+    expect(first.generatedSecrets).toEqual(['ADMIN_API_TOKEN', 'DOCKER_MAIL_WEBHOOK_SECRET']);
+    expect(first.createdSecrets).toEqual(['ADMIN_API_TOKEN', 'DOCKER_MAIL_WEBHOOK_SECRET']);
+
+    const second = AppConfig.fromEnvironment({ DATA_DIR: dataDir });
+    expect(second.adminApiToken).toBe(first.adminApiToken);
+    expect(second.generatedSecrets).toEqual(['ADMIN_API_TOKEN', 'APP_KEY', 'DOCKER_MAIL_WEBHOOK_SECRET']);
+    expect(second.createdSecrets).toEqual(['APP_KEY']);
+
+    expect(AppConfig.fromEnvironment({ DATA_DIR: dataDir }).createdSecrets).toEqual([]);
+    const file = join(dataDir, 'secrets.json');
+    expect(JSON.parse(readFileSync(file, 'utf8')).ADMIN_API_TOKEN).toBe(first.adminApiToken);
+    expect((statSync(file).mode & 0o777).toString(8)).toBe('600');
   });
 });

@@ -214,6 +214,8 @@ export class AppConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Secrets that were generated because the environment did not give them (embedded mode only). */
   readonly generatedSecrets: readonly string[];
+  /** Those of generatedSecrets made in this start (the others were read back from secrets.json). */
+  readonly createdSecrets: readonly string[];
 
   constructor(values: Omit<AppConfig, never>) {
     Object.assign(this, values);
@@ -256,11 +258,14 @@ export class AppConfig {
     if (problems.length > 0) throw new ConfigError(problems.join('; '));
 
     const generated: string[] = [];
+    const created: string[] = [];
     const secret = (name: 'APP_KEY' | 'ADMIN_API_TOKEN' | 'DOCKER_MAIL_WEBHOOK_SECRET'): string => {
       const given = vars[name];
       if (given) return given;
       generated.push(name);
-      return generatedSecret(dataDir, name);
+      const { value, isNew } = generatedSecret(dataDir, name);
+      if (isNew) created.push(name);
+      return value;
     };
 
     const imapSecurity: ImapSecurity =
@@ -324,6 +329,7 @@ export class AppConfig {
       storageMinFreeBytes: (vars.STORAGE_MIN_FREE_MB ?? 512) * 1024 * 1024,
       logLevel: vars.LOG_LEVEL ?? 'log',
       generatedSecrets: generated,
+      createdSecrets: created,
     });
   }
 }
@@ -384,15 +390,14 @@ function describeErrors(errors: ValidationError[]): string {
  * A zero-set-up start (embedded SQLite, no .env) still needs secrets. They are made once and
  * kept in DATA_DIR/secrets.json, like a framework's generated application key.
  */
-function generatedSecret(dataDir: string, name: string): string {
+function generatedSecret(dataDir: string, name: string): { value: string; isNew: boolean } {
   const file = join(dataDir, 'secrets.json');
   const stored: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  if (!stored[name]) {
-    stored[name] = randomBytes(32).toString('base64url');
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
-  }
-  return stored[name];
+  if (stored[name]) return { value: stored[name], isNew: false };
+  stored[name] = randomBytes(32).toString('base64url');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+  return { value: stored[name], isNew: true };
 }
 
 /** Reads ./.env into the environment when present; variables already set win. */

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
+import { ensurePrivateFile, ensurePrivateFolder, tightenIfPresent } from '../storage/private-files';
 import { CreateSchema1763700000000 } from '../../migrations/1763700000000-create-schema';
 import { RawMessageLocations1763900000000 } from '../../migrations/1763900000000-raw-message-locations';
 import { TenantBoundary1764600000000 } from '../../migrations/1764600000000-tenant-boundary';
@@ -66,7 +66,11 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       extra: { connectionLimit: 10, enableKeepAlive: true },
     };
   }
-  mkdirSync(dirname(db.sqlitePath), { recursive: true });
+  // SQLite creates its -wal and -shm files with the database file's mode: a private database
+  // file (0600) makes them private too.
+  ensurePrivateFolder(dirname(db.sqlitePath));
+  ensurePrivateFile(db.sqlitePath);
+  for (const companion of ['-wal', '-shm']) tightenIfPresent(db.sqlitePath + companion);
   return {
     ...common,
     type: 'better-sqlite3',

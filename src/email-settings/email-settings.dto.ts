@@ -1,6 +1,7 @@
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { LOCAL_PART_PATTERN } from '../tenants/slug';
 import { SMTP_SECURITY, SmtpSecurity } from './email-settings.entity';
+import { MultiLine, SingleLine } from '../common/validation';
 
 /** PUT body: every field optional; null clears a nullable field. The password is write-only. */
 export class UpdateEmailSettingsDto {
@@ -22,13 +23,13 @@ export class UpdateEmailSettingsDto {
 
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @Length(1, 1000) smtp_password?: string | null;
 
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsEmail({}, { message: 'from_address must be an e-mail address' }) @MaxLength(320)
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsEmail({}, { message: 'from_address must be an e-mail address' }) @MaxLength(320) @SingleLine()
   from_address?: string | null;
 
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(200) @Matches(/^[^\r\n]*$/, { message: 'from_name must be one line' })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(200) @SingleLine()
   from_name?: string | null;
 
   @IsOptional() @IsBoolean() auto_acknowledge?: boolean;
 
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(10000) auto_acknowledge_template?: string | null;
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(10000) @MultiLine() auto_acknowledge_template?: string | null;
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
+import { StorageHealth } from '../storage/storage.module';
 import { HealthRegistry } from './health.registry';
 import { MetricsRegistry } from './metrics.registry';
 
@@ -12,11 +13,20 @@ export class HealthController {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: HealthRegistry,
     private readonly metrics: MetricsRegistry,
-  ) {}
+    private readonly storage: StorageHealth,
+  ) {
+    metrics.addCollector(async () => {
+      const storage = await this.storage.report();
+      metrics.set('inbound_storage_writable', 'Whether DATA_DIR takes new mail (1) or not (0)', {}, storage.writable ? 1 : 0);
+      if (storage.free_bytes !== null) metrics.set('inbound_storage_free_bytes', 'Free bytes in DATA_DIR', {}, storage.free_bytes);
+    });
+  }
 
   /**
-   * 200 while the database answers (the webhook and API work), 503 when it does not. A mail
-   * source that is down makes the status "degraded" but keeps 200: the instance still serves.
+   * 200 while the database answers and DATA_DIR takes new mail (writable, free space above
+   * STORAGE_MIN_FREE_MB): the webhook and API work. 503 otherwise, so that a load balancer takes
+   * the instance out. A mail source that is down makes the status "degraded" but keeps 200: the
+   * instance still serves.
    */
   @Get('health')
   @Public()
@@ -29,9 +39,11 @@ export class HealthController {
     } catch (error) {
       database = { status: 'down', type: String(this.dataSource.options.type), error: (error as Error).message };
     }
+    const storage = await this.storage.report();
     const sources = this.registry.report();
-    const status = database.status === 'down' ? 'down' : sources.some((s) => s.status === 'down') ? 'degraded' : 'ok';
-    res.status(database.status === 'up' ? 200 : 503).json({ status, database, sources });
+    const serving = database.status === 'up' && storage.status === 'up';
+    const status = !serving ? 'down' : sources.some((s) => s.status === 'down') ? 'degraded' : 'ok';
+    res.status(serving ? 200 : 503).json({ status, database, storage, sources });
   }
 
   @Get('metrics')

@@ -11,6 +11,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { MultiLine, SingleLine } from '../common/validation';
 
 export class ReplyAttachmentDto {
   @IsString() @Length(1, 255) @Matches(/^[^\r\n\\/\x00]+$/, { message: 'filename must be a plain file name (no path, no line break)' })
@@ -25,13 +26,13 @@ export class ReplyAttachmentDto {
 
 /** POST /api/tickets/:id/reply */
 export class ReplyDto {
-  @IsString() @Length(1, 200_000) @Matches(/\S/, { message: 'body_text must not be blank' })
+  @IsString() @Length(1, 200_000) @Matches(/\S/, { message: 'body_text must not be blank' }) @MultiLine()
   body_text: string;
 
-  @IsOptional() @IsString() @MaxLength(500_000)
+  @IsOptional() @IsString() @MaxLength(500_000) @MultiLine()
   body_html?: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsEmail({}, { each: true, message: 'cc must hold e-mail addresses' }) @MaxLength(320, { each: true })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsEmail({}, { each: true, message: 'cc must hold e-mail addresses' }) @MaxLength(320, { each: true }) @SingleLine({ each: true })
   cc?: string[];
 
   @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ReplyAttachmentDto)
@@ -40,6 +41,6 @@ export class ReplyDto {
 
 /** POST /api/email-settings/smtp-test */
 export class SmtpTestDto {
-  @IsOptional() @IsEmail({}, { message: 'send_to must be an e-mail address' }) @MaxLength(320)
+  @IsOptional() @IsEmail({}, { message: 'send_to must be an e-mail address' }) @MaxLength(320) @SingleLine()
   send_to?: string;
 }

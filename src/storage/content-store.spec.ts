@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordFileHandleCalls } from '../../test/support/file-syncs';
@@ -34,4 +35,40 @@ describe('ContentStore', () => {
       recorded.restore();
     }
   });
+
+  it('creates its folders 0700 and files 0600 whatever the umask', async () => {
+    const previous = process.umask(0);
+    try {
+      const sha256 = await new ContentStore(join(root, 'files')).put(Buffer.from('private'));
+      expect(modeOf(join(root, 'files'))).toBe('700');
+      expect(modeOf(join(root, 'files', sha256.slice(0, 2)))).toBe('700');
+      expect(modeOf(join(root, 'files', sha256.slice(0, 2), sha256))).toBe('600');
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('answers "unavailable" when a write fails, leaving no temp file', async () => {
+    const store = new ContentStore(join(root, 'files'));
+    const content = Buffer.from('refused');
+    mkdirSync(join(root, 'files', ContentStore.sha256(content).slice(0, 2)), { recursive: true });
+    const probe = await open(join(root, 'probe'), 'w');
+    await probe.close();
+    const failWrites = jest
+      .spyOn(Object.getPrototypeOf(probe), 'writeFile')
+      .mockRejectedValue(Object.assign(new Error('EDQUOT: disk quota exceeded, write'), { code: 'EDQUOT', syscall: 'write' }));
+    try {
+      await expect(store.put(content)).rejects.toMatchObject({ code: 'unavailable', httpStatus: 503, message: expect.stringContaining('EDQUOT') });
+    } finally {
+      failWrites.mockRestore();
+    }
+    expect(readdirSync(join(root, 'files', ContentStore.sha256(content).slice(0, 2)))).toEqual([]);
+  });
+
+  it('answers "unavailable" when its folder cannot be made (a file in the way)', async () => {
+    writeFileSync(join(root, 'files'), 'not a folder');
+    await expect(new ContentStore(join(root, 'files')).put(Buffer.from('x'))).rejects.toMatchObject({ code: 'unavailable' });
+  });
 });
+
+const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);

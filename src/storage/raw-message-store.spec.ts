@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordFileHandleCalls } from '../../test/support/file-syncs';
+import { DomainError } from '../common/domain-error';
 import { ContentStore } from './content-store';
 import { RawMessageStore } from './raw-message-store';
 
@@ -111,4 +112,54 @@ describe('RawMessageStore', () => {
     expect(after.location!.split(':')[0]).not.toBe(before.location!.split(':')[0]);
     expect((await store.get(after))!.toString()).toBe('after');
   });
+
+  it('creates its folders 0700 and segment files 0600 whatever the umask', async () => {
+    const previous = process.umask(0);
+    try {
+      await store.onApplicationShutdown();
+      store = new RawMessageStore(join(root, 'raw'));
+      const { location } = await store.put(Buffer.from('private'));
+      const [day] = location!.split('/');
+      expect(modeOf(join(root, 'raw'))).toBe('700');
+      expect(modeOf(join(root, 'raw', day))).toBe('700');
+      expect(modeOf(join(root, 'raw', location!.split(':')[0]))).toBe('600');
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('answers "unavailable" when it cannot write, and leaves no segment file behind', async () => {
+    await store.onApplicationShutdown();
+    const today = new Date().toISOString().slice(0, 10);
+    writeFileSync(join(root, today), 'a file where the day folder should be');
+    store = new RawMessageStore(root);
+    const refused = await store.put(Buffer.from('refused')).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ code: 'unavailable', httpStatus: 503 });
+    expect(segmentFiles()).toEqual([]);
+  });
+
+  it('removes a new segment file whose first write failed, and cuts a used one back to what it stored', async () => {
+    const first = await store.put(Buffer.from('kept'));
+    const failWrites = jest.spyOn(Object.getPrototypeOf(await probeHandle(root)), 'writev').mockRejectedValue(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' }));
+    try {
+      await expect(store.put(Buffer.from('refused while the segment has data'))).rejects.toMatchObject({ code: 'unavailable' });
+      const [used] = segmentFiles();
+      expect(statSync(join(root, used)).size).toBe(4);
+      await expect(store.put(Buffer.alloc(2000, 'y'))).rejects.toMatchObject({ code: 'unavailable' }); // a new, larger segment
+      expect(segmentFiles()).toEqual([used]);
+    } finally {
+      failWrites.mockRestore();
+    }
+    expect((await store.get(first))!.toString()).toBe('kept');
+  });
 });
+
+const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
+
+async function probeHandle(folder: string) {
+  const { open } = await import('node:fs/promises');
+  const handle = await open(join(folder, 'file-handle-probe'), 'w');
+  await handle.close();
+  return handle;
+}

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { FileHandle, mkdir, open } from 'node:fs/promises';
+import { FileHandle, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { RequestBatcher } from '../common/request-batcher';
 import { ContentStore } from './content-store';
 import { syncCreatedNames } from './durable-files';
+import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-files';
+import { asStorageUnavailable } from './storage-errors';
 
 /** A stored raw message: what it is (its SHA-256) and where it is. */
 export interface StoredRaw {
@@ -44,6 +46,9 @@ export const SEGMENT_BYTES = 64 * 1024 * 1024;
  * resolves: the pipeline commits only after it, and a webhook's sender deletes its copy once the
  * commit is acknowledged, so the raw message must outlive a power cut too. One sync serves every
  * message of a batched append.
+ *
+ * A failed append (disk full, read-only, unwritable) throws DomainError 'unavailable' and leaves
+ * nothing behind: the file is cut back to what earlier appends stored, removed if that is nothing.
  */
 export class RawMessageStore implements OnApplicationShutdown {
   private segment: Segment | null = null;
@@ -68,7 +73,10 @@ export class RawMessageStore implements OnApplicationShutdown {
 
   async put(content: Buffer): Promise<StoredRaw> {
     const sha256 = ContentStore.sha256(content);
-    return { sha256, location: await this.appends.submit(content) };
+    const location = await this.appends.submit(content).catch((error: unknown) => {
+      throw asStorageUnavailable(error);
+    });
+    return { sha256, location };
   }
 
   /** The message's bytes, or null when they are no longer stored. */
@@ -102,7 +110,7 @@ export class RawMessageStore implements OnApplicationShutdown {
     } catch (error) {
       // Start afresh: what this write left in the file is unreferenced, not a hole to reuse.
       this.segment = null;
-      await segment.handle.close().catch(() => undefined);
+      await this.discardUnreferenced(segment);
       throw error;
     }
     let offset = segment.size;
@@ -123,17 +131,24 @@ export class RawMessageStore implements OnApplicationShutdown {
     const day = now.toISOString().slice(0, 10);
     const name = `${day}/${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}Z-${process.pid}-${randomBytes(4).toString('hex')}.seg`;
     const dayFolder = join(this.root, day);
-    const createdFolder = await mkdir(dayFolder, { recursive: true });
-    const handle = await open(join(this.root, name), 'wx');
+    const createdFolder = await makePrivateFolder(dayFolder);
+    const segment: Segment = { name, handle: await open(join(this.root, name), 'wx', PRIVATE_FILE_MODE), size: 0 };
     try {
       // The new names must be on disk too, or a power cut could lose the file with its content.
       await syncCreatedNames(dayFolder, createdFolder);
     } catch (error) {
-      await handle.close().catch(() => undefined);
+      await this.discardUnreferenced(segment);
       throw error;
     }
-    this.segment = { name, handle, size: 0 };
-    return this.segment;
+    this.segment = segment;
+    return segment;
+  }
+
+  /** Cuts a segment that failed a write back to its referenced bytes and closes it; removes it if it holds none. */
+  private async discardUnreferenced(segment: Segment): Promise<void> {
+    await segment.handle.truncate(segment.size).catch(() => undefined);
+    await segment.handle.close().catch(() => undefined);
+    if (segment.size === 0) await unlink(join(this.root, segment.name)).catch(() => undefined);
   }
 
   private async readLocation(location: string): Promise<Buffer | null> {

@@ -3,11 +3,12 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'cl
 import { DOMAIN_PATTERN, LOCAL_PART_PATTERN, SLUG_PATTERN } from './slug';
 import { TenantStatus } from './tenant.entity';
 import { Tier, TIERS } from './tiers';
+import { MultiLine, SingleLine } from '../common/validation';
 
 const lowercase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 export class CreateTenantDto {
-  @IsString() @Length(1, 200) name: string;
+  @IsString() @Length(1, 200) @SingleLine() name: string;
 
   @IsOptional() @IsString() @Matches(SLUG_PATTERN, { message: 'slug must be lowercase letters, digits and inner hyphens, 1-50 characters' })
   slug?: string;
@@ -23,7 +24,7 @@ export class CreateTenantDto {
 }
 
 export class UpdateTenantDto {
-  @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @IsOptional() @IsString() @Length(1, 200) @SingleLine() name?: string;
   @IsOptional() @IsIn(TIERS) tier?: Tier;
   @IsOptional() @IsIn(['active', 'disabled']) status?: TenantStatus;
 }
@@ -39,13 +40,13 @@ export class ListTenantsQuery {
 }
 
 export class CreateUserDto {
-  @IsString() @Length(1, 200) name: string;
+  @IsString() @Length(1, 200) @SingleLine() name: string;
   @IsIn(['tenant_admin', 'agent']) role: 'tenant_admin' | 'agent';
   @IsOptional() @IsString() @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'email must be an e-mail address' }) email?: string;
 }
 
 export class DnsRecordsQuery {
   @IsOptional() @IsIn(['true', 'false']) check?: 'true' | 'false';
-  @IsOptional() @IsString() @Length(1, 253) spf_include?: string;
-  @IsOptional() @IsString() @Length(1, 4000) dkim_public_key?: string;
+  @IsOptional() @IsString() @Length(1, 253) @SingleLine() spf_include?: string;
+  @IsOptional() @IsString() @Length(1, 4000) @MultiLine() dkim_public_key?: string;
 }

@@ -50,6 +50,7 @@ describe('a database outage', () => {
     const during = await postSigned(t, mail);
     expect(during.status).toBe(503);
     expect(during.body.error).toBe('unavailable');
+    expect(Number(during.headers['retry-after'])).toBeGreaterThan(0);
     const health = await t.http().get('/health');
     expect(health.status).toBe(503);
     expect(health.body.database.status).toBe('down');

@@ -131,20 +131,28 @@ describe('Maildir source', () => {
       expect(await count(t, "SELECT COUNT(*) AS n FROM email_processing_logs WHERE source = 'file_monitor' AND outcome = 'failed'")).toBe(1);
     });
 
+    // The retries come 0.5 s and 1 s (± 20 %) after the refusals; the deadlines leave a slow,
+    // busy machine (a CI run of the whole suite) ample room, and each wait ends as soon as its
+    // condition holds. Where the file is, is checked at each refusal itself, not some time later.
     it('leaves a file in new/ while the database is unavailable and files it once it is back', async () => {
-      const outage = simulateOutage(t.app.get(IngestService), 2);
+      let name = '';
+      const inNewAtRefusal: boolean[] = [];
+      const outage = simulateOutage(t.app.get(IngestService), 2, () => inNewAtRefusal.push(list(root, 'new').includes(name)));
       try {
         const [{ raw, messageId }] = mails(tenant.inboundAddress, 1, 'outage');
-        const name = deliver(root, raw);
-        await waitFor('first refusal', () => outage.refusals() >= 1);
+        name = deliver(root, raw);
+        await waitFor('first refusal', () => outage.refusals() >= 1, 30_000);
         expect(list(root, 'new')).toContain(name);
-        await waitUntilFiled(t, [messageId], 10_000);
-        await waitFor('renamed', () => list(root, 'cur').includes(`${name}:2,S`));
+        await waitUntilFiled(t, [messageId], 30_000);
+        await waitFor('renamed', () => list(root, 'cur').includes(`${name}:2,S`), 30_000);
         expect(outage.refusals()).toBe(2);
+        expect(inNewAtRefusal).toEqual([true, true]);
+        expect(list(root, 'new')).not.toContain(name);
+        await expectEachFiledOnce(t, [messageId]);
       } finally {
         outage.restore();
       }
-    });
+    }, 120_000);
   });
 
   it('drains 2,000 files waiting at start, oldest first, each filed once, replies on their originals\' tickets', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cidReferences, extractMessageIds, MessageParseError, parseMessage, safeFilename } from './parse-message';
+import { cidReferences, extractMessageIds, MessageParseError, parseMessage, safeFilename, singleLine } from './parse-message';
 
 const CORPUS = join(__dirname, '../../../test/fixtures/corpus');
 
@@ -252,5 +252,46 @@ describe('parseMessage: hostile input becomes an error or a bounded result, neve
     ['a body without any line break', message([], 'z'.repeat(1_000_000))],
   ])('survives %s', async (_, raw) => {
     await expect(parseMessage(raw)).resolves.toHaveProperty('headers');
+  });
+});
+
+describe('singleLine', () => {
+  it.each<[string, string, string]>([
+    ['NUL', 'Invoice\u0000 42', 'Invoice 42'],
+    ['CR LF', 'first\r\nBcc: victim@example.com', 'first Bcc: victim@example.com'],
+    ['NEL and line and paragraph separators', 'a\u0085b\u2028c\u2029d', 'a b c d'],
+    ['DEL, escape and C1 controls', 'x\u007f\u001b[31my\u009bz', 'x[31myz'],
+    ['TAB kept', 'col1\tcol2', 'col1\tcol2'],
+    ['letters, accents and emoji kept', 'Ünïcødé ✓ 🎉', 'Ünïcødé ✓ 🎉'],
+  ])('%s', (_, value, expected) => {
+    expect(singleLine(value)).toBe(expected);
+  });
+});
+
+describe('parseMessage: control characters', () => {
+  it('strips them from the single-line header values it stores, and NUL from the bodies', async () => {
+    const parsed = await parseMessage(
+      Buffer.concat([
+        Buffer.from('From: "Ann\u0000 \u2028Smith" <ann@example.com>\r\nTo: "Desk\u0085" <desk@example.com>\r\nCc: =?utf-8?q?Bob=0D=0ABcc=3A_x?= <bob@example.com>\r\n'),
+        Buffer.from('Subject: =?utf-8?q?Printer=00_on_fire=0D=0A_now?=\r\nMessage-ID: <id\u0000\u0001@example.com>\r\n'),
+        Buffer.from('In-Reply-To: <parent\u0000@example.com>\r\nReferences: <root\u007f@example.com>\r\nThread-Topic: topic\u0000\u0085\r\n'),
+        Buffer.from('Content-Type: text/plain; charset=utf-8\r\n\r\nline 1\u0000\r\n\tline 2\r\n'),
+      ]),
+    );
+    expect(parsed.subject).toBe('Printer on fire  now');
+    expect(parsed.messageId).toBe('<id@example.com>');
+    expect(parsed.inReplyTo).toBe('<parent@example.com>');
+    expect(parsed.references).toEqual(['<root@example.com>', '<parent@example.com>']);
+    expect(parsed.from).toEqual({ address: 'ann@example.com', name: 'Ann  Smith' });
+    expect(parsed.to).toEqual([{ address: 'desk@example.com', name: 'Desk' }]);
+    expect(parsed.cc).toEqual([{ address: 'bob@example.com', name: 'Bob Bcc: x' }]);
+    expect(parsed.threadTopic).toBe('topic');
+    expect(parsed.text).toBe('line 1\n\tline 2\n');
+  });
+
+  it('removes NUL from an HTML body', async () => {
+    const parsed = await parseMessage(message(['From: a@example.com', 'Content-Type: text/html'], '<p>hi\u0000there</p>'));
+    expect(parsed.html).not.toContain('\u0000');
+    expect(parsed.text).not.toContain('\u0000');
   });
 });

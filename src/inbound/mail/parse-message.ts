@@ -168,16 +168,38 @@ function toParsedMessage(mail: ParsedMail): ParsedMessage {
     replyTo: flattenAddresses(mail.replyTo),
     deliveredTo: deliveredTo(mail.headerLines ?? []),
     envelopeRecipients: deliveredTo(linesAboveFirstReceived(mail.headerLines ?? [])),
-    subject: decodedSubject(mail, headers),
+    subject: singleLine(decodedSubject(mail, headers)),
     date: parseDate(first('date')),
-    text: mail.text?.trim() ? mail.text : html ? emailHtmlToText(html) : '',
-    html,
+    text: withoutNul(mail.text?.trim() ? mail.text : html ? emailHtmlToText(html) : ''),
+    html: html === null ? null : withoutNul(html),
     attachments,
-    deliveryStatus,
+    deliveryStatus: deliveryStatus === null ? null : withoutNul(deliveryStatus),
     headers,
-    threadTopic: first('thread-topic'),
-    threadIndex: first('thread-index'),
+    threadTopic: optionalSingleLine(first('thread-topic')),
+    threadIndex: optionalSingleLine(first('thread-index')),
   };
+}
+
+/**
+ * Line breaks (CR, LF, NEL, U+2028, U+2029; an encoded word can carry them) and the other
+ * control characters but TAB (C0, DEL, C1): in a stored single-line value they would break
+ * logs, CSV exports and the headers of replies, and NUL breaks MySQL and SQLite text.
+ */
+const LINE_BREAKS = /[\r\n\u0085\u2028\u2029]+/g;
+const CONTROLS_BUT_TAB = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/** A header value fit to store on one line: line breaks become a space, other controls go. */
+export function singleLine(value: string): string {
+  return value.replace(LINE_BREAKS, ' ').replace(CONTROLS_BUT_TAB, '').trim();
+}
+
+function optionalSingleLine(value: string | null): string | null {
+  return value === null ? null : singleLine(value) || null;
+}
+
+/** Bodies keep their line breaks and tabs; NUL only is removed. */
+function withoutNul(value: string): string {
+  return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
 }
 
 /**
@@ -187,11 +209,11 @@ function toParsedMessage(mail: ParsedMail): ParsedMessage {
  */
 export function extractMessageIds(value: string): string[] {
   const bracketed = [...value.matchAll(/<([^<>]*)>/g)]
-    .map((match) => match[1].replace(/\s+/g, ''))
+    .map((match) => match[1].replace(/\s+/g, '').replace(CONTROLS_BUT_TAB, ''))
     .filter((id) => id.length > 0)
     .map((id) => `<${id}>`);
   if (bracketed.length > 0) return bracketed;
-  const bare = value.replace(/\([^()]*\)/g, ' ').trim().split(/\s+/)[0] ?? '';
+  const bare = (value.replace(/\([^()]*\)/g, ' ').trim().split(/\s+/)[0] ?? '').replace(CONTROLS_BUT_TAB, '');
   return bare.length > 0 && !/[<>]/.test(bare) ? [`<${bare}>`] : [];
 }
 
@@ -227,7 +249,7 @@ function flattenAddresses(field: AddressObject | AddressObject[] | undefined): M
   const visit = (entries: EmailAddress[]): void => {
     for (const entry of entries) {
       if (entry.group) visit(entry.group);
-      else flat.push(withBareWordAddress({ address: (entry.address ?? '').trim(), name: (entry.name ?? '').trim() }));
+      else flat.push(withBareWordAddress({ address: singleLine(entry.address ?? '').replace(/\t/g, ''), name: singleLine(entry.name ?? '') }));
     }
   };
   for (const object of objects) visit(object.value);

@@ -370,13 +370,13 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
 
   private describe(error: unknown, imap: ImapConfig): string {
     if (isUnavailable(error)) {
-      return `database unavailable, messages stay in ${imap.mailbox} until it is back: ${(error as Error).message}`;
+      return `storage or database unavailable, messages stay in ${imap.mailbox} until it is back: ${(error as Error).message}`;
     }
     return describeImapFailure(error, imap);
   }
 }
 
-/** The pipeline's "keep the message and try later": the database could not commit. */
+/** The pipeline's "keep the message and try later": the database could not commit, or DATA_DIR could not store it. */
 function isUnavailable(error: unknown): boolean {
   return (error instanceof DomainError && error.code === 'unavailable') || isDatabaseUnavailable(error);
 }

@@ -234,7 +234,8 @@ export class MaildirSourceService implements OnApplicationBootstrap, OnModuleDes
   }
 
   /**
-   * The file stays in new/ either way. When the database is unavailable the whole queue pauses
+   * The file stays in new/ either way. When the database or the storage (a full or unwritable
+   * DATA_DIR) is unavailable the whole queue pauses
    * with backoff, this file first in line; any other error sets only this file aside until the
    * next rescan, so one unreadable file does not hold up the rest.
    */
@@ -243,12 +244,18 @@ export class MaildirSourceService implements OnApplicationBootstrap, OnModuleDes
     if ((error instanceof DomainError && error.code === 'unavailable') || isDatabaseUnavailable(error)) {
       this.failures += 1;
       const delay = backoffDelayMs(this.failures);
-      const description = `database unavailable, ${name} stays in new/: ${(error as Error).message}`;
+      const description = `storage or database unavailable, ${name} stays in new/: ${(error as Error).message}`;
       this.logger.error(`${description}; retry ${this.failures} in ${(delay / 1000).toFixed(1)} s`);
       this.health = { ...this.health, status: 'down', last_error: description };
       this.waiting.unshift(name);
       this.pausedUntil = Date.now() + delay;
-      this.later(delay, () => this.pump(folders));
+      // The timer ends the pause itself: it may fire a millisecond before Date.now() reaches
+      // pausedUntil (timers run on the monotonic clock, in whole milliseconds), and a pump that
+      // found the queue still paused would leave the file waiting until another one arrives.
+      this.later(delay, () => {
+        this.pausedUntil = 0;
+        this.pump(folders);
+      });
       return;
     }
     const description = `could not file ${name}, it stays in new/ until the next rescan: ${(error as Error).message}`;
