@@ -9,7 +9,7 @@ import { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/bootstrap';
 import { AppConfig } from '../src/config/app-config';
 import { IngestService } from '../src/inbound/ingest.service';
-import { signWebhookBody } from '../src/inbound/webhook-signature';
+import { signWebhookBody } from '../src/mail/webhook-signature';
 import { TenantsService } from '../src/tenants/tenants.service';
 import { bareParseRate, CpuClock, measured, processCpuClock, Rate } from './measure';
 import { benchMessage } from './messages';

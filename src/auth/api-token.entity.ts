@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { TenantRole } from '../tenants/user.entity';
+import { TenantRole } from './principal';
 
 @Entity('api_tokens')
 export class ApiToken {

@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
+import { asTenantId, TenantId } from '../common/tenant-id';
 import { Principal, Role, TenantPrincipal } from './principal';
 import { assertTenantAccess } from './tenant-access';
 
@@ -26,11 +27,11 @@ export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionCon
  * the platform admin, or that tenant's own admin. Anyone else gets the 404 of a tenant that
  * does not exist (see assertTenantAccess).
  */
-export const AccessibleTenantId = createParamDecorator((_: unknown, ctx: ExecutionContext): number => {
+export const AccessibleTenantId = createParamDecorator((_: unknown, ctx: ExecutionContext): TenantId => {
   const request = ctx.switchToHttp().getRequest();
   const raw = String(request.params.tenantId ?? '');
-  if (!/^\d{1,10}$/.test(raw)) throw new DomainError('bad_request', 'tenantId must be a positive whole number');
-  const tenantId = Number(raw);
+  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new DomainError('bad_request', 'tenantId must be a positive whole number');
+  const tenantId = asTenantId(Number(raw));
   assertTenantAccess(request.principal as Principal, tenantId);
   return tenantId;
 });

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { ApiTokensService } from './api-tokens.service';
+import { TokenAuthenticator } from './token-authenticator';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { Principal, Role } from './principal';
@@ -17,7 +17,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
-    private readonly tokens: ApiTokensService,
+    private readonly tokens: TokenAuthenticator,
     private readonly failures: AuthFailureLimiter,
   ) {}
 

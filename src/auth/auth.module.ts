@@ -3,29 +3,21 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
-import { Tenant } from '../tenants/tenant.entity';
-import { TenantsModule } from '../tenants/tenants.module';
 import { ApiToken } from './api-token.entity';
-import { ApiTokensService } from './api-tokens.service';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthGuard } from './auth.guard';
 import { RateLimitGuard, throttlerOptions } from './rate-limits';
-import { TokensController } from './tokens.controller';
+import { TokenAuthenticator } from './token-authenticator';
 
+/** Who is calling (bearer tokens), and how often: the guards every route passes. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([ApiToken, Tenant]),
-    TenantsModule,
-    ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions }),
-  ],
-  controllers: [TokensController],
+  imports: [TypeOrmModule.forFeature([ApiToken]), ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions })],
   providers: [
-    ApiTokensService,
+    TokenAuthenticator,
     AuthFailureLimiter,
     // In this order: the rate limits count per token, known once AuthGuard has authenticated.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [ApiTokensService],
 })
 export class AuthModule {}

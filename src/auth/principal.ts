@@ -1,8 +1,11 @@
-import { TenantRole } from '../tenants/user.entity';
+import { TenantId } from '../common/tenant-id';
+
+export type TenantRole = 'tenant_admin' | 'agent';
+export const TENANT_ROLES: readonly TenantRole[] = ['tenant_admin', 'agent'];
 
 export type Principal =
   | { kind: 'platform_admin' }
-  | { kind: 'tenant'; tenantId: number; role: TenantRole; tokenId: number; userId: number | null };
+  | { kind: 'tenant'; tenantId: TenantId; role: TenantRole; tokenId: number; userId: number | null };
 
 export type TenantPrincipal = Extract<Principal, { kind: 'tenant' }>;
 

@@ -1,4 +1,4 @@
-import { signWebhookBody } from '../inbound/webhook-signature';
+import { signWebhookBody } from '../mail/webhook-signature';
 
 export const EX_OK = 0;
 export const EX_DATAERR = 65;

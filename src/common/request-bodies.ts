@@ -6,7 +6,7 @@ const WEBHOOK_PATH = '/api/inbound/webhook';
 
 /**
  * JSON bodies for the API. The webhook is left alone: it reads its own body, and only once the
- * caller's headers can be right (inbound/signed-webhook-bodies.ts).
+ * caller's headers can be right (sources/webhook/signed-webhook-bodies.ts).
  */
 export function useRequestBodies(app: INestApplication): void {
   // Replies may carry attachments (base64 in JSON); everything else is small.

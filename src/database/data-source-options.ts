@@ -5,42 +5,14 @@ import { ensurePrivateFile, ensurePrivateFolder, tightenIfPresent } from '../sto
 import { CreateSchema1763700000000 } from '../../migrations/1763700000000-create-schema';
 import { RawMessageLocations1763900000000 } from '../../migrations/1763900000000-raw-message-locations';
 import { TenantBoundary1764600000000 } from '../../migrations/1764600000000-tenant-boundary';
-import { ApiToken } from '../auth/api-token.entity';
-import { EmailSettings } from '../email-settings/email-settings.entity';
-import { InboundAddress } from '../email-settings/inbound-address.entity';
-import { EmailProcessingLog } from '../inbound/email-processing-log.entity';
-import { MailboxCheckpoint } from '../inbound/mailbox-checkpoint.entity';
-import { OutboxEntry } from '../outbound/outbox-entry.entity';
-import { Tenant } from '../tenants/tenant.entity';
-import { TenantDomain } from '../tenants/tenant-domain.entity';
-import { TenantUsage } from '../tenants/tenant-usage.entity';
-import { User } from '../tenants/user.entity';
-import { Attachment } from '../tickets/attachment.entity';
-import { Ticket } from '../tickets/ticket.entity';
-import { TicketMessage } from '../tickets/ticket-message.entity';
-
-export const ENTITIES = [
-  Tenant,
-  TenantDomain,
-  User,
-  TenantUsage,
-  ApiToken,
-  EmailSettings,
-  InboundAddress,
-  Ticket,
-  TicketMessage,
-  Attachment,
-  EmailProcessingLog,
-  MailboxCheckpoint,
-  OutboxEntry,
-];
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [CreateSchema1763700000000, RawMessageLocations1763900000000, TenantBoundary1764600000000];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
+    // Each feature module registers its own entities (TypeOrmModule.forFeature, autoLoadEntities).
+    entities: [],
     migrations: MIGRATIONS,
     // Run by runMigrationsExclusively at start, under a lock on MySQL.
     migrationsRun: false,

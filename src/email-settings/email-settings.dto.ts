@@ -1,5 +1,5 @@
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { LOCAL_PART_PATTERN } from '../tenants/slug';
+import { LOCAL_PART_PATTERN } from '../mail/address-policy';
 import { SMTP_SECURITY, SmtpSecurity } from './email-settings.entity';
 import { MultiLine, SingleLine } from '../common/validation';
 

@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { isUniqueViolation } from '../database/database-errors';
 import { SMTP_PORTS } from '../egress/egress-policy';
-import { reservedLocalPartReason } from '../tenants/address-policy';
+import { reservedLocalPartReason } from '../mail/address-policy';
 import { EmailSettings, SmtpSecurity } from './email-settings.entity';
 import { UpdateEmailSettingsDto } from './email-settings.dto';
 import { InboundAddress } from './inbound-address.entity';

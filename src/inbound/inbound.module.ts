@@ -5,13 +5,11 @@ import { IngestRepository } from './ingest.repository';
 import { IngestService } from './ingest.service';
 import { ProcessingLogsController } from './processing-logs.controller';
 import { ProcessingLogsService } from './processing-logs.service';
-import { SignedWebhookBodies } from './signed-webhook-bodies';
-import { WebhookController } from './webhook.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EmailProcessingLog])],
-  controllers: [WebhookController, ProcessingLogsController],
-  providers: [IngestService, IngestRepository, ProcessingLogsService, SignedWebhookBodies],
+  controllers: [ProcessingLogsController],
+  providers: [IngestService, IngestRepository, ProcessingLogsService],
   exports: [IngestService],
 })
 export class InboundModule {}

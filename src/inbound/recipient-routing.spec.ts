@@ -1,5 +1,5 @@
 import { AddressRoute, IngestRepository, TenantRoute } from './ingest.repository';
-import { parseMessage } from './mail/parse-message';
+import { parseMessage } from '../mail/parse-message';
 import { recipientsFromRawHeaders, routeToTenants } from './recipient-routing';
 
 const route = (tenantId: number): TenantRoute => ({ tenantId, tier: 'free', status: 'active', inboundAddress: `tenant-${tenantId}@mail.example.com`, autoAcknowledge: false });

@@ -1,6 +1,6 @@
 import { IngestRepository, TenantRoute } from './ingest.repository';
-import { ParsedMessage } from './mail/parse-message';
-import { envelopeCandidates, headerCandidates, splitPlusAddress } from './mail/route-recipients';
+import { ParsedMessage } from '../mail/parse-message';
+import { envelopeCandidates, headerCandidates, splitPlusAddress } from '../mail/route-recipients';
 
 export interface RoutedTenant extends TenantRoute {
   /** The address the message was routed by, as the sender wrote it. */

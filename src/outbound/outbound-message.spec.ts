@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
-import { subjectWithTag } from '../inbound/mail/threading';
+import { subjectWithTag } from '../mail/threading';
 import {
   buildOutboundMail,
   limitReferences,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { subjectWithTag } from '../inbound/mail/threading';
+import { subjectWithTag } from '../mail/threading';
 import type { StoredAddress, TicketMessage } from '../tickets/ticket-message.entity';
 import { Mailbox, referencesChain, sendableMessageId } from './outbound-message';
 

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { EmailSettingsModule } from '../email-settings/email-settings.module';
 import { OutboundController } from './outbound.controller';
+import { OutboxEntry } from './outbox-entry.entity';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { RepliesService } from './replies.service';
@@ -8,7 +10,7 @@ import { SmtpSenderService } from './smtp-sender.service';
 import { SmtpTestService } from './smtp-test.service';
 
 @Module({
-  imports: [EmailSettingsModule],
+  imports: [EmailSettingsModule, TypeOrmModule.forFeature([OutboxEntry])],
   controllers: [OutboundController],
   providers: [OutboxRepository, OutboxService, SmtpSenderService, RepliesService, SmtpTestService],
   exports: [OutboxService],

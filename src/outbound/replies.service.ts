@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { sanitizeEmailHtml } from '../inbound/mail/sanitize-html';
+import { sanitizeEmailHtml } from '../mail/sanitize-html';
 import { ContentStore } from '../storage/content-store';
 import { AttachmentStore } from '../storage/storage.module';
 import { Attachment } from '../tickets/attachment.entity';

@@ -1,6 +1,6 @@
 import { isIPv4 } from 'node:net';
 import { DomainError } from '../common/domain-error';
-import { DOMAIN_PATTERN } from './slug';
+import { DOMAIN_PATTERN } from '../mail/address-policy';
 
 export type DnsRecordType = 'A' | 'MX' | 'TXT';
 export type DnsRecordKind = 'ownership' | 'a' | 'mx' | 'spf' | 'dkim' | 'dmarc';

@@ -1,4 +1,5 @@
-import { DOMAIN_PATTERN, LOCAL_PART_PATTERN, SLUG_PATTERN, slugify } from './slug';
+import { DOMAIN_PATTERN, LOCAL_PART_PATTERN } from '../mail/address-policy';
+import { SLUG_PATTERN, slugify } from './slug';
 
 describe('slugify', () => {
   it.each([

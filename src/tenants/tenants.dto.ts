@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { DOMAIN_PATTERN, LOCAL_PART_PATTERN, SLUG_PATTERN } from './slug';
+import { DOMAIN_PATTERN, LOCAL_PART_PATTERN } from '../mail/address-policy';
+import { SLUG_PATTERN } from './slug';
 import { TenantStatus } from './tenant.entity';
 import { Tier, TIERS } from './tiers';
 import { MultiLine, SingleLine } from '../common/validation';

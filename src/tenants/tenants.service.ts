@@ -6,7 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { isUniqueViolation } from '../database/database-errors';
 import { AppConfig } from '../config/app-config';
 import { EmailSettingsService } from '../email-settings/email-settings.service';
-import { refusedDomainReason } from './address-policy';
+import { refusedDomainReason } from '../mail/address-policy';
 import { ownershipRecordName, ownershipRecordValue } from './dns-records';
 import { slugify } from './slug';
 import { CreateTenantDto, UpdateTenantDto } from './tenants.dto';

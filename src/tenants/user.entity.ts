@@ -1,7 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-
-export type TenantRole = 'tenant_admin' | 'agent';
-export const TENANT_ROLES: readonly TenantRole[] = ['tenant_admin', 'agent'];
+import { TenantRole } from '../auth/principal';
 
 @Entity('users')
 export class User {

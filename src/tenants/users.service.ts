@@ -4,7 +4,8 @@ import { IsNull, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { Tenant } from './tenant.entity';
 import { tierLimits, withinLimit } from './tiers';
-import { TenantRole, User } from './user.entity';
+import { TenantRole } from '../auth/principal';
+import { User } from './user.entity';
 
 export interface UserView {
   id: number;

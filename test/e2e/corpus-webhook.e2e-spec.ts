@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { extractMessageIds } from '../../src/inbound/mail/parse-message';
+import { extractMessageIds } from '../../src/mail/parse-message';
 import { RawMessageStore } from '../../src/storage/storage.module';
 import { CORPUS, DEVIATIONS, Fact, ManifestEntry, readManifest } from '../support/corpus-deviations';
 import { postSigned } from '../support/mail';

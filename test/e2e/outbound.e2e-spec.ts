@@ -588,7 +588,7 @@ describe.each(ENGINES)('outbox across instances on %s', (engine) => {
 
     // While no instance runs: reply 0 looks claimed by an instance that died mid-send (lease
     // over), reply 1 by an instance that is alive (lease for another hour).
-    const offline = await new DataSource({ ...dataSourceOptions(first.config.database), migrationsRun: false }).initialize();
+    const offline = await new DataSource({ ...dataSourceOptions(first.config.database), entities: [OutboxEntry], migrationsRun: false }).initialize();
     const lease = (id: number, owner: string, until: Date) =>
       offline.createQueryBuilder().update(OutboxEntry).set({ status: 'sending', lockedBy: owner, lockedUntil: until }).where('ticket_message_id = :id', { id }).execute();
     await lease(replies[0].id, 'dead/0', new Date(Date.now() - 1_000));
@@ -615,7 +615,7 @@ describe.each(ENGINES)('outbox across instances on %s', (engine) => {
     const acme = await createTenantWithTokens(app, 'Acme');
     await app.app.close();
     stopped.push(app);
-    const opened = await new DataSource({ ...dataSourceOptions(app.config.database), migrationsRun: false }).initialize();
+    const opened = await new DataSource({ ...dataSourceOptions(app.config.database), entities: [OutboxEntry], migrationsRun: false }).initialize();
     // As DatabaseModule does: SQLite's one connection takes one transaction at a time.
     const offline = engine === 'sqlite' ? serializeTransactions(opened) : opened;
     try {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signWebhookBody } from '../../src/inbound/webhook-signature';
+import { signWebhookBody } from '../../src/mail/webhook-signature';
 import { TestApp, WEBHOOK_SECRET } from './test-app';
 
 export interface MailSpec {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource } from 'typeorm';
 import { ImapConfig } from '../../config/app-config';
 import { isUniqueViolation } from '../../database/database-errors';
-import { MailboxCheckpoint } from '../../inbound/mailbox-checkpoint.entity';
+import { MailboxCheckpoint } from './mailbox-checkpoint.entity';
 import { StoredProgress } from './uid-validity';
 
 /**

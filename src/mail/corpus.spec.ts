@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { autoReplySignal, detectBounce } from './classify-message';
 import { extractMessageIds, MessageParseError, ParsedMessage, parseMessage } from './parse-message';
-import { CORPUS, DEVIATIONS, Fact, ManifestEntry, readManifest } from '../../../test/support/corpus-deviations';
+import { CORPUS, DEVIATIONS, Fact, ManifestEntry, readManifest } from '../../test/support/corpus-deviations';
 
 /**
  * Every file of the shared corpus (test/fixtures/corpus, see SOURCES.md there) is parsed and

@@ -1,11 +1,11 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { Public } from '../auth/auth.decorators';
-import { AppConfig } from '../config/app-config';
-import { DomainError } from '../common/domain-error';
-import { IngestService } from './ingest.service';
+import { Public } from '../../auth/auth.decorators';
+import { AppConfig } from '../../config/app-config';
+import { DomainError } from '../../common/domain-error';
+import { IngestService } from '../../inbound/ingest.service';
 import { refuseUnread, SignedWebhookBodies } from './signed-webhook-bodies';
-import { TIMESTAMP_HEADER } from './webhook-signature';
+import { TIMESTAMP_HEADER } from '../../mail/webhook-signature';
 
 const LOOKS_LIKE_HEADER = /^[!-9;-~]+[ \t]*:/;
 

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { bigintAsNumber } from '../database/column-transformers';
+import { bigintAsNumber } from '../../database/column-transformers';
 
 /** IMAP progress and the reader lease of one mailbox, shared by all instances. */
 @Entity('mailbox_checkpoints')

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AddressObject, Attachment, EmailAddress, ParsedMail, simpleParser, SimpleParserOptions } from 'mailparser';
-import { DomainError } from '../../common/domain-error';
+import { DomainError } from '../common/domain-error';
 import { emailHtmlToText } from './sanitize-html';
 
 export interface MailAddress {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parseMessage } from './parse-message';
 import { extractNewText } from './strip-quotes';
 
-const REPLIES = join(__dirname, '../../../test/fixtures/corpus/replies');
-const GOLDEN = join(__dirname, '../../../test/fixtures/new-text');
+const REPLIES = join(__dirname, '../../test/fixtures/corpus/replies');
+const GOLDEN = join(__dirname, '../../test/fixtures/new-text');
 
 /**
  * The goldens in test/fixtures/new-text were written by extractNewText once and then read

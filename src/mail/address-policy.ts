@@ -5,6 +5,11 @@ import publicMailboxProviders from 'email-providers/all.json';
  * domain. Pure, so that the tenant-boundary rules test without a database.
  */
 
+/** Dot-atom local part without '+', which is reserved for reply tokens. */
+export const LOCAL_PART_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/;
+/** A lowercase domain name of at least two labels. */
+export const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
+
 const PUBLIC_PROVIDERS: ReadonlySet<string> = new Set(publicMailboxProviders);
 
 /**

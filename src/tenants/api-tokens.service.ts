@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { Tenant } from '../tenants/tenant.entity';
-import { TenantRole } from '../tenants/user.entity';
-import { UsersService } from '../tenants/users.service';
-import { ApiToken } from './api-token.entity';
-import { TenantPrincipal } from './principal';
-import { generateApiToken, hashApiToken } from './token-secret';
-
-const LAST_USED_RESOLUTION_MS = 60_000;
+import { TenantRole } from '../auth/principal';
+import { UsersService } from './users.service';
+import { ApiToken } from '../auth/api-token.entity';
+import { generateApiToken } from '../auth/token-secret';
 
 export interface TokenView {
   id: number;
@@ -27,22 +23,8 @@ export interface TokenView {
 export class ApiTokensService {
   constructor(
     @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
-    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
     private readonly users: UsersService,
   ) {}
-
-  async authenticate(token: string): Promise<TenantPrincipal | null> {
-    const row = await this.tokens.findOne({ where: { tokenHash: hashApiToken(token), revokedAt: IsNull() } });
-    if (!row) return null;
-    const tenant = await this.tenants.findOne({ where: { id: row.tenantId }, select: { id: true, status: true } });
-    if (!tenant) return null;
-    if (tenant.status !== 'active') throw new DomainError('forbidden', 'This tenant is disabled');
-    const now = Date.now();
-    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.tokens.update({ id: row.id }, { lastUsedAt: new Date(now) });
-    }
-    return { kind: 'tenant', tenantId: row.tenantId, role: row.role, tokenId: row.id, userId: row.userId };
-  }
 
   /**
    * A token belongs to a user. Without user_id a new user of that role is created

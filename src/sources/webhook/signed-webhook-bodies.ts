@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { AppConfig } from '../config/app-config';
-import { DomainError } from '../common/domain-error';
-import { bodyMacMatches, checkSignatureHeaders, SIGNATURE_HEADER, startBodyMac, TIMESTAMP_HEADER } from './webhook-signature';
+import { AppConfig } from '../../config/app-config';
+import { DomainError } from '../../common/domain-error';
+import { bodyMacMatches, checkSignatureHeaders, SIGNATURE_HEADER, startBodyMac, TIMESTAMP_HEADER } from '../../mail/webhook-signature';
 
 /** What a sender is told to wait when WEBHOOK_MAX_IN_FLIGHT bodies are already being read. */
 export const BUSY_RETRY_AFTER_SECONDS = 5;

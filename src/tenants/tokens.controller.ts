@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
-import { TENANT_ROLES, TenantRole } from '../tenants/user.entity';
-import { TenantsService } from '../tenants/tenants.service';
+import { TENANT_ROLES, TenantRole } from '../auth/principal';
+import { TenantsService } from './tenants.service';
 import { ApiTokensService } from './api-tokens.service';
-import { AccessibleTenantId, Roles } from './auth.decorators';
+import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
 import { SingleLine } from '../common/validation';
 
 export class CreateTokenDto {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { autoReplySignal, Bounce, detectBounce, isAutoReply, isLoop, isBulkMail, isMailingList, MessageHeaders, OurIdentity, spamVerdict } from './classify-message';
 import { parseMessage } from './parse-message';
 
-const CORPUS = join(__dirname, '../../../test/fixtures/corpus');
+const CORPUS = join(__dirname, '../../test/fixtures/corpus');
 
 function headers(lines: Record<string, string | string[]>): MessageHeaders {
   return new Map(Object.entries(lines).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value : [value]]));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cidReferences, extractMessageIds, MessageParseError, parseMessage, safeFilename, singleLine } from './parse-message';
 
-const CORPUS = join(__dirname, '../../../test/fixtures/corpus');
+const CORPUS = join(__dirname, '../../test/fixtures/corpus');
 
 function message(headers: string[], body = 'Hello', eol = '\r\n'): Buffer {
   return Buffer.from([...headers, '', body].join(eol), 'utf8');
