@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ConfigError } from './config-error';
+import { generatedSecret } from './generated-secrets';
+import { parseEgressAllowedHosts, parseProcessingMethods, parseTrustProxy, PROCESSING_METHODS, ProcessingMethod } from './list-variables';
 import { plainToInstance, Transform } from 'class-transformer';
-import ipaddr from 'ipaddr.js';
 import {
   IsBoolean,
   IsIn,
@@ -20,8 +21,8 @@ import {
   ValidationError,
 } from 'class-validator';
 
-export const PROCESSING_METHODS = ['webhook', 'imap', 'file_monitor'] as const;
-export type ProcessingMethod = (typeof PROCESSING_METHODS)[number];
+export { PROCESSING_METHODS };
+export type { ProcessingMethod };
 export type DbType = 'sqlite' | 'mysql';
 export type ImapSecurity = 'tls' | 'starttls' | 'none';
 
@@ -127,7 +128,7 @@ class EnvironmentVariables {
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export interface DatabaseConfig {
   readonly type: DbType;
@@ -334,70 +335,10 @@ export class AppConfig {
   }
 }
 
-function parseProcessingMethods(value: string): ProcessingMethod[] {
-  const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
-  const unknown = parts.filter((p) => !(PROCESSING_METHODS as readonly string[]).includes(p));
-  if (parts.length === 0 || unknown.length > 0) {
-    throw new ConfigError(
-      `EMAIL_PROCESSING_METHOD must be one or more of ${PROCESSING_METHODS.join(', ')} (comma separated); got "${value}"`,
-    );
-  }
-  return [...new Set(parts as ProcessingMethod[])];
-}
-
-/** `mailpit, 10.0.0.5:2525, [fd00::1]:587` => hosts with an optional port, lowercase. */
-function parseEgressAllowedHosts(value: string): EgressAllowance[] {
-  const entries = value.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
-  return entries.map((entry) => {
-    const match = /^(?:\[([0-9a-f:.]+)\]|([^:\s\[\]]+)|([0-9a-f:]+))(?::(\d{1,5}))?$/.exec(entry);
-    const bracketless = /^[0-9a-f:]+$/.test(entry) && entry.split(':').length > 2;
-    if (bracketless) return { host: entry, port: null };
-    if (!match) throw new ConfigError(`EGRESS_ALLOWED_HOSTS: "${entry}" is not a host or host:port (write IPv6 with a port as [addr]:port)`);
-    const port = match[4] === undefined ? null : Number(match[4]);
-    if (port !== null && (port < 1 || port > 65535)) throw new ConfigError(`EGRESS_ALLOWED_HOSTS: port ${port} in "${entry}" is out of range`);
-    return { host: match[1] ?? match[2] ?? match[3], port };
-  });
-}
-
-const NAMED_PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
-
-/** `loopback, 10.0.0.0/8, 172.18.0.2` => the list express's "trust proxy" takes; addresses and CIDRs checked here so a typo stops the boot. */
-function parseTrustProxy(value: string): string[] {
-  const entries = value.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
-  for (const entry of entries) {
-    const valid = NAMED_PROXY_RANGES.includes(entry) || ipaddr.isValid(entry) || (entry.includes('/') && isCidr(entry));
-    if (!valid) throw new ConfigError(`TRUST_PROXY: "${entry}" is not loopback, linklocal, uniquelocal, an IP address or a CIDR range`);
-  }
-  return entries;
-}
-
-function isCidr(value: string): boolean {
-  try {
-    ipaddr.parseCIDR(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function describeErrors(errors: ValidationError[]): string {
   return errors
     .flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)))
     .join('; ');
-}
-
-/**
- * A zero-set-up start (embedded SQLite, no .env) still needs secrets. They are made once and
- * kept in DATA_DIR/secrets.json, like a framework's generated application key.
- */
-function generatedSecret(dataDir: string, name: string): { value: string; isNew: boolean } {
-  const file = join(dataDir, 'secrets.json');
-  const stored: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  if (stored[name]) return { value: stored[name], isNew: false };
-  stored[name] = randomBytes(32).toString('base64url');
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
-  return { value: stored[name], isNew: true };
 }
 
 /** Reads ./.env into the environment when present; variables already set win. */

@@ -16,7 +16,6 @@ interface ReadOnlySqlite {
   close(): void;
 }
 // better-sqlite3 comes without type declarations here (no @types/better-sqlite3).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database: new (path: string, options: { readonly: boolean; fileMustExist: boolean }) => ReadOnlySqlite = require('better-sqlite3');
 
 jest.setTimeout(180_000);
