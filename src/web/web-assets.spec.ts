@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTENT_SECURITY_POLICY, loadWebAssets } from './web-assets';
+import { CONTENT_SECURITY_POLICY, loadVendorModule, loadWebAssets } from './web-assets';
 
 const PUBLIC = join(__dirname, 'public');
 const scripts = readdirSync(PUBLIC).filter((name) => name.endsWith('.js'));
@@ -41,6 +41,19 @@ describe('web assets', () => {
   it.each(scripts)('%s builds the DOM without HTML strings, eval or inline styles', (name) => {
     const source = readFileSync(join(PUBLIC, name), 'utf8');
     expect(source).not.toMatch(/\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(|setAttribute\(\s*['"]style['"]/);
+  });
+
+  it('serves preact + htm from node_modules as one ES module', () => {
+    const vendor = loadVendorModule();
+    expect(vendor.contentType).toBe('text/javascript; charset=utf-8');
+    expect(vendor.body.toString('utf8')).toMatch(/export\s*\{[^}]*\bas html\b[^}]*\bas render\b/);
+  });
+
+  it.each(scripts)('%s imports only UI files and the vendored preact + htm, and never sets raw HTML', (name) => {
+    const source = readFileSync(join(PUBLIC, name), 'utf8');
+    const imports = [...source.matchAll(/^import [^;]+ from '([^']+)';$/gm)].map((m) => m[1]);
+    for (const path of imports) expect(path === './vendor/htm-preact.js' || scripts.includes(path.replace(/^\.\//, ''))).toBe(true);
+    expect(source).not.toMatch(/dangerouslySetInnerHTML/);
   });
 
   it('index.html has no inline script, style or event handler', () => {

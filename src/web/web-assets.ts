@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 
 export interface WebAsset {
   readonly body: Buffer;
@@ -28,6 +28,16 @@ export function loadWebAssets(folder = join(__dirname, 'public')): Map<string, W
   }
   if (!assets.has('index.html')) throw new Error(`The web UI is missing: no index.html in ${folder}`);
   return assets;
+}
+
+/**
+ * preact + htm in one ES module, read from the installed `htm` package at boot (never copied into
+ * src/), so `npm ci` alone decides its version. htm's exports map names no file for browsers that
+ * Node can resolve, so the path is taken from its `preact` entry's folder.
+ */
+export function loadVendorModule(): WebAsset {
+  const path = join(dirname(require.resolve('htm/preact')), 'standalone.module.js');
+  return { body: readFileSync(path), contentType: CONTENT_TYPES['.js'] };
 }
 
 /**

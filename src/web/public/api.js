@@ -33,6 +33,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The one way a failure becomes text on the page. */
+export function errorText(error) {
+  if (error instanceof ApiError) return error.readable;
+  return `Something went wrong in the page: ${error?.message ?? error}.`;
+}
+
 function endWithStop(text) {
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }

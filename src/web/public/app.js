@@ -1,27 +1,30 @@
-// The shell: hash routes (#/tickets/12), the navigation for the signed-in role, and one place
-// that turns every failure into a readable message instead of a blank page.
-import { ApiError, get, session } from './api.js';
-import { alertBox, h } from './dom.js';
-import { signInView } from './view-signin.js';
-import { ticketsView } from './view-tickets.js';
-import { ticketView } from './view-ticket.js';
-import { settingsView } from './view-settings.js';
-import { logView } from './view-log.js';
-import { teamView } from './view-team.js';
-import { tenantsView } from './view-tenants.js';
+// The shell: hash routes (#/tickets/12), the navigation for the signed-in role, the session, and
+// one banner for failures no page caught.
+import { html, render, useEffect, useRef, useState } from './vendor/htm-preact.js';
+import { ApiError, errorText, get, session } from './api.js';
+import { Alert } from './components.js';
+import { ErrorPage } from './error-page.js';
+import { useLoad } from './hooks.js';
+import { SignInPage } from './view-signin.js';
+import { TicketsPage } from './view-tickets.js';
+import { TicketPage } from './view-ticket.js';
+import { SettingsPage } from './view-settings.js';
+import { LogPage } from './view-log.js';
+import { TeamPage } from './view-team.js';
+import { TenantsPage } from './view-tenants.js';
 
 const AGENT = ['agent', 'tenant_admin'];
 const ADMIN = ['tenant_admin'];
 const PLATFORM = ['platform_admin'];
 
 const ROUTES = [
-  { pattern: /^\/tickets$/, view: ticketsView, roles: AGENT, nav: 'tickets' },
-  { pattern: /^\/tickets\/(\d+)$/, view: ticketView, roles: AGENT, nav: 'tickets' },
-  { pattern: /^\/settings$/, view: settingsView, roles: ADMIN, nav: 'settings' },
-  { pattern: /^\/log$/, view: logView, roles: ADMIN, nav: 'log' },
-  { pattern: /^\/team$/, view: teamView, roles: ADMIN, nav: 'team' },
-  { pattern: /^\/tenants$/, view: tenantsView, roles: PLATFORM, nav: 'tenants' },
-  { pattern: /^\/tenants\/(\d+)$/, view: teamView, roles: PLATFORM, nav: 'tenants' },
+  { pattern: /^\/tickets$/, page: TicketsPage, roles: AGENT, nav: 'tickets' },
+  { pattern: /^\/tickets\/(\d+)$/, page: TicketPage, roles: AGENT, nav: 'tickets' },
+  { pattern: /^\/settings$/, page: SettingsPage, roles: ADMIN, nav: 'settings' },
+  { pattern: /^\/log$/, page: LogPage, roles: ADMIN, nav: 'log' },
+  { pattern: /^\/team$/, page: TeamPage, roles: ADMIN, nav: 'team' },
+  { pattern: /^\/tenants$/, page: TenantsPage, roles: PLATFORM, nav: 'tenants' },
+  { pattern: /^\/tenants\/(\d+)$/, page: TeamPage, roles: PLATFORM, nav: 'tenants' },
 ];
 
 const NAV = {
@@ -37,15 +40,7 @@ const NAV = {
 
 const ROLE_LABELS = { agent: 'Agent', tenant_admin: 'Tenant admin', platform_admin: 'Platform admin' };
 
-const main = document.getElementById('main');
-const nav = document.getElementById('nav');
-const who = document.getElementById('who');
-const banner = document.getElementById('banner');
-
-let generation = 0;
-let flash = null;
-
-export function roleOf(me) {
+function roleOf(me) {
   return me.kind === 'platform_admin' ? 'platform_admin' : me.role;
 }
 
@@ -59,164 +54,121 @@ function parseLocation() {
   return { path: path || '/', query: new URLSearchParams(search) };
 }
 
-function renderChrome(me, current) {
-  if (!me) {
-    nav.replaceChildren();
-    who.replaceChildren();
-    return;
+/** Corrects the address without a new history entry; the page renders for the new one at once. */
+function redirect(hash) {
+  history.replaceState(null, '', hash);
+  return parseLocation();
+}
+
+/** Goes to `hash`; going where we already are loads the page again. */
+function go(hash) {
+  if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
+  else location.hash = hash;
+}
+
+function TopBar({ me, current, onSignOut }) {
+  const role = me ? roleOf(me) : null;
+  return html`<header class="topbar">
+    <a class="brand" href="#/">Inbound</a>
+    <nav id="nav" class="nav" aria-label="Main">
+      ${role ? NAV[role].map(([key, label, href]) => html`<a href=${href} aria-current=${key === current ? 'page' : null}>${label}</a>`) : null}
+    </nav>
+    <div id="who" class="who">
+      ${me
+        ? html`<span class="role-label">${me.kind === 'tenant' ? `${me.tenant.name} · ${ROLE_LABELS[role]}` : ROLE_LABELS[role]}</span>
+            <button type="button" class="button small" onClick=${onSignOut}>Sign out</button>`
+        : null}
+    </div>
+  </header>`;
+}
+
+/** Whose token this is, asked once per session. */
+function SignedIn({ children }) {
+  const { data: me, fallback } = useLoad(() => (session.me ? Promise.resolve(session.me) : get('/api/me')));
+  if (fallback) return children(null, fallback);
+  session.me = me;
+  return children(me, null);
+}
+
+function pageFor(me, where, visit) {
+  const { path, query } = where.path === '/' || where.path === '/signin' ? redirect(homeOf(me)) : where;
+  const found = ROUTES.map((route) => ({ route, match: route.pattern.exec(path) })).find((r) => r.match);
+  if (!found) return { nav: null, body: html`<${ErrorPage} title="Not found" error=${new ApiError(404, 'not_found', `There is no page ${path}`)} />` };
+  const { route, match } = found;
+  if (!route.roles.includes(roleOf(me))) {
+    const error = new ApiError(403, 'forbidden', `this page is for ${route.roles.map((r) => ROLE_LABELS[r]).join(' or ')} tokens`);
+    return { nav: route.nav, body: html`<${ErrorPage} title="Not allowed" error=${error} />` };
   }
-  const role = roleOf(me);
-  nav.replaceChildren(
-    ...NAV[role].map(([key, label, href]) => h('a', { href, 'aria-current': key === current ? 'page' : null }, label)),
-  );
-  who.replaceChildren(
-    h('span', { class: 'role-label' }, me.kind === 'tenant' ? `${me.tenant.name} · ${ROLE_LABELS[role]}` : ROLE_LABELS[role]),
-    h('button', { type: 'button', class: 'button small', onclick: signOut }, 'Sign out'),
-  );
+  const Page = route.page;
+  return { nav: route.nav, body: html`<${Page} key=${visit} me=${me} params=${match.slice(1)} query=${query} go=${go} refresh=${() => go(location.hash)} />` };
 }
 
-function signOut() {
-  session.signOut();
-  flash = { kind: 'info', text: 'You are signed out. The token was removed from this browser tab.' };
-  if (location.hash === '#/signin') void render();
-  else location.hash = '#/signin';
-}
+function App() {
+  const [visit, setVisit] = useState({ count: 0, moveFocus: false });
+  const [flash, setFlash] = useState(null);
+  const [banner, setBanner] = useState(null);
+  const main = useRef(null);
 
-function takeFlash() {
-  const message = flash;
-  flash = null;
-  return message ? alertBox(message.kind, null, message.text) : null;
-}
+  useEffect(() => {
+    const onHashChange = () => {
+      setBanner(null);
+      setVisit((v) => ({ count: v.count + 1, moveFocus: true }));
+    };
+    const onError = (event) => setBanner(`Something went wrong in the page: ${event.message}. Reload if it keeps happening.`);
+    const onRejection = (event) => setBanner(errorText(event.reason));
+    window.addEventListener('hashchange', onHashChange);
+    window.addEventListener('error', onError);
+    window.addEventListener('unhandledrejection', onRejection);
+    session.onUnauthorized((error) => {
+      session.signOut();
+      setFlash({ kind: 'error', text: `Your session ended: ${error.message}. Sign in again with a valid token.` });
+      go('#/signin');
+    });
+    return () => {
+      window.removeEventListener('hashchange', onHashChange);
+      window.removeEventListener('error', onError);
+      window.removeEventListener('unhandledrejection', onRejection);
+    };
+  }, []);
 
-/** A readable page for any failure, with a way on. */
-export function errorView(error, retry) {
-  const text = error instanceof ApiError ? error.readable : `Something went wrong in the page: ${error?.message ?? error}.`;
-  return h(
-    'section',
-    null,
-    h('h1', null, 'That did not work'),
-    alertBox('error', null, text),
-    h(
-      'div',
-      { class: 'button-row' },
-      retry ? h('button', { type: 'button', class: 'button', onclick: retry }, 'Try again') : null,
-      h('a', { class: 'button secondary', href: '#/' }, 'Go to the start page'),
-    ),
-  );
-}
-
-function showLoading() {
-  main.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'));
-  main.setAttribute('aria-busy', 'true');
-}
-
-function show(node, title, moveFocus) {
-  main.replaceChildren(node);
-  main.setAttribute('aria-busy', 'false');
-  document.title = title ? `${title} · Inbound` : 'Inbound';
-  if (moveFocus) {
+  useEffect(() => {
+    if (!visit.moveFocus) return;
     window.scrollTo(0, 0);
-    main.focus({ preventScroll: true });
-  }
-}
+    main.current?.focus({ preventScroll: true });
+  }, [visit]);
 
-async function render(event) {
-  const mine = ++generation;
-  const current = () => mine === generation;
-  const moveFocus = Boolean(event);
-  const { path, query } = parseLocation();
-  banner.hidden = true;
+  const signOut = () => {
+    session.signOut();
+    setFlash({ kind: 'info', text: 'You are signed out. The token was removed from this browser tab.' });
+    go('#/signin');
+  };
+  const signedIn = (me) => {
+    session.me = me;
+    setFlash(null);
+    location.hash = homeOf(me);
+  };
+
+  let where = parseLocation();
+  const shell = (me, current, body) => html`
+    <${TopBar} me=${me} current=${current} onSignOut=${signOut} />
+    <div id="banner" class="banner" role="alert" hidden=${!banner}>${banner}</div>
+    <main id="main" class="main" tabindex="-1" ref=${main}>${body}</main>`;
 
   if (!session.token) {
-    if (path !== '/signin') {
-      location.replace('#/signin');
-      return;
-    }
-    renderChrome(null);
-    show(signInView({ flash: takeFlash(), onSignedIn }), 'Sign in', moveFocus);
-    return;
+    if (where.path !== '/signin') where = redirect('#/signin');
+    const notice = flash ? html`<${Alert} kind=${flash.kind}>${flash.text}<//>` : null;
+    return shell(null, null, html`<${SignInPage} key=${visit.count} flash=${notice} onSignedIn=${signedIn} />`);
   }
-
-  if (!session.me) {
-    showLoading();
-    try {
-      session.me = await get('/api/me');
-    } catch (error) {
-      if (!current()) return;
-      if (error instanceof ApiError && error.status === 401) return; // onUnauthorized took over
-      renderChrome(null);
-      show(errorView(error, () => render()), 'Error', moveFocus);
-      return;
-    }
-    if (!current()) return;
-  }
-  const me = session.me;
-
-  if (path === '/' || path === '/signin') {
-    location.replace(homeOf(me));
-    return;
-  }
-  const route = ROUTES.map((r) => ({ route: r, match: r.pattern.exec(path) })).find((r) => r.match);
-  renderChrome(me, route?.route.nav);
-  if (!route) {
-    show(errorView(new ApiError(404, 'not_found', `There is no page ${path}`)), 'Not found', moveFocus);
-    return;
-  }
-  if (!route.route.roles.includes(roleOf(me))) {
-    show(
-      errorView(new ApiError(403, 'forbidden', `this page is for ${route.route.roles.map((r) => ROLE_LABELS[r]).join(' or ')} tokens`)),
-      'Not allowed',
-      moveFocus,
-    );
-    return;
-  }
-
-  showLoading();
-  const ctx = {
-    me,
-    params: route.match.slice(1),
-    query,
-    isCurrent: current,
-    go: (hash) => {
-      if (location.hash === hash) void render();
-      else location.hash = hash;
-    },
-    refresh: () => render(),
-  };
-  try {
-    const { node, title } = await route.route.view(ctx);
-    if (!current()) return;
-    show(node, title, moveFocus);
-  } catch (error) {
-    if (!current()) return;
-    if (error instanceof ApiError && error.status === 401) return;
-    show(errorView(error, () => render()), 'Error', moveFocus);
-  }
+  return html`<${SignedIn} key=${session.token}>
+    ${(me, fallback) => {
+      if (fallback) return shell(null, null, fallback);
+      const routed = pageFor(me, where, visit.count);
+      return shell(me, routed.nav, routed.body);
+    }}
+  <//>`;
 }
 
-function onSignedIn(me) {
-  session.me = me;
-  location.hash = homeOf(me);
-}
-
-session.onUnauthorized((error) => {
-  session.signOut();
-  flash = { kind: 'error', text: `Your session ended: ${error.message}. Sign in again with a valid token.` };
-  if (location.hash === '#/signin') void render();
-  else location.hash = '#/signin';
-});
-
-function showBanner(text) {
-  banner.textContent = text;
-  banner.hidden = false;
-}
-
-window.addEventListener('error', (event) => showBanner(`Something went wrong in the page: ${event.message}. Reload if it keeps happening.`));
-window.addEventListener('unhandledrejection', (event) => {
-  const reason = event.reason;
-  showBanner(reason instanceof ApiError ? reason.readable : `Something went wrong in the page: ${reason?.message ?? reason}.`);
-});
-window.addEventListener('hashchange', (event) => void render(event));
-
+const root = document.getElementById('app');
+root.replaceChildren();
+render(html`<${App} />`, root);
 window.inboundStarted = true;
-void render();

@@ -1,5 +1,9 @@
-import { ApiError, get, post, query } from './api.js';
-import { alertBox, badge, busy, field, formatBytes, formatDate, h, select, timeEl } from './dom.js';
+import { html, useState } from './vendor/htm-preact.js';
+import { get, post, query } from './api.js';
+import { Badge, BusyButton, Field, Notice, Pager, rangeText, Select, TableHead, Time } from './components.js';
+import { dayEnd, dayStart, formatBytes, formatDate } from './format.js';
+import { useAction, useLoad, useTitle } from './hooks.js';
+import { FailedPanel } from './log-failed.js';
 
 const PER_PAGE = 50;
 const OUTCOMES = [
@@ -19,189 +23,89 @@ const SOURCES = [
   ['file_monitor', 'Maildir'],
   ['reprocess', 'Reprocessed'],
 ];
+const FILTERS = ['status', 'source', 'from', 'to'];
 
-export async function logView(ctx) {
-  const status = ctx.query.get('status') ?? '';
-  const source = ctx.query.get('source') ?? '';
-  const from = ctx.query.get('from') ?? '';
-  const to = ctx.query.get('to') ?? '';
-  const page = Math.max(1, Number.parseInt(ctx.query.get('page') ?? '1', 10) || 1);
-  const [log, failed] = await Promise.all([
-    get(`/api/email-processing-logs${query({ status, source, from: dayStart(from), to: dayEnd(to), page, per_page: PER_PAGE })}`),
-    get('/api/inbound/failed'),
-  ]);
+export function LogPage({ query: params, go, refresh }) {
+  useTitle('Processing log');
+  const initial = Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? '']));
+  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const [filters, setFilters] = useState(initial);
+  const { data, fallback } = useLoad(async () => {
+    const { status, source, from, to } = initial;
+    const [log, failed] = await Promise.all([
+      get(`/api/email-processing-logs${query({ status, source, from: dayStart(from), to: dayEnd(to), page, per_page: PER_PAGE })}`),
+      get('/api/inbound/failed'),
+    ]);
+    return { log, failed };
+  });
+  if (fallback) return fallback;
 
-  const statusSelect = select('status', OUTCOMES, status);
-  const sourceSelect = select('source', SOURCES, source);
-  const fromInput = h('input', { type: 'date', name: 'from', value: from });
-  const toInput = h('input', { type: 'date', name: 'to', value: to });
-  const filters = h(
-    'form',
-    {
-      class: 'inline-form filters',
-      onsubmit: (event) => {
-        event.preventDefault();
-        ctx.go(`#/log${query({ status: statusSelect.value, source: sourceSelect.value, from: fromInput.value, to: toInput.value })}`);
-      },
-    },
-    field('Outcome', statusSelect),
-    field('Source', sourceSelect),
-    field('From day', fromInput),
-    field('To day', toInput),
-    h('button', { type: 'submit', class: 'button' }, 'Filter'),
-    status || source || from || to ? h('a', { class: 'button secondary', href: '#/log' }, 'Clear') : null,
-  );
-
-  const pageLink = (target, label) =>
-    target >= 1 && (target - 1) * PER_PAGE < log.total
-      ? h('a', { class: 'button secondary small', href: `#/log${query({ status, source, from, to, page: target })}` }, label)
-      : h('span', { class: 'button secondary small', 'aria-disabled': 'true', disabled: true }, label);
-  const first = log.total === 0 ? 0 : (page - 1) * PER_PAGE + 1;
-
-  const node = h(
-    'section',
-    null,
-    h('div', { class: 'page-head' }, h('h1', null, 'Processing log'), h('span', { class: 'muted small' }, 'Every message that came in, what was done with it, and why.')),
-    failedPanel(failed, ctx),
-    h('h2', null, 'All messages'),
-    filters,
-    log.data.length
-      ? h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            { id: 'log-table' },
-            h('caption', { class: 'visually-hidden' }, 'Processing log, newest first'),
-            h('thead', null, h('tr', null, ['Time', 'Outcome', 'Source', 'From', 'Subject', 'Reason', 'Ticket'].map((c) => h('th', { scope: 'col' }, c)))),
-            h('tbody', null, log.data.map((entry) => logRow(entry, ctx))),
-          ),
-        )
-      : h('div', { class: 'panel empty' }, status || source || from || to ? 'No log entries match these filters.' : 'Nothing has come in yet.'),
-    h(
-      'nav',
-      { class: 'pager', 'aria-label': 'Pages' },
-      h('span', { class: 'muted small' }, log.total ? `${first}–${Math.min(page * PER_PAGE, log.total)} of ${log.total} entries` : ''),
-      h('div', { class: 'button-row' }, pageLink(page - 1, '← Newer'), pageLink(page + 1, 'Older →')),
-    ),
-  );
-  return { node, title: 'Processing log' };
+  const { log, failed } = data;
+  const filtered = FILTERS.some((name) => initial[name]);
+  const bind = (name) => ({ id: `log-${name}`, name, value: filters[name], onChange: (e) => setFilters({ ...filters, [name]: e.currentTarget.value }) });
+  return html`<section>
+    <div class="page-head"><h1>Processing log</h1><span class="muted small">Every message that came in, what was done with it, and why.</span></div>
+    <${FailedPanel} failed=${failed} refresh=${refresh} />
+    <h2>All messages</h2>
+    <form class="inline-form filters" onSubmit=${(e) => { e.preventDefault(); go(`#/log${query(filters)}`); }}>
+      <${Field} id="log-status" label="Outcome"><${Select} options=${OUTCOMES} ...${bind('status')} /><//>
+      <${Field} id="log-source" label="Source"><${Select} options=${SOURCES} ...${bind('source')} /><//>
+      <${Field} id="log-from" label="From day"><input type="date" ...${bind('from')} /><//>
+      <${Field} id="log-to" label="To day"><input type="date" ...${bind('to')} /><//>
+      <button type="submit" class="button">Filter</button>
+      ${filtered ? html`<a class="button secondary" href="#/log">Clear</a>` : null}
+    </form>
+    ${log.data.length
+      ? html`<div class="table-wrap"><table id="log-table">
+          <caption class="visually-hidden">Processing log, newest first</caption>
+          <${TableHead} columns=${['Time', 'Outcome', 'Source', 'From', 'Subject', 'Reason', 'Ticket']} />
+          <tbody>${log.data.map((entry) => html`<${LogRow} key=${entry.id} entry=${entry} refresh=${refresh} />`)}</tbody>
+        </table></div>`
+      : html`<div class="panel empty">${filtered ? 'No log entries match these filters.' : 'Nothing has come in yet.'}</div>`}
+    <${Pager} page=${page} perPage=${PER_PAGE} total=${log.total} summary=${rangeText(page, PER_PAGE, log.total, 'entries')}
+      href=${(target) => `#/log${query({ ...initial, page: target })}`} />
+  </section>`;
 }
 
-/** <input type=date> gives a day; the API takes instants. */
-function dayStart(day) {
-  return day ? new Date(`${day}T00:00:00`).toISOString() : '';
-}
-function dayEnd(day) {
-  return day ? new Date(`${day}T23:59:59.999`).toISOString() : '';
-}
-
-function logRow(entry, ctx) {
-  return h(
-    'tr',
-    { dataset: { logId: String(entry.id), outcome: entry.outcome } },
-    h('td', { class: 'nowrap' }, timeEl(entry.created_at)),
-    h('td', null, badge(entry.outcome)),
-    h('td', { class: 'nowrap' }, sourceLabel(entry.source), entry.size_bytes ? h('div', { class: 'muted small' }, formatBytes(entry.size_bytes)) : null),
-    h('td', null, entry.from ?? h('span', { class: 'muted' }, '–')),
-    h('td', null, entry.subject ?? h('span', { class: 'muted' }, '–')),
-    h('td', { class: 'reason' }, entry.reason ?? '', entry.error && entry.error !== entry.reason ? h('div', { class: 'muted small' }, entry.error) : null, entry.resolved_at ? h('div', { class: 'small' }, `Reprocessed ${formatDate(entry.resolved_at)}`) : null),
-    h(
-      'td',
-      { class: 'nowrap' },
-      entry.ticket_id ? h('a', { href: `#/tickets/${entry.ticket_id}` }, 'Open ticket') : null,
-      entry.outcome === 'quarantined' && !entry.resolved_at ? releaseButton(entry, ctx) : null,
-      !entry.ticket_id && !(entry.outcome === 'quarantined' && !entry.resolved_at) ? h('span', { class: 'muted' }, '–') : null,
-    ),
-  );
-}
-
-/** A quarantined message (Mailu said spam) goes through the pipeline again without the spam check. */
-function releaseButton(entry, ctx) {
-  const status = h('div', { class: 'small', 'aria-live': 'polite' });
-  return h(
-    'div',
-    null,
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'button small secondary',
-        'aria-label': `Release the quarantined message from ${entry.from ?? 'unknown sender'}`,
-        onclick: (event) =>
-          busy(event.currentTarget, async () => {
-            try {
-              const result = await post(`/api/inbound/failed/${entry.id}/reprocess`);
-              status.replaceChildren(`Released: ${result.outcome}`);
-              ctx.refresh();
-            } catch (error) {
-              status.replaceChildren(alertBox('error', 'Could not release', error instanceof ApiError ? error.readable : String(error)));
-            }
-          }, 'Releasing…'),
-      },
-      'Release',
-    ),
-    status,
-  );
-}
-
-function sourceLabel(source) {
+export function sourceLabel(source) {
   return SOURCES.find(([value]) => value === source)?.[1] ?? source;
 }
 
-function failedPanel(failed, ctx) {
-  const status = h('div', { 'aria-live': 'polite' });
-  if (failed.data.length === 0) {
-    return h('section', { class: 'panel', 'aria-labelledby': 'failed-heading' }, h('h2', { id: 'failed-heading' }, 'Failed messages'), h('p', { class: 'muted' }, 'None: every message that came in was handled.'));
-  }
-  const rows = failed.data.map((entry) =>
-    h(
-      'tr',
-      { dataset: { logId: String(entry.id) } },
-      h('td', { class: 'nowrap' }, timeEl(entry.created_at)),
-      h('td', null, entry.from ?? '–', h('div', { class: 'muted small' }, entry.subject ?? '')),
-      h('td', { class: 'reason' }, entry.reason ?? '', entry.error && entry.error !== entry.reason ? h('div', { class: 'muted small' }, entry.error) : null),
-      h(
-        'td',
-        null,
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'button small',
-            'aria-label': `Reprocess the message from ${entry.from ?? 'unknown sender'}`,
-            onclick: (event) =>
-              busy(event.currentTarget, async () => {
-                try {
-                  const result = await post(`/api/inbound/failed/${entry.id}/reprocess`);
-                  if (result.outcome === 'failed') {
-                    status.replaceChildren(alertBox('error', 'Reprocessing failed again', result.reason ?? ''));
-                    return;
-                  }
-                  const ticket = result.ticket_id ? h('a', { href: `#/tickets/${result.ticket_id}` }, `Open ticket${result.ticket_number ? ` #${result.ticket_number}` : ''}`) : null;
-                  status.replaceChildren(alertBox('ok', `Reprocessed: ${result.outcome}`, h('span', null, result.reason ? `${result.reason}. ` : '', ticket)));
-                  event.target.closest('tr')?.remove();
-                } catch (error) {
-                  status.replaceChildren(alertBox('error', 'Could not reprocess', error instanceof ApiError ? error.readable : String(error)));
-                }
-              }, 'Reprocessing…'),
-          },
-          'Reprocess',
-        ),
-      ),
-    ),
-  );
-  return h(
-    'section',
-    { class: 'panel', 'aria-labelledby': 'failed-heading' },
-    h('h2', { id: 'failed-heading' }, `Failed messages (${failed.total})`),
-    h('p', { class: 'small muted' }, 'These could not be stored. The raw message is kept; reprocess it once the cause is fixed.'),
-    status,
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h('table', { id: 'failed-table' }, h('thead', null, h('tr', null, ['Time', 'Message', 'Reason', 'Action'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', null, rows)),
-    ),
-    h('p', { class: 'small spaced' }, h('button', { type: 'button', class: 'button secondary small', onclick: () => ctx.refresh() }, 'Refresh the log')),
-  );
+const dash = html`<span class="muted">–</span>`;
+
+function LogRow({ entry, refresh }) {
+  const releasable = entry.outcome === 'quarantined' && !entry.resolved_at;
+  return html`<tr data-log-id=${entry.id} data-outcome=${entry.outcome}>
+    <td class="nowrap"><${Time} value=${entry.created_at} /></td>
+    <td><${Badge} text=${entry.outcome} /></td>
+    <td class="nowrap">${sourceLabel(entry.source)}${entry.size_bytes ? html`<div class="muted small">${formatBytes(entry.size_bytes)}</div>` : null}</td>
+    <td>${entry.from ?? dash}</td>
+    <td>${entry.subject ?? dash}</td>
+    <td class="reason">
+      ${entry.reason ?? ''}
+      ${entry.error && entry.error !== entry.reason ? html`<div class="muted small">${entry.error}</div>` : null}
+      ${entry.resolved_at ? html`<div class="small">Reprocessed ${formatDate(entry.resolved_at)}</div>` : null}
+    </td>
+    <td class="nowrap">
+      ${entry.ticket_id ? html`<a href=${`#/tickets/${entry.ticket_id}`}>Open ticket</a>` : null}
+      ${releasable ? html`<${ReleaseButton} entry=${entry} refresh=${refresh} />` : null}
+      ${!entry.ticket_id && !releasable ? dash : null}
+    </td>
+  </tr>`;
+}
+
+/** A quarantined message (Mailu said spam) goes through the pipeline again without the spam check. */
+function ReleaseButton({ entry, refresh }) {
+  const action = useAction('Could not release');
+  const release = () =>
+    action.run(async () => {
+      const result = await post(`/api/inbound/failed/${entry.id}/reprocess`);
+      refresh();
+      return { kind: 'ok', text: `Released: ${result.outcome}` };
+    });
+  return html`<div>
+    <${BusyButton} class="button small secondary" busy=${action.busy} label="Release" busyLabel="Releasing…"
+      aria-label=${`Release the quarantined message from ${entry.from ?? 'unknown sender'}`} onClick=${release} />
+    <${Notice} class="small" notice=${action.notice} />
+  </div>`;
 }

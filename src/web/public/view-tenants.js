@@ -1,5 +1,8 @@
-import { ApiError, get, post, put, query } from './api.js';
-import { alertBox, badge, busy, field, formatDate, h, select } from './dom.js';
+import { html, useState } from './vendor/htm-preact.js';
+import { get, post, put, query } from './api.js';
+import { Badge, BusyButton, Field, Notice, Pager, Select, TableHead } from './components.js';
+import { formatDate } from './format.js';
+import { InputProblem, ok, useAction, useLoad, useTitle } from './hooks.js';
 
 const PER_PAGE = 50;
 const TIERS = [
@@ -8,151 +11,94 @@ const TIERS = [
   ['professional', 'Professional'],
   ['enterprise', 'Enterprise'],
 ];
+const EMPTY_FORM = { name: '', slug: '', tier: 'free', domain: '' };
 
-export async function tenantsView(ctx) {
-  const page = Math.max(1, Number.parseInt(ctx.query.get('page') ?? '1', 10) || 1);
-  const result = await get(`/api/tenants${query({ page, per_page: PER_PAGE })}`);
-  const status = h('div', { 'aria-live': 'polite' });
-  const readable = (error) => (error instanceof ApiError ? error.readable : String(error));
+export function TenantsPage({ query: params }) {
+  useTitle('Tenants');
+  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const { data: result, fallback, setData } = useLoad(() => get(`/api/tenants${query({ page, per_page: PER_PAGE })}`));
+  const rowAction = useAction();
+  if (fallback) return fallback;
 
-  const row = (tenant) => {
-    const tier = select('tier', TIERS, tenant.tier);
-    tier.setAttribute('aria-label', `Tier of ${tenant.name}`);
-    tier.addEventListener('change', async () => {
-      const wanted = tier.value;
-      tier.disabled = true;
-      try {
-        const updated = await put(`/api/tenants/${tenant.id}`, { tier: wanted });
-        tenant.tier = updated.tier;
-        status.replaceChildren(alertBox('ok', null, `${tenant.name} is now on the ${updated.tier} tier.`));
-      } catch (error) {
-        tier.value = tenant.tier;
-        status.replaceChildren(alertBox('error', `The tier of ${tenant.name} was not changed`, readable(error)));
-      } finally {
-        tier.disabled = false;
-      }
-    });
-    const stateCell = h('td');
-    const toggleCell = h('td', { class: 'nowrap' });
-    const drawState = () => {
-      stateCell.replaceChildren(badge(tenant.status));
-      const disable = tenant.status === 'active';
-      toggleCell.replaceChildren(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: disable ? 'button danger small' : 'button secondary small',
-            'aria-label': `${disable ? 'Disable' : 'Enable'} ${tenant.name}`,
-            onclick: (event) =>
-              busy(event.currentTarget, async () => {
-                try {
-                  const updated = await put(`/api/tenants/${tenant.id}`, { status: disable ? 'disabled' : 'active' });
-                  tenant.status = updated.status;
-                  status.replaceChildren(
-                    alertBox('ok', null, disable ? `${tenant.name} is disabled: its tokens are refused and its mail is rejected (data kept).` : `${tenant.name} is active again.`),
-                  );
-                  drawState();
-                } catch (error) {
-                  status.replaceChildren(alertBox('error', `${tenant.name} was not changed`, readable(error)));
-                }
-              }),
-          },
-          disable ? 'Disable' : 'Enable',
-        ),
-        ' ',
-        h('a', { class: 'button secondary small', href: `#/tenants/${tenant.id}` }, 'Tokens & usage'),
-      );
-    };
-    drawState();
-    return h(
-      'tr',
-      { dataset: { tenantId: String(tenant.id) } },
-      h('td', null, h('a', { href: `#/tenants/${tenant.id}` }, tenant.name), h('div', { class: 'muted small' }, h('code', null, tenant.slug))),
-      h('td', null, h('code', null, tenant.inbound_email_address ?? '–'), tenant.domains.length ? h('div', { class: 'muted small' }, tenant.domains.join(', ')) : null),
-      h('td', null, tier),
-      stateCell,
-      h('td', { class: 'nowrap' }, formatDate(tenant.created_at)),
-      toggleCell,
+  const replace = (tenant) => setData({ ...result, data: result.data.map((t) => (t.id === tenant.id ? tenant : t)) });
+  const change = (tenant, patch, success, failureTitle) =>
+    rowAction.run(async () => {
+      const updated = await put(`/api/tenants/${tenant.id}`, patch);
+      replace({ ...tenant, ...updated });
+      return ok(success(updated));
+    }, failureTitle);
+  const added = (tenant) => setData({ ...result, total: result.total + 1, data: [...result.data, tenant] });
+
+  return html`<section>
+    <div class="page-head"><h1>Tenants</h1><span class="muted small">${`${result.total} tenant${result.total === 1 ? '' : 's'}`}</span></div>
+    <${NewTenant} onCreated=${added} />
+    <${Notice} notice=${rowAction.notice} />
+    <div class="table-wrap">
+      <table id="tenants-table">
+        <${TableHead} columns=${['Tenant', 'Inbound address', 'Tier', 'State', 'Created', 'Actions']} />
+        <tbody>${result.data.map((tenant) => html`<${TenantRow} key=${tenant.id} tenant=${tenant} busy=${rowAction.busy} change=${change} />`)}</tbody>
+      </table>
+      ${result.data.length ? null : html`<p class="empty">No tenants yet: create the first one above.</p>`}
+    </div>
+    ${result.total > PER_PAGE
+      ? html`<${Pager} page=${page} perPage=${PER_PAGE} total=${result.total} labels=${['← Previous', 'Next →']} href=${(target) => `#/tenants${query({ page: target })}`} />`
+      : null}
+  </section>`;
+}
+
+function TenantRow({ tenant, busy, change }) {
+  const disable = tenant.status === 'active';
+  const setTier = (tier) =>
+    change(tenant, { tier }, (updated) => `${tenant.name} is now on the ${updated.tier} tier.`, `The tier of ${tenant.name} was not changed`);
+  const toggle = () =>
+    change(
+      tenant,
+      { status: disable ? 'disabled' : 'active' },
+      () => (disable ? `${tenant.name} is disabled: its tokens are refused and its mail is rejected (data kept).` : `${tenant.name} is active again.`),
+      `${tenant.name} was not changed`,
     );
-  };
+  return html`<tr data-tenant-id=${tenant.id}>
+    <td><a href=${`#/tenants/${tenant.id}`}>${tenant.name}</a><div class="muted small"><code>${tenant.slug}</code></div></td>
+    <td><code>${tenant.inbound_email_address ?? '–'}</code>${tenant.domains.length ? html`<div class="muted small">${tenant.domains.join(', ')}</div>` : null}</td>
+    <td><${Select} name="tier" options=${TIERS} value=${tenant.tier} disabled=${busy} aria-label=${`Tier of ${tenant.name}`} onChange=${(e) => setTier(e.currentTarget.value)} /></td>
+    <td><${Badge} text=${tenant.status} /></td>
+    <td class="nowrap">${formatDate(tenant.created_at)}</td>
+    <td class="nowrap">
+      <${BusyButton} class=${disable ? 'button danger small' : 'button secondary small'} busy=${busy} label=${disable ? 'Disable' : 'Enable'}
+        aria-label=${`${disable ? 'Disable' : 'Enable'} ${tenant.name}`} onClick=${toggle} />
+      ${' '}<a class="button secondary small" href=${`#/tenants/${tenant.id}`}>Tokens & usage</a>
+    </td>
+  </tr>`;
+}
 
-  const name = h('input', { type: 'text', name: 'name', required: true, maxlength: '200', placeholder: 'Acme Ltd', autocomplete: 'off' });
-  const slug = h('input', { type: 'text', name: 'slug', placeholder: 'from the name', autocomplete: 'off', spellcheck: 'false' });
-  const tier = select('tier', TIERS, 'free');
-  const domain = h('input', { type: 'text', name: 'domain', placeholder: 'acme.example (optional)', autocomplete: 'off', spellcheck: 'false' });
-  const create = h('button', { type: 'submit', class: 'button' }, 'Create tenant');
-  const createStatus = h('div', { 'aria-live': 'polite' });
-  const form = h(
-    'form',
-    {
-      class: 'inline-form',
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        if (!name.value.trim()) {
-          createStatus.replaceChildren(alertBox('error', null, 'Give the tenant a name.'));
-          name.focus();
-          return;
-        }
-        await busy(create, async () => {
-          try {
-            const created = await post('/api/tenants', {
-              name: name.value.trim(),
-              tier: tier.value,
-              ...(slug.value.trim() ? { slug: slug.value.trim() } : {}),
-              ...(domain.value.trim() ? { domain: domain.value.trim() } : {}),
-            });
-            createStatus.replaceChildren(
-              alertBox(
-                'ok',
-                `${created.name} created`,
-                h('span', null, `Its inbound address is ${created.inbound_email_address}. `, h('a', { href: `#/tenants/${created.id}` }, 'Create its first tokens')),
-              ),
-            );
-            name.value = '';
-            slug.value = '';
-            domain.value = '';
-            tbody.append(row(created));
-            empty?.remove();
-          } catch (error) {
-            createStatus.replaceChildren(alertBox('error', 'The tenant was not created', readable(error)));
-          }
-        }, 'Creating…');
-      },
-    },
-    field('Name', name),
-    field('Slug', slug),
-    field('Tier', tier),
-    field('Own domain', domain),
-    create,
-  );
+function NewTenant({ onCreated }) {
+  const [form, setForm] = useState(EMPTY_FORM);
+  const action = useAction('The tenant was not created');
+  const bind = (name) => ({ id: `tenant-${name}`, name, value: form[name], onInput: (e) => setForm({ ...form, [name]: e.currentTarget.value }) });
 
-  const tbody = h('tbody', null, result.data.map(row));
-  const empty = result.data.length ? null : h('p', { class: 'empty' }, 'No tenants yet: create the first one above.');
-  const pageLink = (target, label) =>
-    target >= 1 && (target - 1) * PER_PAGE < result.total
-      ? h('a', { class: 'button secondary small', href: `#/tenants${query({ page: target })}` }, label)
-      : h('span', { class: 'button secondary small', 'aria-disabled': 'true', disabled: true }, label);
+  const create = action.submit(async () => {
+    if (!form.name.trim()) throw new InputProblem('Give the tenant a name.', 'tenant-name');
+    const created = await post('/api/tenants', {
+      name: form.name.trim(),
+      tier: form.tier,
+      ...(form.slug.trim() ? { slug: form.slug.trim() } : {}),
+      ...(form.domain.trim() ? { domain: form.domain.trim() } : {}),
+    });
+    setForm({ ...EMPTY_FORM, tier: form.tier });
+    onCreated(created);
+    const next = html`<span>${`Its inbound address is ${created.inbound_email_address}. `}<a href=${`#/tenants/${created.id}`}>Create its first tokens</a></span>`;
+    return ok(next, `${created.name} created`);
+  });
 
-  const node = h(
-    'section',
-    null,
-    h('div', { class: 'page-head' }, h('h1', null, 'Tenants'), h('span', { class: 'muted small' }, `${result.total} tenant${result.total === 1 ? '' : 's'}`)),
-    h('section', { class: 'panel', 'aria-labelledby': 'new-tenant-heading' }, h('h2', { id: 'new-tenant-heading' }, 'New tenant'), form, createStatus),
-    status,
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { id: 'tenants-table' },
-        h('thead', null, h('tr', null, ['Tenant', 'Inbound address', 'Tier', 'State', 'Created', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
-        tbody,
-      ),
-      empty,
-    ),
-    result.total > PER_PAGE ? h('nav', { class: 'pager', 'aria-label': 'Pages' }, h('span'), h('div', { class: 'button-row' }, pageLink(page - 1, '← Previous'), pageLink(page + 1, 'Next →'))) : null,
-  );
-  return { node, title: 'Tenants' };
+  return html`<section class="panel" aria-labelledby="new-tenant-heading">
+    <h2 id="new-tenant-heading">New tenant</h2>
+    <form class="inline-form" novalidate onSubmit=${create}>
+      <${Field} id="tenant-name" label="Name"><input type="text" required maxlength="200" placeholder="Acme Ltd" autocomplete="off" ...${bind('name')} /><//>
+      <${Field} id="tenant-slug" label="Slug"><input type="text" placeholder="from the name" autocomplete="off" spellcheck="false" ...${bind('slug')} /><//>
+      <${Field} id="tenant-tier" label="Tier"><${Select} options=${TIERS} ...${bind('tier')} onChange=${bind('tier').onInput} /><//>
+      <${Field} id="tenant-domain" label="Own domain"><input type="text" placeholder="acme.example (optional)" autocomplete="off" spellcheck="false" ...${bind('domain')} /><//>
+      <${BusyButton} type="submit" busy=${action.busy} label="Create tenant" busyLabel="Creating…" />
+    </form>
+    <${Notice} notice=${action.notice} />
+  </section>`;
 }

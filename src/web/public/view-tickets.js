@@ -1,5 +1,8 @@
+import { html, useState } from './vendor/htm-preact.js';
 import { get, query } from './api.js';
-import { badge, field, formatAge, formatDate, h, select } from './dom.js';
+import { Badge, Field, Pager, rangeText, Select } from './components.js';
+import { formatAge, formatDate, formatPerson } from './format.js';
+import { useLoad, useTitle } from './hooks.js';
 
 const PER_PAGE = 25;
 const STATUS_OPTIONS = [
@@ -9,88 +12,57 @@ const STATUS_OPTIONS = [
   ['closed', 'Closed'],
 ];
 
-export async function ticketsView(ctx) {
-  const status = ctx.query.get('status') ?? '';
-  const q = ctx.query.get('q') ?? '';
-  const page = Math.max(1, Number.parseInt(ctx.query.get('page') ?? '1', 10) || 1);
-  const result = await get(`/api/tickets${query({ status, q, page, per_page: PER_PAGE })}`);
+export function TicketsPage({ me, query: params, go }) {
+  useTitle('Tickets');
+  const status = params.get('status') ?? '';
+  const q = params.get('q') ?? '';
+  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const { data: result, fallback } = useLoad(() => get(`/api/tickets${query({ status, q, page, per_page: PER_PAGE })}`));
+  const [search, setSearch] = useState(q);
+  if (fallback) return fallback;
 
-  const statusSelect = select('status', STATUS_OPTIONS, status);
-  const search = h('input', { type: 'search', name: 'q', value: q, placeholder: 'Subject, text or sender', maxlength: '200' });
-  const go = (overrides = {}) =>
-    ctx.go(`#/tickets${query({ status: statusSelect.value, q: search.value.trim(), ...overrides })}`);
-  statusSelect.addEventListener('change', () => go());
-
-  const filters = h(
-    'form',
-    {
-      class: 'inline-form filters',
-      role: 'search',
-      onsubmit: (event) => {
-        event.preventDefault();
-        go();
-      },
-    },
-    field('Status', statusSelect, null, 'narrow'),
-    field('Search', search, null, 'wide'),
-    h('button', { type: 'submit', class: 'button' }, 'Search'),
-    q || status ? h('a', { class: 'button secondary', href: '#/tickets' }, 'Clear') : null,
-  );
-
-  const list = result.data.length
-    ? h('ul', { class: 'ticket-list', 'aria-label': 'Tickets' }, result.data.map((t) => h('li', null, ticketRow(t))))
-    : h('div', { class: 'ticket-list' }, h('p', { class: 'empty' }, emptyText(ctx, q, status)));
-
-  const first = result.total === 0 ? 0 : (page - 1) * PER_PAGE + 1;
-  const last = Math.min(page * PER_PAGE, result.total);
-  const pageLink = (target, label) =>
-    target >= 1 && (target - 1) * PER_PAGE < result.total
-      ? h('a', { class: 'button secondary small', href: `#/tickets${query({ status, q, page: target })}` }, label)
-      : h('span', { class: 'button secondary small', 'aria-disabled': 'true', disabled: true }, label);
-  const pager = h(
-    'nav',
-    { class: 'pager', 'aria-label': 'Pages' },
-    h('span', { class: 'muted small' }, result.total ? `${first}–${last} of ${result.total} tickets` : ''),
-    h('div', { class: 'button-row' }, pageLink(page - 1, '← Newer'), pageLink(page + 1, 'Older →')),
-  );
-
+  const show = (filters) => go(`#/tickets${query({ status, q: search.trim(), ...filters })}`);
   const unread = result.data.filter((t) => t.has_unread).length;
-  const node = h(
-    'section',
-    null,
-    h(
-      'div',
-      { class: 'page-head' },
-      h('h1', null, 'Tickets'),
-      h('span', { class: 'muted small' }, unread ? `${unread} with new messages on this page` : 'Newest activity first'),
-    ),
-    filters,
-    list,
-    pager,
-  );
-  return { node, title: 'Tickets' };
+  return html`<section>
+    <div class="page-head">
+      <h1>Tickets</h1>
+      <span class="muted small">${unread ? `${unread} with new messages on this page` : 'Newest activity first'}</span>
+    </div>
+    <form class="inline-form filters" role="search" onSubmit=${(e) => { e.preventDefault(); show({}); }}>
+      <${Field} id="ticket-status" label="Status" class="narrow">
+        <${Select} id="ticket-status" name="status" options=${STATUS_OPTIONS} value=${status} onChange=${(e) => show({ status: e.currentTarget.value })} />
+      <//>
+      <${Field} id="ticket-search" label="Search" class="wide">
+        <input id="ticket-search" type="search" name="q" value=${search} placeholder="Subject, text or sender" maxlength="200"
+          onInput=${(e) => setSearch(e.currentTarget.value)} />
+      <//>
+      <button type="submit" class="button">Search</button>
+      ${q || status ? html`<a class="button secondary" href="#/tickets">Clear</a>` : null}
+    </form>
+    ${result.data.length
+      ? html`<ul class="ticket-list" aria-label="Tickets">${result.data.map((t) => html`<li key=${t.id}><${TicketRow} ticket=${t} /></li>`)}</ul>`
+      : html`<div class="ticket-list"><p class="empty">${emptyText(me, q, status)}</p></div>`}
+    <${Pager} page=${page} perPage=${PER_PAGE} total=${result.total} summary=${rangeText(page, PER_PAGE, result.total, 'tickets')}
+      href=${(target) => `#/tickets${query({ status, q, page: target })}`} />
+  </section>`;
 }
 
-function emptyText(ctx, q, status) {
+function emptyText(me, q, status) {
   if (q || status) return 'No tickets match these filters.';
-  const address = ctx.me.tenant?.inbound_email_address;
+  const address = me.tenant?.inbound_email_address;
   return address ? `No tickets yet. Mail sent to ${address} becomes a ticket here.` : 'No tickets yet.';
 }
 
-function ticketRow(t) {
-  const requester = t.requester_name ? `${t.requester_name} <${t.requester_email}>` : (t.requester_email ?? 'unknown sender');
-  return h(
-    'a',
-    { class: `ticket-row${t.has_unread ? ' unread' : ''}`, href: `#/tickets/${t.id}`, dataset: { ticketId: String(t.id) } },
-    h('span', { class: 'dot', 'aria-hidden': 'true' }),
-    h(
-      'span',
-      { class: 'main-cell' },
-      t.has_unread ? h('span', { class: 'visually-hidden' }, 'New messages: ') : null,
-      h('span', { class: 'subject' }, t.subject || '(no subject)'),
-      h('span', { class: 'requester' }, `#${t.number} · ${requester} · ${t.message_count} message${t.message_count === 1 ? '' : 's'}`),
-    ),
-    h('span', { class: 'status-cell' }, badge(t.status)),
-    h('span', { class: 'when', title: formatDate(t.last_activity_at) }, formatAge(t.last_activity_at)),
-  );
+function TicketRow({ ticket: t }) {
+  const requester = formatPerson(t.requester_name, t.requester_email);
+  return html`<a class=${`ticket-row${t.has_unread ? ' unread' : ''}`} href=${`#/tickets/${t.id}`} data-ticket-id=${t.id}>
+    <span class="dot" aria-hidden="true"></span>
+    <span class="main-cell">
+      ${t.has_unread ? html`<span class="visually-hidden">New messages: </span>` : null}
+      <span class="subject">${t.subject || '(no subject)'}</span>
+      <span class="requester">${`#${t.number} · ${requester} · ${t.message_count} message${t.message_count === 1 ? '' : 's'}`}</span>
+    </span>
+    <span class="status-cell"><${Badge} text=${t.status} /></span>
+    <span class="when" title=${formatDate(t.last_activity_at)}>${formatAge(t.last_activity_at)}</span>
+  </a>`;
 }
