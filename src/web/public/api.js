@@ -92,12 +92,7 @@ async function send(method, path, body, token) {
 }
 
 async function errorFrom(response) {
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
+  const data = await response.json().catch(() => null);
   const message = data && typeof data.message === 'string' && data.message ? data.message : `${response.status} ${response.statusText || 'error'}`;
   return new ApiError(response.status, data?.error ?? 'error', message, data?.details);
 }

@@ -2,7 +2,7 @@
 // the sandboxed frame below.
 import { html, useState } from './vendor/htm-preact.js';
 import { download } from './api.js';
-import { Badge, BusyButton, Notice, Time } from './components.js';
+import { Badge, Notice, Time } from './components.js';
 import { formatBytes, formatDate } from './format.js';
 import { useAction } from './hooks.js';
 
