@@ -19,6 +19,7 @@ export class HealthController {
       const storage = await this.storage.report();
       metrics.set('inbound_storage_writable', 'Whether DATA_DIR takes new mail (1) or not (0)', {}, storage.writable ? 1 : 0);
       if (storage.free_bytes !== null) metrics.set('inbound_storage_free_bytes', 'Free bytes in DATA_DIR', {}, storage.free_bytes);
+      else metrics.unset('inbound_storage_free_bytes');
     });
   }
 
@@ -49,6 +50,6 @@ export class HealthController {
   @Get('metrics')
   @Public()
   async prometheus(@Res() res: Response): Promise<void> {
-    res.type('text/plain; version=0.0.4').send(await this.metrics.render());
+    res.type(this.metrics.contentType).send(await this.metrics.render());
   }
 }
