@@ -1,12 +1,15 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
+import { ApiErrors } from '../common/api-errors';
 import { StorageHealth } from '../storage/storage.module';
 import { HealthRegistry } from './health.registry';
 import { MetricsRegistry } from './metrics.registry';
 
+@ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
@@ -29,6 +32,8 @@ export class HealthController {
    * the instance out. A mail source that is down makes the status "degraded" but keeps 200: the
    * instance still serves.
    */
+  @ApiOkResponse({ description: '{status: ok or degraded, database, storage, sources}' })
+  @ApiResponse({ status: 503, description: '{status: down, ...}: the database or DATA_DIR is unavailable' })
   @Get('health')
   @Public()
   async health(@Res() res: Response): Promise<void> {
@@ -47,6 +52,11 @@ export class HealthController {
     res.status(serving ? 200 : 503).json({ status, database, storage, sources });
   }
 
+  @ApiOkResponse({
+    description: 'Prometheus text format (prom-client): process metrics and the inbound_* series',
+    content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(500)
   @Get('metrics')
   @Public()
   async prometheus(@Res() res: Response): Promise<void> {
