@@ -1,3 +1,4 @@
+import { chromium } from 'playwright-core';
 import { API_DOCS_CONTENT_SECURITY_POLICY } from '../../src/common/api-docs';
 import { CONTENT_SECURITY_POLICY } from '../../src/web/web-assets';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -90,5 +91,27 @@ describe('OpenAPI document and Swagger UI', () => {
     await t.http().get('/api/docs/swagger-ui.css').expect(200);
     const ui = await t.http().get('/').expect(200);
     expect(ui.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  });
+
+  it('renders in Chromium under that policy: every operation shown, no violation reported', async () => {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      page.on('pageerror', (error) => problems.push(error.message));
+      const { port } = t.app.getHttpServer().address() as { port: number };
+      await page.goto(`http://127.0.0.1:${port}/api/docs`);
+      await page.locator('.opblock').first().waitFor();
+      const shown = await page
+        .locator('.opblock')
+        .evaluateAll((blocks) => blocks.map((b) => `${b.querySelector('.opblock-summary-method')?.textContent} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`));
+      expect([...new Set(shown)].sort()).toEqual(documentedRoutes(doc).sort());
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
