@@ -60,6 +60,9 @@ export class HealthController {
   @Get('metrics')
   @Public()
   async prometheus(@Res() res: Response): Promise<void> {
-    res.type(this.metrics.contentType).send(await this.metrics.render());
+    const text = await this.metrics.render();
+    // Not res.send(): it would rewrite the parameters of prom-client's content type.
+    res.setHeader('Content-Type', this.metrics.contentType);
+    res.end(text);
   }
 }
