@@ -35,7 +35,7 @@ export function useApiDocs(app: INestApplication): void {
     response.set({ 'Content-Security-Policy': API_DOCS_CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
     next();
   });
-  SwaggerModule.setup(API_DOCS_PATH, app, () => SwaggerModule.createDocument(app, config), {
+  SwaggerModule.setup(API_DOCS_PATH, app, () => SwaggerModule.createDocument(app, config, { autoTagControllers: false }), {
     raw: ['json'],
     customSiteTitle: 'Inbound API',
     swaggerOptions: { validatorUrl: null },

@@ -4,6 +4,7 @@ import { CONTENT_SECURITY_POLICY } from '../../src/web/web-assets';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface OpenApiOperation {
+  tags?: string[];
   parameters?: { name: string; in: string }[];
   requestBody?: { content: Record<string, unknown> };
   responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
@@ -78,6 +79,7 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(Object.keys(webhook.requestBody!.content)).toEqual(['message/rfc822']);
     expect(parameters('post', '/api/inbound/webhook')).toEqual(['header:x-inbound-signature', 'header:x-inbound-timestamp']);
     expect(Object.keys(webhook.responses).sort()).toEqual(['200', '400', '401', '404', '413', '415', '422', '503']);
+    expect(doc.paths['/api/tickets/{ticketId}/reply'].post).toMatchObject({ tags: ['tickets'] });
   });
 
   it('serves Swagger UI at /api/docs under its own policy, its scripts from files, and leaves the UI’s policy alone', async () => {
