@@ -2,6 +2,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import { useApiDocs } from './common/api-docs';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { useRequestBodies } from './common/request-bodies';
 import { createValidationPipe } from './common/validation';
@@ -23,5 +24,6 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
+  useApiDocs(app);
   return app;
 }

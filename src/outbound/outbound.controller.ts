@@ -1,11 +1,15 @@
 import { Body, Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, Roles } from '../auth/auth.decorators';
 import { TenantPrincipal } from '../auth/principal';
 import { SmtpTestRateLimit } from '../auth/rate-limits';
+import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 import { ReplyDto, SmtpTestDto } from './outbound.dto';
 import { RepliesService } from './replies.service';
 import { SmtpTestService } from './smtp-test.service';
 
+@ApiBearerAuth()
+@ApiErrors(...AUTHENTICATED_ERRORS)
 @Controller('api')
 export class OutboundController {
   constructor(
@@ -14,6 +18,9 @@ export class OutboundController {
   ) {}
 
   /** 202: stored and queued; delivery_status on the ticket message tells how sending went. */
+  @ApiTags('tickets')
+  @ApiAcceptedResponse({ description: 'The reply as a ticket message, queued for sending' })
+  @ApiErrors(...JSON_BODY_ERRORS, 404, 422)
   @Post('tickets/:ticketId/reply')
   @Roles('agent')
   @HttpCode(202)
@@ -22,6 +29,9 @@ export class OutboundController {
   }
 
   /** 200 with ok true/false: a failing server is a result of the test, not an error of the request. */
+  @ApiTags('email settings')
+  @ApiOkResponse({ description: '{ok, stage, message}: a failing server is a result, not an error' })
+  @ApiErrors(...JSON_BODY_ERRORS, 422)
   @Post('email-settings/smtp-test')
   @Roles('tenant_admin')
   @SmtpTestRateLimit()

@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { EmailSettingsModule } from '../email-settings/email-settings.module';
 import { OutboundController } from './outbound.controller';
 import { OutboxEntry } from './outbox-entry.entity';
+import { OutboxMetrics } from './outbox-metrics';
+import { OutboxSchedule } from './outbox-schedule';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { RepliesService } from './replies.service';
@@ -12,7 +14,7 @@ import { SmtpTestService } from './smtp-test.service';
 @Module({
   imports: [EmailSettingsModule, TypeOrmModule.forFeature([OutboxEntry])],
   controllers: [OutboundController],
-  providers: [OutboxRepository, OutboxService, SmtpSenderService, RepliesService, SmtpTestService],
+  providers: [OutboxRepository, OutboxService, OutboxSchedule, OutboxMetrics, SmtpSenderService, RepliesService, SmtpTestService],
   exports: [OutboxService],
 })
 export class OutboundModule {}

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { SendMailOptions } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { MetricsRegistry } from '../health/metrics.registry';
 import { replyAddress, createReplyToken } from '../mail/reply-token';
 import { replyTokenKey } from '../mail/reply-token-key';
 import { AttachmentStore } from '../storage/storage.module';
@@ -27,16 +28,15 @@ class UndeliverableError extends Error {}
 /**
  * The outbox worker. Replies and acknowledgements are rows written in the same transaction as
  * the ticket change that caused them; this worker sends them later, so HTTP requests and the
- * ingest pipeline never wait for an SMTP server. It runs on a timer and is woken right after
- * something is queued.
+ * ingest pipeline never wait for an SMTP server. It runs on a timer (OutboxSchedule) and is
+ * woken right after something is queued.
  */
 @Injectable()
-export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
+export class OutboxService implements OnModuleDestroy {
   private readonly logger = new Logger(OutboxService.name);
   /** Unique per process start: a restarted instance must not mistake its old leases for its own. */
   private readonly owner: string;
   private readonly replyKey: Buffer;
-  private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private kickPending = false;
   private tail: Promise<unknown> = Promise.resolve();
@@ -47,21 +47,15 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly repo: OutboxRepository,
     private readonly sender: SmtpSenderService,
     private readonly attachmentStore: AttachmentStore,
+    private readonly metrics: MetricsRegistry,
   ) {
     this.owner = `${config.instanceId.slice(0, 90)}/${randomBytes(4).toString('hex')}`;
     this.replyKey = replyTokenKey(config.appKey);
   }
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), this.config.outbound.pollIntervalMs);
-    this.timer.unref();
-    this.kick();
-  }
-
   /** Lets the delivery in progress finish (so it is recorded), then stops claiming. */
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
     await this.tail;
   }
 
@@ -121,6 +115,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       const info = await this.sender.send(route, mail);
       const recorded = await this.repo.markSent(entry, this.owner, info.response ?? '', deliveredDetail(info, route.via), new Date().toISOString().slice(0, 10));
       if (!recorded) this.logger.warn(`outbox ${entry.id}: sent, but the lease was lost before it could be recorded`);
+      this.countDelivery('sent');
     } catch (error) {
       await this.recordFailure(entry, error, password);
     }
@@ -133,6 +128,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         : classifySmtpFailure(error, password);
     const step = nextStepAfterFailure(failure, entry.attempts, this.config.outbound, new Date());
     this.logger.warn(`outbox ${entry.id} (tenant ${entry.tenantId}, ${entry.kind}): ${step.detail}`);
+    this.countDelivery(step.kind === 'retry' ? 'retry' : 'failed');
     try {
       if (step.kind === 'retry') await this.repo.reschedule(entry, this.owner, step.at, step.detail);
       else await this.repo.markFailed(entry, this.owner, step.detail);
@@ -140,6 +136,10 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       // The lease runs out and another drain takes the entry again: late, never lost.
       this.logger.error(`outbox ${entry.id}: could not record the failure: ${(writeError as Error).message}`);
     }
+  }
+
+  private countDelivery(outcome: 'sent' | 'retry' | 'failed'): void {
+    this.metrics.increment('inbound_outbox_deliveries_total', 'Delivery attempts by this instance', { outcome });
   }
 
   private async composeMail(entry: OutboxEntry): Promise<SendMailOptions> {

@@ -1,42 +1,61 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
+import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 import { DnsRecordsService } from './dns-records.service';
 import { AddDomainDto, CreateTenantDto, CreateUserDto, DnsRecordsQuery, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
 import { TenantsService } from './tenants.service';
 import { toUserView, UsersService } from './users.service';
 
+@ApiTags('tenants')
+@ApiBearerAuth()
+@ApiErrors(...AUTHENTICATED_ERRORS)
 @Controller('api/tenants')
 @Roles('platform_admin')
 export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}
 
+  @ApiCreatedResponse({ description: 'The tenant with its inbound address' })
+  @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
   @Post()
   create(@Body() dto: CreateTenantDto) {
     return this.tenants.create(dto);
   }
 
+  @ApiOkResponse({ description: 'A page of tenants: {data, page, per_page, total}' })
+  @ApiErrors(400)
   @Get()
   list(@Query() query: ListTenantsQuery) {
     return this.tenants.list(query.page, query.per_page);
   }
 
+  @ApiOkResponse({ description: 'The tenant' })
+  @ApiErrors(400, 404)
+  @ApiParam({ name: 'tenantId', type: Number })
   @Get(':tenantId')
   @Roles('platform_admin', 'tenant_admin')
   get(@AccessibleTenantId() tenantId: number) {
     return this.tenants.get(tenantId);
   }
 
+  @ApiOkResponse({ description: 'The tenant as changed' })
+  @ApiErrors(...JSON_BODY_ERRORS, 404)
   @Put(':tenantId')
   update(@Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: UpdateTenantDto) {
     return this.tenants.update(tenantId, dto);
   }
 
+  @ApiNoContentResponse({ description: 'Deleted with its tickets, tokens and settings' })
+  @ApiErrors(400, 404)
   @Delete(':tenantId')
   @HttpCode(204)
   remove(@Param('tenantId', ParseIntPipe) tenantId: number) {
     return this.tenants.remove(tenantId);
   }
 
+  @ApiOkResponse({ description: 'This month’s usage against the tier’s limits' })
+  @ApiErrors(400, 404)
+  @ApiParam({ name: 'tenantId', type: Number })
   @Get(':tenantId/usage')
   @Roles('platform_admin', 'tenant_admin')
   usage(@AccessibleTenantId() tenantId: number) {
@@ -44,6 +63,10 @@ export class TenantsController {
   }
 }
 
+@ApiTags('tenants')
+@ApiBearerAuth()
+@ApiParam({ name: 'tenantId', type: Number })
+@ApiErrors(...AUTHENTICATED_ERRORS, 400, 404)
 @Controller('api/tenants/:tenantId')
 @Roles('platform_admin', 'tenant_admin')
 export class TenantDomainsController {
@@ -52,29 +75,36 @@ export class TenantDomainsController {
     private readonly dnsRecords: DnsRecordsService,
   ) {}
 
+  @ApiOkResponse({ description: '{data: domains} with their verification state' })
   @Get('domains')
   async list(@AccessibleTenantId() tenantId: number) {
     return { data: await this.tenants.listDomains(tenantId) };
   }
 
   /** The DNS records the tenant's own domains need; `?check=true` also resolves them and says what is missing. */
+  @ApiOkResponse({ description: 'The records to publish; with check=true, what each lookup found' })
   @Get('dns-records')
   dns(@AccessibleTenantId() tenantId: number, @Query() query: DnsRecordsQuery) {
     return this.dnsRecords.forTenant(tenantId, { check: query.check === 'true', spfInclude: query.spf_include, dkimPublicKey: query.dkim_public_key });
   }
 
+  @ApiCreatedResponse({ description: 'The domain, unverified, with the TXT record that proves it' })
+  @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
   @Post('domains')
   add(@AccessibleTenantId() tenantId: number, @Body() dto: AddDomainDto) {
     return this.tenants.addDomain(tenantId, dto.domain);
   }
 
   /** Checks the domain's TXT record now; when it holds the tenant's token, the domain is the tenant's and routes mail. */
+  @ApiOkResponse({ description: 'The domain, now verified' })
+  @ApiErrors(409, 422)
   @Post('domains/:domainId/verify')
   @HttpCode(200)
   verify(@AccessibleTenantId() tenantId: number, @Param('domainId', ParseIntPipe) domainId: number) {
     return this.dnsRecords.verify(tenantId, domainId);
   }
 
+  @ApiNoContentResponse({ description: 'Removed: mail to it no longer routes to the tenant' })
   @Delete('domains/:domainId')
   @HttpCode(204)
   remove(
@@ -85,6 +115,10 @@ export class TenantDomainsController {
   }
 }
 
+@ApiTags('tenants')
+@ApiBearerAuth()
+@ApiParam({ name: 'tenantId', type: Number })
+@ApiErrors(...AUTHENTICATED_ERRORS, 400, 404)
 @Controller('api/tenants/:tenantId/users')
 @Roles('platform_admin', 'tenant_admin')
 export class TenantUsersController {
@@ -93,17 +127,21 @@ export class TenantUsersController {
     private readonly users: UsersService,
   ) {}
 
+  @ApiOkResponse({ description: '{data: users}' })
   @Get()
   async list(@AccessibleTenantId() tenantId: number) {
     await this.tenants.load(tenantId);
     return { data: await this.users.list(tenantId) };
   }
 
+  @ApiCreatedResponse({ description: 'The user' })
+  @ApiErrors(...JSON_BODY_ERRORS, 422)
   @Post()
   async create(@AccessibleTenantId() tenantId: number, @Body() dto: CreateUserDto) {
     return toUserView(await this.users.create(tenantId, { name: dto.name, role: dto.role, email: dto.email ?? null }));
   }
 
+  @ApiNoContentResponse({ description: 'Removed with its tokens' })
   @Delete(':userId')
   @HttpCode(204)
   remove(

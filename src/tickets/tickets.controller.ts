@@ -1,31 +1,47 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Patch, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { CurrentTenant, Roles } from '../auth/auth.decorators';
 import { TenantPrincipal } from '../auth/principal';
+import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 import { ListTicketsQuery, UpdateTicketDto } from './tickets.dto';
 import { TicketsService } from './tickets.service';
 
+@ApiTags('tickets')
+@ApiBearerAuth()
+@ApiErrors(...AUTHENTICATED_ERRORS)
 @Controller('api')
 @Roles('agent')
 export class TicketsController {
   constructor(private readonly tickets: TicketsService) {}
 
+  @ApiOkResponse({ description: 'A page of the tenant’s tickets, newest activity first: {data, page, per_page, total}' })
+  @ApiErrors(400)
   @Get('tickets')
   list(@CurrentTenant() tenant: TenantPrincipal, @Query() query: ListTicketsQuery) {
     return this.tickets.list(tenant.tenantId, query);
   }
 
+  @ApiOkResponse({ description: 'The ticket with its messages and attachments' })
+  @ApiErrors(400, 404)
   @Get('tickets/:ticketId')
   get(@CurrentTenant() tenant: TenantPrincipal, @Param('ticketId', ParseIntPipe) ticketId: number) {
     return this.tickets.get(tenant.tenantId, ticketId);
   }
 
+  @ApiOkResponse({ description: 'The ticket as changed' })
+  @ApiErrors(...JSON_BODY_ERRORS, 404)
   @Patch('tickets/:ticketId')
   update(@CurrentTenant() tenant: TenantPrincipal, @Param('ticketId', ParseIntPipe) ticketId: number, @Body() dto: UpdateTicketDto) {
     return this.tickets.update(tenant.tenantId, ticketId, dto);
   }
 
   /** Always a download: attachment bytes are never rendered in our origin. */
+  @ApiOkResponse({
+    description: 'The attachment’s bytes as a download; X-Original-Content-Type names its type',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiErrors(400, 404)
   @Get('attachments/:attachmentId')
   async download(@CurrentTenant() tenant: TenantPrincipal, @Param('attachmentId', ParseIntPipe) attachmentId: number, @Res() res: Response) {
     const { meta, content } = await this.tickets.attachment(tenant.tenantId, attachmentId);

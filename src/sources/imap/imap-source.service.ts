@@ -109,6 +109,8 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
       if (this.health.backlog !== null) {
         this.metrics.set('inbound_source_backlog', 'Messages waiting at a mail source', { source: 'imap' }, this.health.backlog);
       }
+      const lastSuccess = this.health.last_success_at;
+      if (lastSuccess) this.metrics.set('inbound_source_last_success_timestamp_seconds', 'When a mail source last succeeded', { source: 'imap' }, lastSuccess.getTime() / 1000);
     });
     // Not awaited: the API serves while the mailbox is unreachable.
     this.reading = this.superviseReading(imap);

@@ -1,15 +1,19 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { Public } from '../../auth/auth.decorators';
 import { AppConfig } from '../../config/app-config';
+import { ApiErrors } from '../../common/api-errors';
 import { DomainError } from '../../common/domain-error';
 import { IngestService } from '../../inbound/ingest.service';
 import { refuseUnread, SignedWebhookBodies } from './signed-webhook-bodies';
-import { TIMESTAMP_HEADER } from '../../mail/webhook-signature';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, WEBHOOK_TOLERANCE_SECONDS } from '../../mail/webhook-signature';
+import { WebhookResult } from './webhook-result';
 
 const LOOKS_LIKE_HEADER = /^[!-9;-~]+[ \t]*:/;
 
 /** Raw MIME in, signed with DOCKER_MAIL_WEBHOOK_SECRET; answers only after the commit. */
+@ApiTags('inbound mail')
 @Controller('api/inbound')
 export class WebhookController {
   constructor(
@@ -18,6 +22,12 @@ export class WebhookController {
     private readonly bodies: SignedWebhookBodies,
   ) {}
 
+  @ApiConsumes('message/rfc822')
+  @ApiBody({ description: 'The raw message as received (RFC 5322), no Content-Encoding', schema: { type: 'string', format: 'binary' } })
+  @ApiHeader({ name: TIMESTAMP_HEADER, required: true, description: `Unix seconds; refused more than ${WEBHOOK_TOLERANCE_SECONDS} s away from the server's clock` })
+  @ApiHeader({ name: SIGNATURE_HEADER, required: true, description: 'sha256=<hex HMAC-SHA256(DOCKER_MAIL_WEBHOOK_SECRET, timestamp + "." + body)>' })
+  @ApiOkResponse({ description: 'Committed: the outcome for each tenant the message was routed to', type: WebhookResult })
+  @ApiErrors(400, 401, 404, 413, 415, 422, 503)
   @Post('webhook')
   @Public()
   @HttpCode(200)
