@@ -1,17 +1,16 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { FetchMessageObject, ImapFlow } from 'imapflow';
 import { AppConfig, ImapConfig } from '../../config/app-config';
-import { DomainError } from '../../common/domain-error';
-import { isDatabaseUnavailable } from '../../database/database-errors';
 import { HealthRegistry, SourceHealth } from '../../health/health.registry';
 import { MetricsRegistry } from '../../health/metrics.registry';
 import { IngestService } from '../../inbound/ingest.service';
+import { keepAtSource } from '../keep-at-source';
 import { backoffDelayMs } from '../retry-backoff';
 import { WakeableSleep } from '../wakeable-sleep';
 import { FetchBatch, newerThan, planFetchBatches, uidSet } from './fetch-plan';
 import { imapClientOptions } from './imap-client-options';
 import { describeImapFailure } from './imap-failure';
-import { handledPrefix, LaneMessage, messageIdsIn, planIngestLanes } from './ingest-lanes';
+import { handledPrefix, laneOf, planIngestLanes } from './ingest-lanes';
 import { mailboxCheckpointKey, MailboxCheckpointRepository } from './mailbox-checkpoint.repository';
 import { resumeDecision } from './uid-validity';
 
@@ -50,16 +49,6 @@ interface ReadingSession {
 }
 
 type FetchedMessage = Pick<FetchMessageObject, 'uid' | 'source' | 'envelope' | 'headers'>;
-
-/** What the lanes are planned from: the envelope and the References header the server parsed out. */
-function laneMessage(message: FetchedMessage): LaneMessage {
-  return {
-    uid: message.uid,
-    sender: message.envelope?.from?.[0]?.address ?? null,
-    messageId: message.envelope?.messageId ?? null,
-    answers: [...messageIdsIn(message.envelope?.inReplyTo), ...messageIdsIn(message.headers?.toString('latin1'))],
-  };
-}
 
 interface BatchOutcome {
   processed: number[];
@@ -294,7 +283,7 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
     const outcome: BatchOutcome = { processed: [], failed: [], lastUid: session.lastUid, interruption: null };
     const present = new Map(messages.filter((m) => m.source).map((m) => [m.uid, m]));
     const handled = new Set(messages.filter((m) => !m.source).map((m) => m.uid)); // expunged since they were listed
-    const lanes = planIngestLanes([...present.values()].map(laneMessage));
+    const lanes = planIngestLanes([...present.values()].map(laneOf));
     const ingestLanes = async () => {
       for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
         for (const uid of lane) {
@@ -306,7 +295,7 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
             });
             (report.failed ? outcome.failed : outcome.processed).push(uid);
           } catch (error) {
-            if (isUnavailable(error)) {
+            if (keepAtSource(error)) {
               outcome.interruption ??= error; // what is not filed yet stays in the mailbox until the database is back
               return;
             }
@@ -371,14 +360,9 @@ export class ImapSourceService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private describe(error: unknown, imap: ImapConfig): string {
-    if (isUnavailable(error)) {
+    if (keepAtSource(error)) {
       return `storage or database unavailable, messages stay in ${imap.mailbox} until it is back: ${(error as Error).message}`;
     }
     return describeImapFailure(error, imap);
   }
-}
-
-/** The pipeline's "keep the message and try later": the database could not commit, or DATA_DIR could not store it. */
-function isUnavailable(error: unknown): boolean {
-  return (error instanceof DomainError && error.code === 'unavailable') || isDatabaseUnavailable(error);
 }

@@ -1,3 +1,5 @@
+import type { FetchMessageObject } from 'imapflow';
+
 /** What the reader knows of a fetched message before the pipeline parses it (from the IMAP ENVELOPE). */
 export interface LaneMessage {
   uid: number;
@@ -5,6 +7,16 @@ export interface LaneMessage {
   messageId: string | null;
   /** Message-IDs the message answers: In-Reply-To and References. */
   answers: string[];
+}
+
+/** What the lanes are planned from: the envelope and the References header the server parsed out. */
+export function laneOf(message: Pick<FetchMessageObject, 'uid' | 'envelope' | 'headers'>): LaneMessage {
+  return {
+    uid: message.uid,
+    sender: message.envelope?.from?.[0]?.address ?? null,
+    messageId: message.envelope?.messageId ?? null,
+    answers: [...messageIdsIn(message.envelope?.inReplyTo), ...messageIdsIn(message.headers?.toString('latin1'))],
+  };
 }
 
 /**

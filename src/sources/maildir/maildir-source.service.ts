@@ -3,11 +3,10 @@ import { watch } from 'chokidar';
 import { mkdir, open, readdir, rename, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppConfig } from '../../config/app-config';
-import { DomainError } from '../../common/domain-error';
-import { isDatabaseUnavailable } from '../../database/database-errors';
 import { HealthRegistry, SourceHealth } from '../../health/health.registry';
 import { MetricsRegistry } from '../../health/metrics.registry';
 import { IngestService } from '../../inbound/ingest.service';
+import { keepAtSource } from '../keep-at-source';
 import { backoffDelayMs } from '../retry-backoff';
 import { WakeableSleep } from '../wakeable-sleep';
 import { compareDeliveryOrder, isMessageFileName, maildirFolders, seenName } from './maildir-names';
@@ -241,7 +240,7 @@ export class MaildirSourceService implements OnApplicationBootstrap, OnModuleDes
    */
   private handleFailure(name: string, folders: Folders, error: unknown): void {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.forget(name); // taken by another reader
-    if ((error instanceof DomainError && error.code === 'unavailable') || isDatabaseUnavailable(error)) {
+    if (keepAtSource(error)) {
       this.failures += 1;
       const delay = backoffDelayMs(this.failures);
       const description = `storage or database unavailable, ${name} stays in new/: ${(error as Error).message}`;
