@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { AccessibleTenantId, CurrentTenant, Roles } from '../auth/auth.decorators';
+import { TenantId } from '../common/tenant-id';
 import { TenantPrincipal } from '../auth/principal';
 import { UpdateEmailSettingsDto } from './email-settings.dto';
 import { EmailSettingsService } from './email-settings.service';
@@ -26,12 +27,12 @@ export class TenantEmailSettingsController {
   constructor(private readonly settings: EmailSettingsService) {}
 
   @Get()
-  get(@AccessibleTenantId() tenantId: number) {
+  get(@AccessibleTenantId() tenantId: TenantId) {
     return this.settings.get(tenantId);
   }
 
   @Put()
-  update(@AccessibleTenantId() tenantId: number, @Body() dto: UpdateEmailSettingsDto) {
+  update(@AccessibleTenantId() tenantId: TenantId, @Body() dto: UpdateEmailSettingsDto) {
     return this.settings.update(tenantId, dto);
   }
 }

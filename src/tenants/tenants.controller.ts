@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
 import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
+import { TenantId } from '../common/tenant-id';
 import { DnsRecordsService } from './dns-records.service';
 import { AddDomainDto, CreateTenantDto, CreateUserDto, DnsRecordsQuery, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
 import { TenantsService } from './tenants.service';
@@ -22,24 +23,24 @@ export class TenantsController {
 
   @Get(':tenantId')
   @Roles('platform_admin', 'tenant_admin')
-  get(@AccessibleTenantId() tenantId: number) {
+  get(@AccessibleTenantId() tenantId: TenantId) {
     return this.tenants.get(tenantId);
   }
 
   @Put(':tenantId')
-  update(@Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: UpdateTenantDto) {
+  update(@AccessibleTenantId() tenantId: TenantId, @Body() dto: UpdateTenantDto) {
     return this.tenants.update(tenantId, dto);
   }
 
   @Delete(':tenantId')
   @HttpCode(204)
-  remove(@Param('tenantId', ParseIntPipe) tenantId: number) {
+  remove(@AccessibleTenantId() tenantId: TenantId) {
     return this.tenants.remove(tenantId);
   }
 
   @Get(':tenantId/usage')
   @Roles('platform_admin', 'tenant_admin')
-  usage(@AccessibleTenantId() tenantId: number) {
+  usage(@AccessibleTenantId() tenantId: TenantId) {
     return this.tenants.usageReport(tenantId);
   }
 }
@@ -53,32 +54,32 @@ export class TenantDomainsController {
   ) {}
 
   @Get('domains')
-  async list(@AccessibleTenantId() tenantId: number) {
+  async list(@AccessibleTenantId() tenantId: TenantId) {
     return { data: await this.tenants.listDomains(tenantId) };
   }
 
   /** The DNS records the tenant's own domains need; `?check=true` also resolves them and says what is missing. */
   @Get('dns-records')
-  dns(@AccessibleTenantId() tenantId: number, @Query() query: DnsRecordsQuery) {
+  dns(@AccessibleTenantId() tenantId: TenantId, @Query() query: DnsRecordsQuery) {
     return this.dnsRecords.forTenant(tenantId, { check: query.check === 'true', spfInclude: query.spf_include, dkimPublicKey: query.dkim_public_key });
   }
 
   @Post('domains')
-  add(@AccessibleTenantId() tenantId: number, @Body() dto: AddDomainDto) {
+  add(@AccessibleTenantId() tenantId: TenantId, @Body() dto: AddDomainDto) {
     return this.tenants.addDomain(tenantId, dto.domain);
   }
 
   /** Checks the domain's TXT record now; when it holds the tenant's token, the domain is the tenant's and routes mail. */
   @Post('domains/:domainId/verify')
   @HttpCode(200)
-  verify(@AccessibleTenantId() tenantId: number, @Param('domainId', ParseIntPipe) domainId: number) {
+  verify(@AccessibleTenantId() tenantId: TenantId, @Param('domainId', ParseIntPipe) domainId: number) {
     return this.dnsRecords.verify(tenantId, domainId);
   }
 
   @Delete('domains/:domainId')
   @HttpCode(204)
   remove(
-    @AccessibleTenantId() tenantId: number,
+    @AccessibleTenantId() tenantId: TenantId,
     @Param('domainId', ParseIntPipe) domainId: number,
   ) {
     return this.tenants.removeDomain(tenantId, domainId);
@@ -94,20 +95,20 @@ export class TenantUsersController {
   ) {}
 
   @Get()
-  async list(@AccessibleTenantId() tenantId: number) {
+  async list(@AccessibleTenantId() tenantId: TenantId) {
     await this.tenants.load(tenantId);
     return { data: await this.users.list(tenantId) };
   }
 
   @Post()
-  async create(@AccessibleTenantId() tenantId: number, @Body() dto: CreateUserDto) {
+  async create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateUserDto) {
     return toUserView(await this.users.create(tenantId, { name: dto.name, role: dto.role, email: dto.email ?? null }));
   }
 
   @Delete(':userId')
   @HttpCode(204)
   remove(
-    @AccessibleTenantId() tenantId: number,
+    @AccessibleTenantId() tenantId: TenantId,
     @Param('userId', ParseIntPipe) userId: number,
   ) {
     return this.users.remove(tenantId, userId);

@@ -4,6 +4,7 @@ import { TENANT_ROLES, TenantRole } from '../auth/principal';
 import { TenantsService } from './tenants.service';
 import { ApiTokensService } from './api-tokens.service';
 import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
+import { TenantId } from '../common/tenant-id';
 import { SingleLine } from '../common/validation';
 
 export class CreateTokenDto {
@@ -22,13 +23,13 @@ export class TokensController {
   ) {}
 
   @Post()
-  async create(@AccessibleTenantId() tenantId: number, @Body() dto: CreateTokenDto) {
+  async create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateTokenDto) {
     await this.tenants.get(tenantId);
     return this.tokens.create(tenantId, dto);
   }
 
   @Get()
-  async list(@AccessibleTenantId() tenantId: number) {
+  async list(@AccessibleTenantId() tenantId: TenantId) {
     await this.tenants.get(tenantId);
     return { data: await this.tokens.list(tenantId) };
   }
@@ -36,7 +37,7 @@ export class TokensController {
   @Delete(':tokenId')
   @HttpCode(200)
   async revoke(
-    @AccessibleTenantId() tenantId: number,
+    @AccessibleTenantId() tenantId: TenantId,
     @Param('tokenId', ParseIntPipe) tokenId: number,
   ) {
     return this.tokens.revoke(tenantId, tokenId);
