@@ -5,7 +5,7 @@ import { asTenantId, TenantId } from '../common/tenant-id';
 import { ApiToken } from './api-token.entity';
 import { TenantRole } from './principal';
 
-export interface ActiveToken {
+interface ActiveToken {
   id: number;
   tenantId: TenantId;
   userId: number | null;

@@ -4,7 +4,7 @@ import { IsNull, Repository } from 'typeorm';
 import { TenantId } from '../common/tenant-id';
 import { EmailProcessingLog, IngestOutcome, IngestSource } from './email-processing-log.entity';
 
-export interface LogFilter {
+interface LogFilter {
   outcome?: IngestOutcome;
   source?: IngestSource;
   from?: Date;

@@ -1,8 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { jsonText } from '../database/column-transformers';
 
-export type OutboxKind = 'reply' | 'acknowledgement' | 'test';
-export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
+type OutboxKind = 'reply' | 'acknowledgement' | 'test';
+type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 @Entity('outbox')
 export class OutboxEntry {

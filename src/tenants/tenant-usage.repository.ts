@@ -5,7 +5,7 @@ import { TenantId } from '../common/tenant-id';
 import { TenantUsage } from './tenant-usage.entity';
 
 /** What one tenant's day gains; absent counters gain nothing. */
-export interface UsageIncrement {
+interface UsageIncrement {
   tenantId: TenantId;
   /** UTC, YYYY-MM-DD. */
   day: string;

@@ -7,7 +7,7 @@ import { EmailSettingsRepository, NewEmailSettings } from '../email-settings/ema
 import { Tenant } from './tenant.entity';
 import { TenantDomainsRepository } from './tenant-domains.repository';
 
-export interface NewTenant {
+interface NewTenant {
   tenant: Pick<Tenant, 'name' | 'slug' | 'tier'>;
   settings: NewEmailSettings;
   domain: { name: string; verificationToken: string } | null;

@@ -6,7 +6,7 @@ import { Attachment } from './attachment.entity';
 import { Ticket, TicketStatus } from './ticket.entity';
 import { TicketMessage } from './ticket-message.entity';
 
-export interface TicketFilter {
+interface TicketFilter {
   status?: TicketStatus;
   /** Matched against the subject and the messages' text and sender. */
   text?: string;
