@@ -24,16 +24,18 @@ export class TicketMessagesRepository {
     fields: NewTicketMessage,
     options: { attachments?: NewAttachment[]; lastActivityAt?: Date } = {},
   ): Promise<{ message: TicketMessage; attachments: Attachment[] }> {
+    const bumped = await manager.update(
+      Ticket,
+      { tenantId, id: fields.ticketId },
+      { messageCount: () => 'message_count + 1', ...(options.lastActivityAt ? { lastActivityAt: options.lastActivityAt } : {}) },
+    );
+    // The ticket id comes with the fields: a ticket of another tenant must not gain this message.
+    if (bumped.affected !== 1) throw new Error(`tenant ${tenantId} has no ticket ${fields.ticketId}`);
     const message = await manager.save(manager.create(TicketMessage, { ...fields, tenantId }));
     const files = options.attachments ?? [];
     const attachments = files.length
       ? await manager.save(files.map((file) => manager.create(Attachment, { ...file, tenantId, ticketMessageId: message.id })))
       : [];
-    await manager.update(
-      Ticket,
-      { tenantId, id: fields.ticketId },
-      { messageCount: () => 'message_count + 1', ...(options.lastActivityAt ? { lastActivityAt: options.lastActivityAt } : {}) },
-    );
     return { message, attachments };
   }
 
