@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { ApiToken } from './api-token.entity';
+import { ApiTokensRepository } from './api-tokens.repository';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthGuard } from './auth.guard';
 import { RateLimitGuard, throttlerOptions } from './rate-limits';
@@ -13,11 +14,13 @@ import { TokenAuthenticator } from './token-authenticator';
 @Module({
   imports: [TypeOrmModule.forFeature([ApiToken]), ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions })],
   providers: [
+    ApiTokensRepository,
     TokenAuthenticator,
     AuthFailureLimiter,
     // In this order: the rate limits count per token, known once AuthGuard has authenticated.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
+  exports: [ApiTokensRepository],
 })
 export class AuthModule {}

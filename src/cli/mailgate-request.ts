@@ -1,11 +1,11 @@
 import { signWebhookBody } from '../mail/webhook-signature';
 
-export const EX_OK = 0;
-export const EX_DATAERR = 65;
+const EX_OK = 0;
+const EX_DATAERR = 65;
 export const EX_USAGE = 64;
 export const EX_TEMPFAIL = 75;
 
-export interface MailgateOptions {
+interface MailgateOptions {
   url: string;
   secret: string;
   recipient: string | null;

@@ -17,7 +17,7 @@ export interface EgressRules {
   ports: readonly number[];
 }
 
-export type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
+type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
 
 const RANGE_WORDS: Record<string, string> = {
   unspecified: 'an unspecified address',

@@ -12,7 +12,7 @@ export class EgressLookupError extends Error {
 }
 
 /** Where to connect: the checked address, and the name TLS must verify. */
-export interface CheckedEgressTarget {
+interface CheckedEgressTarget {
   /** Connect here, never to the name again: a second lookup could answer differently (DNS rebinding). */
   address: string;
   /** The host name as written, for SNI and certificate checks; null for an IP literal. */
@@ -23,7 +23,7 @@ export interface CheckedEgressTarget {
 
 export type LookupAll = (host: string) => Promise<string[]>;
 
-export const systemLookup: LookupAll = async (host) => (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+const systemLookup: LookupAll = async (host) => (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
 
 /**
  * Resolves a tenant-supplied host once, checks every address it resolves to, and says which

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessibleTenantId, CurrentTenant, Roles } from '../auth/auth.decorators';
+import { TenantId } from '../common/tenant-id';
 import { TenantPrincipal } from '../auth/principal';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 import { UpdateEmailSettingsDto } from './email-settings.dto';
@@ -39,14 +40,14 @@ export class TenantEmailSettingsController {
 
   @ApiOkResponse({ description: 'The tenant’s settings (never the SMTP password)' })
   @Get()
-  get(@AccessibleTenantId() tenantId: number) {
+  get(@AccessibleTenantId() tenantId: TenantId) {
     return this.settings.get(tenantId);
   }
 
   @ApiOkResponse({ description: 'The settings as changed' })
   @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
   @Put()
-  update(@AccessibleTenantId() tenantId: number, @Body() dto: UpdateEmailSettingsDto) {
+  update(@AccessibleTenantId() tenantId: TenantId, @Body() dto: UpdateEmailSettingsDto) {
     return this.settings.update(tenantId, dto);
   }
 }

@@ -1,18 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { TenantId } from '../common/tenant-id';
 import { isUniqueViolation } from '../database/database-errors';
 import { SMTP_PORTS } from '../egress/egress-policy';
 import { reservedLocalPartReason } from '../mail/address-policy';
 import { EmailSettings, SmtpSecurity } from './email-settings.entity';
 import { UpdateEmailSettingsDto } from './email-settings.dto';
-import { InboundAddress } from './inbound-address.entity';
+import { EmailSettingsRepository, NewEmailSettings } from './email-settings.repository';
 import { SecretBox } from './secret-box';
 import { effectiveSmtpPort, keepsStoredPassword, SmtpDestination, smtpSettingsProblem } from './smtp-settings-rules';
 
-export interface EmailSettingsView {
+interface EmailSettingsView {
   tenant_id: number;
   use_docker_mail_server: boolean;
   inbound_email_domain: string;
@@ -31,7 +30,7 @@ export interface EmailSettingsView {
 }
 
 /** The tenant's SMTP settings with the password decrypted, for the outbound sender only. */
-export interface SmtpCredentials {
+interface SmtpCredentials {
   host: string;
   port: number;
   security: SmtpSecurity;
@@ -46,34 +45,36 @@ export class EmailSettingsService {
   private readonly secretBox: SecretBox;
 
   constructor(
-    @InjectRepository(EmailSettings) private readonly settings: Repository<EmailSettings>,
+    private readonly settings: EmailSettingsRepository,
     private readonly config: AppConfig,
   ) {
     this.secretBox = new SecretBox(config.appKey);
   }
 
-  /** Called inside the tenant-creation transaction. */
-  async createForTenant(manager: EntityManager, tenantId: number, localPart: string): Promise<EmailSettings> {
-    const address = this.inboundAddressFor(localPart);
-    await claimInboundAddress(manager, tenantId, address);
-    return manager.save(
-      manager.create(EmailSettings, {
-        tenantId,
-        useDockerMailServer: this.config.dockerMailEnabled,
-        inboundEmailDomain: this.config.mailDomain,
-        inboundEmailAddress: address,
-        dockerMailConfiguredAt: this.config.dockerMailEnabled ? new Date() : null,
-        smtpSecurity: 'starttls',
-        autoAcknowledge: false,
-      }),
-    );
+  /** A new tenant's settings, stored with the tenant (TenantsRepository.create); 422 for a reserved local part. */
+  initialSettings(localPart: string): NewEmailSettings {
+    return {
+      useDockerMailServer: this.config.dockerMailEnabled,
+      inboundEmailDomain: this.config.mailDomain,
+      inboundEmailAddress: this.inboundAddressFor(localPart),
+      dockerMailConfiguredAt: this.config.dockerMailEnabled ? new Date() : null,
+      smtpHost: null,
+      smtpPort: null,
+      smtpSecurity: 'starttls',
+      smtpUsername: null,
+      smtpPasswordEncrypted: null,
+      fromAddress: null,
+      fromName: null,
+      autoAcknowledge: false,
+      autoAcknowledgeTemplate: null,
+    };
   }
 
-  async get(tenantId: number): Promise<EmailSettingsView> {
+  async get(tenantId: TenantId): Promise<EmailSettingsView> {
     return toView(await this.load(tenantId));
   }
 
-  async update(tenantId: number, dto: UpdateEmailSettingsDto): Promise<EmailSettingsView> {
+  async update(tenantId: TenantId, dto: UpdateEmailSettingsDto): Promise<EmailSettingsView> {
     const row = await this.load(tenantId);
     const previousAddress = row.inboundEmailAddress;
     if (dto.inbound_email_local_part !== undefined) {
@@ -103,14 +104,7 @@ export class EmailSettingsService {
     if (dto.auto_acknowledge !== undefined) row.autoAcknowledge = dto.auto_acknowledge;
     if (dto.auto_acknowledge_template !== undefined) row.autoAcknowledgeTemplate = dto.auto_acknowledge_template;
     try {
-      const saved = await this.settings.manager.transaction(async (manager) => {
-        if (row.inboundEmailAddress !== previousAddress) {
-          await claimInboundAddress(manager, tenantId, row.inboundEmailAddress);
-          await manager.update(InboundAddress, { tenantId, address: previousAddress }, { releasedAt: new Date() });
-        }
-        return manager.save(row);
-      });
-      return toView(saved);
+      return toView(await this.settings.save(tenantId, row, previousAddress));
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError('conflict', `The inbound address ${row.inboundEmailAddress} is already taken`);
@@ -120,7 +114,7 @@ export class EmailSettingsService {
   }
 
   /** Null when the tenant has no SMTP server set yet (outbound then uses the development relay). */
-  async smtpCredentials(tenantId: number): Promise<SmtpCredentials | null> {
+  async smtpCredentials(tenantId: TenantId): Promise<SmtpCredentials | null> {
     const row = await this.load(tenantId);
     if (!row.smtpHost) return null;
     return {
@@ -134,10 +128,6 @@ export class EmailSettingsService {
     };
   }
 
-  async raw(tenantId: number): Promise<EmailSettings> {
-    return this.load(tenantId);
-  }
-
   /** The address on the shared domain; reserved local parts are refused (422). */
   private inboundAddressFor(localPart: string): string {
     const catchAll = this.config.imap?.username.toLowerCase().endsWith(`@${this.config.mailDomain}`) ? this.config.imap.username.split('@')[0] : null;
@@ -146,25 +136,11 @@ export class EmailSettingsService {
     return `${localPart}@${this.config.mailDomain}`;
   }
 
-  private async load(tenantId: number): Promise<EmailSettings> {
-    const row = await this.settings.findOneBy({ tenantId });
+  private async load(tenantId: TenantId): Promise<EmailSettings> {
+    const row = await this.settings.find(tenantId);
     if (!row) throw DomainError.notFound('E-mail settings');
     return row;
   }
-}
-
-/**
- * Takes an address for the tenant, for good: one it had before is its own again; one any other
- * tenant has had, even a deleted one, is refused, so that replies to that tenant's old mail can
- * never reach this one.
- */
-async function claimInboundAddress(manager: EntityManager, tenantId: number, address: string): Promise<void> {
-  const held = await manager.findOne(InboundAddress, { where: { address } });
-  if (held && held.tenantId !== tenantId) {
-    throw new DomainError('conflict', `The inbound address ${address} is already taken (an address once used by a tenant is never given to another)`);
-  }
-  if (held) await manager.update(InboundAddress, { id: held.id }, { releasedAt: null });
-  else await manager.insert(InboundAddress, { address, tenantId, releasedAt: null });
 }
 
 const SMTP_DESTINATION_FIELDS = ['smtp_host', 'smtp_port', 'smtp_security', 'smtp_username'] as const;

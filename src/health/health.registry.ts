@@ -9,7 +9,7 @@ export interface SourceHealth {
   backlog: number | null;
 }
 
-/** Mail sources (IMAP, Maildir, outbox) report here; /health reads it. */
+/** The polling mail sources (IMAP, Maildir) report here; /health reads it. */
 @Injectable()
 export class HealthRegistry {
   private readonly reporters = new Map<string, () => SourceHealth>();

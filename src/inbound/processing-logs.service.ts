@@ -1,42 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
+import { TenantId } from '../common/tenant-id';
 import { RawMessageStore } from '../storage/storage.module';
 import { EmailProcessingLog } from './email-processing-log.entity';
 import { IngestService } from './ingest.service';
 import { ListProcessingLogsQuery } from './processing-logs.dto';
-
-export type ProcessingLogView = ReturnType<typeof toLogView>;
+import { ProcessingLogsRepository } from './processing-logs.repository';
 
 @Injectable()
 export class ProcessingLogsService {
   constructor(
-    @InjectRepository(EmailProcessingLog) private readonly logs: Repository<EmailProcessingLog>,
+    private readonly logs: ProcessingLogsRepository,
     private readonly ingest: IngestService,
     private readonly rawStore: RawMessageStore,
   ) {}
 
-  async list(tenantId: number, query: ListProcessingLogsQuery) {
+  async list(tenantId: TenantId, query: ListProcessingLogsQuery) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 50;
-    const qb = this.logs.createQueryBuilder('l').where('l.tenant_id = :tenantId', { tenantId });
-    if (query.status) qb.andWhere('l.outcome = :status', { status: query.status });
-    if (query.source) qb.andWhere('l.source = :source', { source: query.source });
-    if (query.from) qb.andWhere('l.created_at >= :from', { from: new Date(query.from) });
-    if (query.to) qb.andWhere('l.created_at <= :to', { to: new Date(query.to) });
-    const [rows, total] = await qb.orderBy('l.id', 'DESC').skip((page - 1) * perPage).take(perPage).getManyAndCount();
+    const { rows, total } = await this.logs.page(tenantId, {
+      outcome: query.status,
+      source: query.source,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+      page,
+      perPage,
+    });
     return { data: rows.map(toLogView), total, page, per_page: perPage };
   }
 
-  async failed(tenantId: number) {
-    const rows = await this.logs.find({ where: { tenantId, outcome: 'failed', resolvedAt: IsNull() }, order: { id: 'DESC' }, take: 500 });
+  async failed(tenantId: TenantId) {
+    const rows = await this.logs.unresolvedFailures(tenantId, 500);
     return { data: rows.map(toLogView), total: rows.length };
   }
 
   /** Runs a failed message (or releases a quarantined one) through the pipeline again, for this tenant only. */
-  async reprocess(tenantId: number, logId: number) {
-    const log = await this.logs.findOneBy({ tenantId, id: logId });
+  async reprocess(tenantId: TenantId, logId: number) {
+    const log = await this.logs.find(tenantId, logId);
     if (!log) throw DomainError.notFound('Processing log entry');
     if (log.outcome !== 'failed' && log.outcome !== 'quarantined') {
       throw new DomainError('conflict', `Only failed or quarantined messages can be reprocessed; this one was ${log.outcome}`);
@@ -49,12 +49,12 @@ export class ProcessingLogsService {
       releaseQuarantine: log.outcome === 'quarantined',
     });
     const result = report.results[0];
-    if (result.outcome !== 'failed') await this.logs.update({ tenantId, id: log.id }, { resolvedAt: new Date() });
+    if (result.outcome !== 'failed') await this.logs.markResolved(tenantId, log.id, new Date());
     return { outcome: result.outcome, ticket_id: result.ticketId, ticket_number: result.ticketNumber, log_id: result.logId, reason: result.reason };
   }
 }
 
-export function toLogView(l: EmailProcessingLog) {
+function toLogView(l: EmailProcessingLog) {
   return {
     id: l.id,
     tenant_id: l.tenantId,

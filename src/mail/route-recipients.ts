@@ -1,8 +1,8 @@
 import { ParsedMessage } from './parse-message';
 
 /**
- * Each candidate costs the caller a lookup. A message addressed to 10,000 people must not
- * cost 10,000 lookups, so only this many of each kind are offered.
+ * The caller looks all candidates up in one query: a message addressed to 10,000 people must
+ * not make a query with 10,000 addresses, so only this many of each kind are offered.
  */
 export const MAX_CANDIDATE_RECIPIENTS = 50;
 

@@ -11,7 +11,7 @@ export const DEFAULT_ACKNOWLEDGEMENT_TEMPLATE = [
   'This is an automatic message.',
 ].join('\n');
 
-export interface AcknowledgementValues {
+interface AcknowledgementValues {
   ticketNumber: number;
   subject: string;
   requesterName: string | null;

@@ -3,12 +3,12 @@ import { SmtpFailure } from './smtp-transport';
 /** No retry waits longer than this, however many attempts came before. */
 export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 
-export interface RetryPolicy {
+interface RetryPolicy {
   retryBaseMs: number;
   maxAttempts: number;
 }
 
-export type NextStep =
+type NextStep =
   | { kind: 'retry'; at: Date; detail: string }
   | { kind: 'failed'; detail: string };
 

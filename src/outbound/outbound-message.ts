@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SendMailOptions } from 'nodemailer';
 
-export type OutboundKind = 'reply' | 'acknowledgement';
+type OutboundKind = 'reply' | 'acknowledgement';
 
 export interface Mailbox {
   address: string;
@@ -9,13 +9,13 @@ export interface Mailbox {
 }
 
 /** The threading fields of the message being answered, as ticket_messages stores them. */
-export interface AnsweredMessage {
+interface AnsweredMessage {
   messageId: string | null;
   inReplyTo: string | null;
   references: string[] | null;
 }
 
-export interface OutboundAttachment {
+interface OutboundAttachment {
   filename: string;
   contentType: string;
   content: Buffer;

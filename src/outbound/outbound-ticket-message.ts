@@ -20,7 +20,7 @@ export type ThreadMessage = Pick<
   | 'threadIndex'
 >;
 
-export interface OutboundDraft {
+interface OutboundDraft {
   tenantId: number;
   ticket: { id: number; number: number; subject: string };
   thread: ThreadMessage[];

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EmailSettingsModule } from '../email-settings/email-settings.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { TicketsModule } from '../tickets/tickets.module';
 import { OutboundController } from './outbound.controller';
 import { OutboxEntry } from './outbox-entry.entity';
 import { OutboxMetrics } from './outbox-metrics';
@@ -12,7 +14,7 @@ import { SmtpSenderService } from './smtp-sender.service';
 import { SmtpTestService } from './smtp-test.service';
 
 @Module({
-  imports: [EmailSettingsModule, TypeOrmModule.forFeature([OutboxEntry])],
+  imports: [EmailSettingsModule, TenantsModule, TicketsModule, TypeOrmModule.forFeature([OutboxEntry])],
   controllers: [OutboundController],
   providers: [OutboxRepository, OutboxService, OutboxSchedule, OutboxMetrics, SmtpSenderService, RepliesService, SmtpTestService],
   exports: [OutboxService],

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { jsonText } from '../database/column-transformers';
 
-export type OutboxKind = 'reply' | 'acknowledgement' | 'test';
+type OutboxKind = 'reply' | 'acknowledgement' | 'test';
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 @Entity('outbox')

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
-import { EmailSettings } from '../email-settings/email-settings.entity';
-import { Tenant } from '../tenants/tenant.entity';
+import { asTenantId, TenantId } from '../common/tenant-id';
+import { TenantUsageRepository } from '../tenants/tenant-usage.repository';
 import { Attachment } from '../tickets/attachment.entity';
-import { Ticket } from '../tickets/ticket.entity';
+import { DeliveryChange, NewAttachment, NewTicketMessage, TicketMessagesRepository } from '../tickets/ticket-messages.repository';
 import { TicketMessage } from '../tickets/ticket-message.entity';
-import { OutboxEntry, OutboxKind } from './outbox-entry.entity';
+import { OutboxEntry, OutboxStatus } from './outbox-entry.entity';
 
 /**
  * How long a claimed entry stays ours. Longer than any one SMTP attempt can take
@@ -14,37 +14,58 @@ import { OutboxEntry, OutboxKind } from './outbox-entry.entity';
  */
 export const OUTBOX_LEASE_MS = 10 * 60 * 1000;
 
-export interface NewOutboxEntry {
-  tenantId: number;
-  kind: OutboxKind;
-  recipient: string;
-  ticketMessageId: number | null;
-  payload: Record<string, unknown> | null;
-}
+/** An entry as the worker holds it after a claim: its tenant id read from the row, branded here. */
+export type ClaimedEntry = OutboxEntry & { tenantId: TenantId };
+/** What the scoped writes after a claim need of the entry. */
+type EntryScope = Pick<ClaimedEntry, 'id' | 'tenantId' | 'ticketMessageId'>;
 
 /**
  * Queries of the outbox. Claiming is by a conditional UPDATE, so that of two instances (or an
  * instance and its restarted self) exactly one gets each entry. Every write runs as its own
  * transaction: on SQLite the connection is shared, and a bare statement would otherwise join
  * (and roll back with) whatever transaction another request has open.
- * `dueIds` and `claim` are the only queries across tenants (the worker serves all of them);
- * everything after a claim is scoped by the entry's tenant id.
+ * `dueIds`, `claim` and `waitingByState` are the only queries across tenants (the worker serves
+ * all of them; the metrics count them for the platform);
+ * every write after a claim is scoped by the entry's tenant id and the lease.
  */
 @Injectable()
 export class OutboxRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly ticketMessages: TicketMessagesRepository,
+    private readonly usage: TenantUsageRepository,
+  ) {}
 
-  get isMysql(): boolean {
-    return this.dataSource.options.type === 'mysql';
-  }
-
-  async insertQueued(manager: EntityManager, entry: NewOutboxEntry): Promise<OutboxEntry> {
-    return manager.save(
-      manager.create(OutboxEntry, { ...entry, status: 'queued', attempts: 0, nextAttemptAt: new Date(), lockedBy: null, lockedUntil: null }),
-    );
+  /** An agent's reply: the ticket message, its attachments and its outbox entry, in one transaction. */
+  queueReply(
+    tenantId: TenantId,
+    fields: NewTicketMessage,
+    attachments: NewAttachment[],
+    recipient: string,
+  ): Promise<{ message: TicketMessage; attachments: Attachment[] }> {
+    return this.dataSource.transaction(async (manager) => {
+      const written = await this.ticketMessages.append(manager, tenantId, fields, { attachments, lastActivityAt: new Date() });
+      await this.insertQueued(manager, tenantId, { kind: 'reply', recipient, ticketMessageId: written.message.id });
+      return written;
+    });
   }
 
   /** Ids of entries due now: queued and due, or claimed by an instance whose lease ran out. */
+  /** Entries per state among these, across tenants: a platform figure for /metrics, never shown to a tenant. */
+  async countByState(states: readonly OutboxStatus[]): Promise<Map<OutboxStatus, number>> {
+    const rows: { status: OutboxStatus; count: string | number }[] = await this.dataSource
+      .getRepository(OutboxEntry)
+      .createQueryBuilder('o')
+      .select('o.status', 'status')
+      .addSelect('COUNT(*)', 'count')
+      .where('o.status IN (:...states)', { states })
+      .groupBy('o.status')
+      .getRawMany();
+    const counts = new Map<OutboxStatus, number>(states.map((state) => [state, 0]));
+    for (const row of rows) counts.set(row.status, Number(row.count));
+    return counts;
+  }
+
   async dueIds(now: Date, limit: number): Promise<number[]> {
     const rows = await this.dataSource
       .getRepository(OutboxEntry)
@@ -65,7 +86,7 @@ export class OutboxRepository {
   }
 
   /** Takes the entry for `owner` when it is still due; null when another instance was faster. */
-  async claim(id: number, owner: string, now: Date): Promise<OutboxEntry | null> {
+  async claim(id: number, owner: string, now: Date): Promise<ClaimedEntry | null> {
     return this.dataSource.transaction(async (manager) => {
       const result = await manager
         .createQueryBuilder()
@@ -81,69 +102,46 @@ export class OutboxRepository {
         )
         .execute();
       if (result.affected !== 1) return null;
-      return manager.findOneBy(OutboxEntry, { id, lockedBy: owner });
+      const row = await manager.findOneBy(OutboxEntry, { id, lockedBy: owner });
+      return row && Object.assign(row, { tenantId: asTenantId(row.tenantId) });
     });
   }
 
-  /** Links an acknowledgement to the ticket message made for it, while the lease is still ours. */
-  async attachMessage(manager: EntityManager, entry: OutboxEntry, owner: string, ticketMessageId: number): Promise<boolean> {
-    const result = await manager.update(OutboxEntry, { id: entry.id, tenantId: entry.tenantId, lockedBy: owner, status: 'sending' }, { ticketMessageId });
-    return result.affected === 1;
-  }
-
-  async markSent(entry: OutboxEntry, owner: string, smtpResponse: string, detail: string, day: string): Promise<boolean> {
+  /**
+   * An acknowledgement becomes a message on its ticket, linked to the entry, while the lease is
+   * still ours; the message's id. Throws (and writes nothing) when the lease was lost.
+   */
+  addAcknowledgementMessage(entry: EntryScope, owner: string, fields: NewTicketMessage): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(
-        OutboxEntry,
-        { id: entry.id, lockedBy: owner, status: 'sending' },
-        { status: 'sent', smtpResponse: smtpResponse.slice(0, 5000), lastError: null, lockedBy: null, lockedUntil: null },
-      );
-      if (result.affected !== 1) return false;
-      if (entry.ticketMessageId !== null) {
-        await manager.update(
-          TicketMessage,
-          { tenantId: entry.tenantId, id: entry.ticketMessageId },
-          { deliveryStatus: 'sent', deliveryDetail: detail.slice(0, 5000), sentAt: new Date() },
-        );
-      }
-      await this.addMessagesOut(manager, entry.tenantId, day);
-      return true;
+      const { message } = await this.ticketMessages.append(manager, entry.tenantId, fields);
+      const linked = await manager.update(OutboxEntry, leased(entry, owner), { ticketMessageId: message.id });
+      if (linked.affected !== 1) throw new Error('the outbox lease was lost before the acknowledgement was written');
+      return message.id;
     });
+  }
+
+  /** Sent: the entry, its ticket message and the tenant's messages_out of `day`; false when the lease was lost. */
+  markSent(entry: EntryScope, owner: string, smtpResponse: string, detail: string, day: string): Promise<boolean> {
+    return this.finish(
+      entry,
+      owner,
+      { status: 'sent', smtpResponse: smtpResponse.slice(0, 5000), lastError: null },
+      { deliveryStatus: 'sent', deliveryDetail: detail.slice(0, 5000), sentAt: new Date() },
+      async (manager) => this.usage.add(manager, [{ tenantId: entry.tenantId, day, messagesOut: 1 }]),
+    );
   }
 
   /** Back to the queue for a later attempt; the message stays "queued" with the reason shown. */
-  async reschedule(entry: OutboxEntry, owner: string, nextAttemptAt: Date, detail: string): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(
-        OutboxEntry,
-        { id: entry.id, lockedBy: owner, status: 'sending' },
-        { status: 'queued', nextAttemptAt, lastError: detail.slice(0, 5000), lockedBy: null, lockedUntil: null },
-      );
-      if (result.affected !== 1) return false;
-      if (entry.ticketMessageId !== null) {
-        await manager.update(TicketMessage, { tenantId: entry.tenantId, id: entry.ticketMessageId }, { deliveryStatus: 'queued', deliveryDetail: detail.slice(0, 5000) });
-      }
-      return true;
-    });
+  reschedule(entry: EntryScope, owner: string, nextAttemptAt: Date, detail: string): Promise<boolean> {
+    return this.finish(entry, owner, { status: 'queued', nextAttemptAt, lastError: detail.slice(0, 5000) }, { deliveryStatus: 'queued', deliveryDetail: detail.slice(0, 5000) });
   }
 
-  async markFailed(entry: OutboxEntry, owner: string, detail: string): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(
-        OutboxEntry,
-        { id: entry.id, lockedBy: owner, status: 'sending' },
-        { status: 'failed', lastError: detail.slice(0, 5000), lockedBy: null, lockedUntil: null },
-      );
-      if (result.affected !== 1) return false;
-      if (entry.ticketMessageId !== null) {
-        await manager.update(TicketMessage, { tenantId: entry.tenantId, id: entry.ticketMessageId }, { deliveryStatus: 'failed', deliveryDetail: detail.slice(0, 5000) });
-      }
-      return true;
-    });
+  markFailed(entry: EntryScope, owner: string, detail: string): Promise<boolean> {
+    return this.finish(entry, owner, { status: 'failed', lastError: detail.slice(0, 5000) }, { deliveryStatus: 'failed', deliveryDetail: detail.slice(0, 5000) });
   }
 
   /** A connection test that sent a message: kept in the outbox as a record, never retried. */
-  async recordTestSend(tenantId: number, recipient: string, outcome: { sent: true; smtpResponse: string } | { sent: false; error: string }): Promise<void> {
+  async recordTestSend(tenantId: TenantId, recipient: string, outcome: { sent: true; smtpResponse: string } | { sent: false; error: string }): Promise<void> {
     await this.dataSource.transaction((manager) =>
       manager.insert(OutboxEntry, {
         tenantId,
@@ -159,54 +157,29 @@ export class OutboxRepository {
     );
   }
 
-  message(tenantId: number, ticketMessageId: number): Promise<TicketMessage | null> {
-    return this.dataSource.getRepository(TicketMessage).findOneBy({ tenantId, id: ticketMessageId });
-  }
-
-  attachments(tenantId: number, ticketMessageId: number): Promise<Attachment[]> {
-    return this.dataSource.getRepository(Attachment).find({ where: { tenantId, ticketMessageId }, order: { id: 'ASC' } });
-  }
-
-  ticket(tenantId: number, ticketId: number): Promise<Ticket | null> {
-    return this.dataSource.getRepository(Ticket).findOneBy({ tenantId, id: ticketId });
-  }
-
-  settings(tenantId: number): Promise<EmailSettings | null> {
-    return this.dataSource.getRepository(EmailSettings).findOneBy({ tenantId });
-  }
-
-  tenant(tenantId: number): Promise<Tenant | null> {
-    return this.dataSource.getRepository(Tenant).findOneBy({ id: tenantId });
-  }
-
-  /** The thread's messages in order, with just what threading needs. */
-  threadMessages(tenantId: number, ticketId: number): Promise<TicketMessage[]> {
-    return this.dataSource.getRepository(TicketMessage).find({
-      where: { tenantId, ticketId },
-      order: { id: 'ASC' },
-      select: {
-        id: true,
-        direction: true,
-        messageId: true,
-        inReplyTo: true,
-        references: true,
-        fromAddress: true,
-        fromName: true,
-        subject: true,
-        isAutoReply: true,
-        isBounce: true,
-        threadTopic: true,
-        threadIndex: true,
-      },
+  /** Releases the lease with the entry's new state and shows it on the ticket message, in one transaction. */
+  private finish(
+    entry: EntryScope,
+    owner: string,
+    outbox: Partial<Pick<OutboxEntry, 'status' | 'nextAttemptAt' | 'lastError' | 'smtpResponse'>>,
+    delivery: DeliveryChange,
+    alsoWrite?: (manager: EntityManager) => Promise<void>,
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager.update(OutboxEntry, leased(entry, owner), { ...outbox, lockedBy: null, lockedUntil: null });
+      if (result.affected !== 1) return false;
+      if (entry.ticketMessageId !== null) await this.ticketMessages.recordDelivery(manager, entry.tenantId, entry.ticketMessageId, delivery);
+      await alsoWrite?.(manager);
+      return true;
     });
   }
 
-  private async addMessagesOut(manager: EntityManager, tenantId: number, day: string): Promise<void> {
-    const sql = this.isMysql
-      ? 'INSERT INTO tenant_usage (tenant_id, day, messages_in, messages_out, bytes_stored) VALUES (?, ?, 0, 1, 0) ' +
-        'ON DUPLICATE KEY UPDATE messages_out = messages_out + 1'
-      : 'INSERT INTO tenant_usage (tenant_id, day, messages_in, messages_out, bytes_stored) VALUES (?, ?, 0, 1, 0) ' +
-        'ON CONFLICT (tenant_id, day) DO UPDATE SET messages_out = messages_out + 1';
-    await manager.query(sql, [tenantId, day]);
+  private async insertQueued(manager: EntityManager, tenantId: TenantId, entry: Pick<OutboxEntry, 'kind' | 'recipient' | 'ticketMessageId'>): Promise<void> {
+    await manager.insert(OutboxEntry, { ...entry, tenantId, status: 'queued', attempts: 0, nextAttemptAt: new Date(), lockedBy: null, lockedUntil: null, payload: null });
   }
+}
+
+/** The entry, only in its tenant and only while `owner` holds its lease. */
+function leased(entry: EntryScope, owner: string) {
+  return { id: entry.id, tenantId: entry.tenantId, lockedBy: owner, status: 'sending' as const };
 }

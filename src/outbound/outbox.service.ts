@@ -1,22 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { SendMailOptions } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { EmailSettingsRepository } from '../email-settings/email-settings.repository';
 import { MetricsRegistry } from '../health/metrics.registry';
 import { replyAddress, createReplyToken } from '../mail/reply-token';
 import { replyTokenKey } from '../mail/reply-token-key';
 import { AttachmentStore } from '../storage/storage.module';
-import { Ticket } from '../tickets/ticket.entity';
-import { TicketMessage } from '../tickets/ticket-message.entity';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { TicketsRepository } from '../tickets/tickets.repository';
 import { renderAcknowledgement } from './acknowledgement-template';
 import { nextStepAfterFailure } from './delivery-retry';
 import { buildOutboundMail, newOutboundMessageId } from './outbound-message';
 import { outboundTicketMessage } from './outbound-ticket-message';
-import { OutboxEntry } from './outbox-entry.entity';
-import { NewOutboxEntry, OutboxRepository } from './outbox.repository';
+import { ClaimedEntry, OutboxRepository } from './outbox.repository';
 import { SmtpSenderService } from './smtp-sender.service';
 import { classifySmtpFailure, SmtpFailure } from './smtp-transport';
 
@@ -43,8 +41,10 @@ export class OutboxService implements OnModuleDestroy {
 
   constructor(
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: OutboxRepository,
+    private readonly tickets: TicketsRepository,
+    private readonly settings: EmailSettingsRepository,
+    private readonly tenants: TenantsRepository,
     private readonly sender: SmtpSenderService,
     private readonly attachmentStore: AttachmentStore,
     private readonly metrics: MetricsRegistry,
@@ -57,10 +57,6 @@ export class OutboxService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     await this.tail;
-  }
-
-  enqueue(manager: EntityManager, entry: NewOutboxEntry): Promise<OutboxEntry> {
-    return this.repo.insertQueued(manager, entry);
   }
 
   /** Ask for a drain soon; never waits and never throws. Call after the enqueueing commit. */
@@ -102,7 +98,7 @@ export class OutboxService implements OnModuleDestroy {
     return attempted;
   }
 
-  private async deliver(entry: OutboxEntry): Promise<void> {
+  private async deliver(entry: ClaimedEntry): Promise<void> {
     let password: string | null = null;
     try {
       if (entry.kind === 'acknowledgement' && entry.ticketMessageId === null) {
@@ -121,7 +117,7 @@ export class OutboxService implements OnModuleDestroy {
     }
   }
 
-  private async recordFailure(entry: OutboxEntry, error: unknown, password: string | null): Promise<void> {
+  private async recordFailure(entry: ClaimedEntry, error: unknown, password: string | null): Promise<void> {
     const failure: SmtpFailure =
       error instanceof UndeliverableError
         ? { stage: 'send', temporary: false, responseCode: null, message: error.message }
@@ -142,14 +138,14 @@ export class OutboxService implements OnModuleDestroy {
     this.metrics.increment('inbound_outbox_deliveries_total', 'Delivery attempts by this instance', { outcome });
   }
 
-  private async composeMail(entry: OutboxEntry): Promise<SendMailOptions> {
+  private async composeMail(entry: ClaimedEntry): Promise<SendMailOptions> {
     if (entry.ticketMessageId === null) throw new UndeliverableError(`outbox entry ${entry.id} names no ticket message`);
-    const message = await this.repo.message(entry.tenantId, entry.ticketMessageId);
+    const message = await this.tickets.message(entry.tenantId, entry.ticketMessageId);
     if (!message?.messageId) throw new UndeliverableError('the ticket message no longer exists');
     const [ticket, settings, attachments] = await Promise.all([
-      this.repo.ticket(entry.tenantId, message.ticketId),
-      this.repo.settings(entry.tenantId),
-      this.repo.attachments(entry.tenantId, message.id),
+      this.tickets.find(entry.tenantId, message.ticketId),
+      this.settings.find(entry.tenantId),
+      this.tickets.attachmentsOf(entry.tenantId, [message.id]),
     ]);
     if (!ticket || !settings) throw new UndeliverableError('the ticket or the tenant no longer exists');
     const to = message.to?.[0] ?? { address: entry.recipient, name: null };
@@ -177,14 +173,14 @@ export class OutboxService implements OnModuleDestroy {
    * The ingest pipeline queues an acknowledgement with just the ticket; it becomes a message on
    * the ticket here, once, so that the agent sees it and a reply to it threads by its Message-ID.
    */
-  private async createAcknowledgementMessage(entry: OutboxEntry): Promise<number> {
+  private async createAcknowledgementMessage(entry: ClaimedEntry): Promise<number> {
     const ticketId = Number(entry.payload?.ticketId);
     const inboundMessageId = entry.payload?.inboundMessageId === undefined ? null : Number(entry.payload.inboundMessageId);
     const [ticket, settings, tenant, thread] = await Promise.all([
-      this.repo.ticket(entry.tenantId, ticketId),
-      this.repo.settings(entry.tenantId),
-      this.repo.tenant(entry.tenantId),
-      this.repo.threadMessages(entry.tenantId, ticketId),
+      this.tickets.find(entry.tenantId, ticketId),
+      this.settings.find(entry.tenantId),
+      this.tenants.find(entry.tenantId),
+      this.tickets.threadMessages(entry.tenantId, ticketId),
     ]);
     if (!ticket || !settings || !tenant) throw new UndeliverableError('the ticket of this acknowledgement no longer exists');
     const answered = thread.find((m) => m.id === inboundMessageId) ?? thread.find((m) => m.direction === 'inbound') ?? null;
@@ -201,14 +197,7 @@ export class OutboxService implements OnModuleDestroy {
       html: null,
       authorUserId: null,
     });
-    return this.dataSource.transaction(async (manager) => {
-      const message = await manager.save(manager.create(TicketMessage, fields));
-      await manager.update(Ticket, { tenantId: entry.tenantId, id: ticket.id }, { messageCount: () => 'message_count + 1' });
-      if (!(await this.repo.attachMessage(manager, entry, this.owner, message.id))) {
-        throw new Error('the outbox lease was lost before the acknowledgement was written');
-      }
-      return message.id;
-    });
+    return this.repo.addAcknowledgementMessage(entry, this.owner, fields);
   }
 }
 

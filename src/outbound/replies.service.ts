@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { TenantId } from '../common/tenant-id';
+import { EmailSettingsRepository } from '../email-settings/email-settings.repository';
 import { sanitizeEmailHtml } from '../mail/sanitize-html';
 import { ContentStore } from '../storage/content-store';
 import { AttachmentStore } from '../storage/storage.module';
-import { Attachment } from '../tickets/attachment.entity';
-import { Ticket } from '../tickets/ticket.entity';
-import { TicketMessage } from '../tickets/ticket-message.entity';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { NewAttachment } from '../tickets/ticket-messages.repository';
 import { toMessageView } from '../tickets/ticket-views';
+import { TicketsRepository } from '../tickets/tickets.repository';
 import { newOutboundMessageId } from './outbound-message';
 import { answeredMessage, outboundTicketMessage } from './outbound-ticket-message';
 import { ReplyDto } from './outbound.dto';
@@ -18,10 +18,10 @@ import { OutboxService } from './outbox.service';
 import { SmtpSenderService } from './smtp-sender.service';
 
 /** Most SMTP servers refuse messages above 10–25 MB; base64 adds a third. */
-export const MAX_REPLY_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+const MAX_REPLY_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
-export interface ReplyAuthor {
-  tenantId: number;
+interface ReplyAuthor {
+  tenantId: TenantId;
   userId: number | null;
 }
 
@@ -30,8 +30,10 @@ export interface ReplyAuthor {
 export class RepliesService {
   constructor(
     private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: OutboxRepository,
+    private readonly tickets: TicketsRepository,
+    private readonly settings: EmailSettingsRepository,
+    private readonly tenants: TenantsRepository,
     private readonly outbox: OutboxService,
     private readonly sender: SmtpSenderService,
     private readonly attachmentStore: AttachmentStore,
@@ -39,12 +41,12 @@ export class RepliesService {
 
   async queueReply(author: ReplyAuthor, ticketId: number, dto: ReplyDto) {
     const { tenantId } = author;
-    const ticket = await this.repo.ticket(tenantId, ticketId);
+    const ticket = await this.tickets.find(tenantId, ticketId);
     if (!ticket) throw DomainError.notFound('Ticket');
     const [settings, tenant, thread] = await Promise.all([
-      this.repo.settings(tenantId),
-      this.repo.tenant(tenantId),
-      this.repo.threadMessages(tenantId, ticketId),
+      this.settings.find(tenantId),
+      this.tenants.find(tenantId),
+      this.tickets.threadMessages(tenantId, ticketId),
     ]);
     if (!settings || !tenant) throw DomainError.notFound('E-mail settings');
     if (!(await this.sender.routeFor(tenantId))) {
@@ -71,19 +73,7 @@ export class RepliesService {
       authorUserId: author.userId,
     });
 
-    const { message, attachments } = await this.dataSource.transaction(async (manager) => {
-      const saved = await manager.save(manager.create(TicketMessage, fields));
-      const rows = files.length
-        ? await manager.save(
-            files.map((f) =>
-              manager.create(Attachment, { tenantId, ticketMessageId: saved.id, filename: f.filename, contentType: f.contentType, size: f.content.length, sha256: f.sha256, contentId: null, inline: false }),
-            ),
-          )
-        : [];
-      await manager.update(Ticket, { tenantId, id: ticket.id }, { messageCount: () => 'message_count + 1', lastActivityAt: new Date() });
-      await this.outbox.enqueue(manager, { tenantId, kind: 'reply', recipient: requester, ticketMessageId: saved.id, payload: null });
-      return { message: saved, attachments: rows };
-    });
+    const { message, attachments } = await this.repo.queueReply(tenantId, fields, files.map(toAttachmentRow), requester);
     this.outbox.kick();
     return toMessageView(message, attachments);
   }
@@ -94,6 +84,10 @@ interface DecodedAttachment {
   contentType: string;
   content: Buffer;
   sha256: string;
+}
+
+function toAttachmentRow(file: DecodedAttachment): NewAttachment {
+  return { filename: file.filename, contentType: file.contentType, size: file.content.length, sha256: file.sha256, contentId: null, inline: false };
 }
 
 function decodeAttachments(list: NonNullable<ReplyDto['attachments']>): DecodedAttachment[] {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { SendMailOptions } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { AppConfig } from '../config/app-config';
+import { TenantId } from '../common/tenant-id';
 import { SMTP_PORTS } from '../egress/egress-policy';
 import { EgressRefusedError, resolveEgressTarget } from '../egress/resolve-egress-target';
 import { EmailSettingsService } from '../email-settings/email-settings.service';
@@ -19,7 +20,7 @@ export class SmtpSenderService {
   ) {}
 
   /** The tenant's own SMTP server; without one the development relay (Mailpit); else null. */
-  async routeFor(tenantId: number): Promise<SmtpRoute | null> {
+  async routeFor(tenantId: TenantId): Promise<SmtpRoute | null> {
     const own = await this.settings.smtpCredentials(tenantId);
     if (own) {
       return { endpoint: { host: own.host, port: own.port, security: own.security, username: own.username, password: own.password }, via: 'tenant_smtp' };

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { TenantId } from '../common/tenant-id';
+import { EmailSettingsRepository } from '../email-settings/email-settings.repository';
+import { TenantsRepository } from '../tenants/tenants.repository';
 import { OutboxRepository } from './outbox.repository';
 import { SmtpRoute, SmtpSenderService } from './smtp-sender.service';
 import { classifySmtpFailure, SmtpStage } from './smtp-transport';
 
-export type SmtpTestResult = {
+type SmtpTestResult = {
   via: SmtpRoute['via'];
   host: string;
   port: number;
@@ -24,9 +27,11 @@ export class SmtpTestService {
     private readonly config: AppConfig,
     private readonly sender: SmtpSenderService,
     private readonly repo: OutboxRepository,
+    private readonly settings: EmailSettingsRepository,
+    private readonly tenants: TenantsRepository,
   ) {}
 
-  async run(tenantId: number, sendTo: string | null): Promise<SmtpTestResult> {
+  async run(tenantId: TenantId, sendTo: string | null): Promise<SmtpTestResult> {
     const started = Date.now();
     const route = await this.sender.routeFor(tenantId);
     if (!route) throw new DomainError('unprocessable', 'No SMTP server is set for this tenant: set smtp_host in /api/email-settings first');
@@ -50,8 +55,8 @@ export class SmtpTestService {
     }
     if (!sendTo) return { ...base, ok: true, sent_to: null, smtp_response: null, duration_ms: Date.now() - started };
 
-    const settings = await this.repo.settings(tenantId);
-    const tenant = await this.repo.tenant(tenantId);
+    const settings = await this.settings.find(tenantId);
+    const tenant = await this.tenants.find(tenantId);
     try {
       const info = await this.sender.send(route, {
         from: { name: settings?.fromName ?? tenant?.name ?? '', address: settings?.fromAddress ?? settings?.inboundEmailAddress ?? `test@${this.config.mailDomain}` },

@@ -59,7 +59,7 @@ export function smtpTransportOptions(endpoint: SmtpEndpoint, options: { verifyTl
 }
 
 /** Whatever a server answered that did not greet with 220 is kept from the tenant: it may be another service's banner. */
-export class NotAnSmtpServerError extends Error {
+class NotAnSmtpServerError extends Error {
   readonly code = 'EGREETING';
   readonly command = 'CONN';
   constructor() {

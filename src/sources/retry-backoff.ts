@@ -1,4 +1,4 @@
-export interface BackoffPolicy {
+interface BackoffPolicy {
   readonly initialMs: number;
   readonly maxMs: number;
   /** Each delay is spread by ± this fraction so that instances that failed together do not retry together. */

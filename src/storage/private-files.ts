@@ -3,7 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 
 /** Files only the service's user may read or write: mail, attachments, the database, secrets. */
 export const PRIVATE_FILE_MODE = 0o600;
-export const PRIVATE_FOLDER_MODE = 0o700;
+const PRIVATE_FOLDER_MODE = 0o700;
 
 /**
  * Creates the folder (and missing parents) with mode 0700, and takes group and other rights

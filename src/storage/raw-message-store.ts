@@ -29,7 +29,7 @@ interface Segment {
 const LOCATION = /^(\d{4}-\d{2}-\d{2}\/[0-9TZ]+-\d+-[0-9a-f]+\.seg):(\d+):(\d+)$/;
 
 /** A new segment file is started once the current one would grow past this. */
-export const SEGMENT_BYTES = 64 * 1024 * 1024;
+const SEGMENT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Raw messages as received, kept so that any message can be reprocessed. They are appended to

@@ -3,7 +3,7 @@ import { open, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-files';
 
-export interface StorageReport {
+interface StorageReport {
   status: 'up' | 'down';
   writable: boolean;
   /** The least free space (for the service's user) among the folders probed; null when unknown. */

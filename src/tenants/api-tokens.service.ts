@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { TenantRole } from '../auth/principal';
-import { UsersService } from './users.service';
+import { TenantId } from '../common/tenant-id';
 import { ApiToken } from '../auth/api-token.entity';
+import { ApiTokensRepository } from '../auth/api-tokens.repository';
+import { TenantRole } from '../auth/principal';
 import { generateApiToken } from '../auth/token-secret';
+import { UsersService } from './users.service';
 
-export interface TokenView {
+interface TokenView {
   id: number;
   tenant_id: number;
   user_id: number | null;
@@ -22,7 +22,7 @@ export interface TokenView {
 @Injectable()
 export class ApiTokensService {
   constructor(
-    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
+    private readonly tokens: ApiTokensRepository,
     private readonly users: UsersService,
   ) {}
 
@@ -31,7 +31,7 @@ export class ApiTokensService {
    * (and counts against the tier's max_users); with it, the user gets another token.
    */
   async create(
-    tenantId: number,
+    tenantId: TenantId,
     input: { role: TenantRole; name: string; user_id?: number; email?: string },
   ): Promise<{ token: string } & TokenView> {
     const user = input.user_id
@@ -41,30 +41,20 @@ export class ApiTokensService {
       throw new DomainError('bad_request', `role must match the user's role (${user.role})`);
     }
     const secret = generateApiToken();
-    const row = await this.tokens.save(
-      this.tokens.create({
-        tenantId,
-        userId: user.id,
-        name: input.name,
-        role: input.role,
-        tokenHash: secret.hash,
-        tokenPrefix: secret.displayPrefix,
-      }),
-    );
+    const row = await this.tokens.insert(tenantId, { userId: user.id, name: input.name, role: input.role, tokenHash: secret.hash, tokenPrefix: secret.displayPrefix });
     return { token: secret.token, ...toTokenView(row) };
   }
 
-  async list(tenantId: number): Promise<TokenView[]> {
-    const rows = await this.tokens.find({ where: { tenantId }, order: { id: 'ASC' } });
-    return rows.map(toTokenView);
+  async list(tenantId: TenantId): Promise<TokenView[]> {
+    return (await this.tokens.list(tenantId)).map(toTokenView);
   }
 
-  async revoke(tenantId: number, tokenId: number): Promise<TokenView> {
-    const row = await this.tokens.findOne({ where: { tenantId, id: tokenId } });
+  async revoke(tenantId: TenantId, tokenId: number): Promise<TokenView> {
+    const row = await this.tokens.find(tenantId, tokenId);
     if (!row) throw DomainError.notFound('Token');
     if (!row.revokedAt) {
       row.revokedAt = new Date();
-      await this.tokens.update({ tenantId, id: tokenId }, { revokedAt: row.revokedAt });
+      await this.tokens.revoke(tenantId, tokenId, row.revokedAt);
     }
     return toTokenView(row);
   }

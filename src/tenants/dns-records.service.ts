@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { TenantId } from '../common/tenant-id';
 import { checkDnsRecords, ownershipRecordName, ownershipRecordValue, requiredDnsRecords } from './dns-records';
 import { DnsLookup } from './dns-lookup';
 import { DomainView, TenantsService, toDomainView } from './tenants.service';
@@ -14,7 +15,7 @@ export class DnsRecordsService {
   ) {}
 
   /** The records each of the tenant's own domains needs, and with `check` what DNS says of them now. Reads only. */
-  async forTenant(tenantId: number, options: { check: boolean; spfInclude?: string; dkimPublicKey?: string }) {
+  async forTenant(tenantId: TenantId, options: { check: boolean; spfInclude?: string; dkimPublicKey?: string }) {
     const claims = await this.tenants.domainClaims(tenantId);
     const data = [];
     for (const claim of claims) {
@@ -51,7 +52,7 @@ export class DnsRecordsService {
    * Looks up the claim's TXT record and, when it holds the tenant's token, makes the domain the
    * tenant's: from then on mail for it routes here. 422 with what DNS holds when it does not.
    */
-  async verify(tenantId: number, domainId: number): Promise<DomainView> {
+  async verify(tenantId: TenantId, domainId: number): Promise<DomainView> {
     const claim = await this.tenants.domain(tenantId, domainId);
     if (claim.verifiedDomain) return this.tenants.markDomainVerified(tenantId, domainId);
     const [check] = await checkDnsRecords(

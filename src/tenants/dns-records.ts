@@ -2,7 +2,7 @@ import { isIPv4 } from 'node:net';
 import { DomainError } from '../common/domain-error';
 import { DOMAIN_PATTERN } from '../mail/address-policy';
 
-export type DnsRecordType = 'A' | 'MX' | 'TXT';
+type DnsRecordType = 'A' | 'MX' | 'TXT';
 export type DnsRecordKind = 'ownership' | 'a' | 'mx' | 'spf' | 'dkim' | 'dmarc';
 
 /** One record a tenant (or, for `a`, the operator) publishes so that mail for the tenant's domain works. */
@@ -21,7 +21,7 @@ export interface DnsRecord {
   readonly purpose: string;
 }
 
-export interface DnsRecordsInput {
+interface DnsRecordsInput {
   /** The tenant's own domain (or a subdomain of it dedicated to the helpdesk), e.g. help.acme.com. */
   domain: string;
   /** The shared Mailu server, the first of Mailu's HOSTNAMES, e.g. mail.example.com. */
@@ -49,9 +49,9 @@ export function ownershipRecordValue(token: string): string {
   return `inbound-verify=${token}`;
 }
 
-export type DnsCheckStatus = 'ok' | 'missing' | 'mismatch' | 'error';
+type DnsCheckStatus = 'ok' | 'missing' | 'mismatch' | 'error';
 
-export interface DnsRecordCheck {
+interface DnsRecordCheck {
   readonly record: DnsRecord;
   /** `error` means the lookup itself failed (timeout, SERVFAIL): nothing is known about the record. */
   readonly status: DnsCheckStatus;

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
+import { TenantId } from '../common/tenant-id';
 import { DnsRecordsService } from './dns-records.service';
 import { AddDomainDto, CreateTenantDto, CreateUserDto, DnsRecordsQuery, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
 import { TenantsService } from './tenants.service';
@@ -34,22 +35,24 @@ export class TenantsController {
   @ApiParam({ name: 'tenantId', type: Number })
   @Get(':tenantId')
   @Roles('platform_admin', 'tenant_admin')
-  get(@AccessibleTenantId() tenantId: number) {
+  get(@AccessibleTenantId() tenantId: TenantId) {
     return this.tenants.get(tenantId);
   }
 
   @ApiOkResponse({ description: 'The tenant as changed' })
   @ApiErrors(...JSON_BODY_ERRORS, 404)
+  @ApiParam({ name: 'tenantId', type: Number })
   @Put(':tenantId')
-  update(@Param('tenantId', ParseIntPipe) tenantId: number, @Body() dto: UpdateTenantDto) {
+  update(@AccessibleTenantId() tenantId: TenantId, @Body() dto: UpdateTenantDto) {
     return this.tenants.update(tenantId, dto);
   }
 
   @ApiNoContentResponse({ description: 'Deleted with its tickets, tokens and settings' })
   @ApiErrors(400, 404)
+  @ApiParam({ name: 'tenantId', type: Number })
   @Delete(':tenantId')
   @HttpCode(204)
-  remove(@Param('tenantId', ParseIntPipe) tenantId: number) {
+  remove(@AccessibleTenantId() tenantId: TenantId) {
     return this.tenants.remove(tenantId);
   }
 
@@ -58,7 +61,7 @@ export class TenantsController {
   @ApiParam({ name: 'tenantId', type: Number })
   @Get(':tenantId/usage')
   @Roles('platform_admin', 'tenant_admin')
-  usage(@AccessibleTenantId() tenantId: number) {
+  usage(@AccessibleTenantId() tenantId: TenantId) {
     return this.tenants.usageReport(tenantId);
   }
 }
@@ -77,21 +80,21 @@ export class TenantDomainsController {
 
   @ApiOkResponse({ description: '{data: domains} with their verification state' })
   @Get('domains')
-  async list(@AccessibleTenantId() tenantId: number) {
+  async list(@AccessibleTenantId() tenantId: TenantId) {
     return { data: await this.tenants.listDomains(tenantId) };
   }
 
   /** The DNS records the tenant's own domains need; `?check=true` also resolves them and says what is missing. */
   @ApiOkResponse({ description: 'The records to publish; with check=true, what each lookup found' })
   @Get('dns-records')
-  dns(@AccessibleTenantId() tenantId: number, @Query() query: DnsRecordsQuery) {
+  dns(@AccessibleTenantId() tenantId: TenantId, @Query() query: DnsRecordsQuery) {
     return this.dnsRecords.forTenant(tenantId, { check: query.check === 'true', spfInclude: query.spf_include, dkimPublicKey: query.dkim_public_key });
   }
 
   @ApiCreatedResponse({ description: 'The domain, unverified, with the TXT record that proves it' })
   @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
   @Post('domains')
-  add(@AccessibleTenantId() tenantId: number, @Body() dto: AddDomainDto) {
+  add(@AccessibleTenantId() tenantId: TenantId, @Body() dto: AddDomainDto) {
     return this.tenants.addDomain(tenantId, dto.domain);
   }
 
@@ -100,7 +103,7 @@ export class TenantDomainsController {
   @ApiErrors(409, 422)
   @Post('domains/:domainId/verify')
   @HttpCode(200)
-  verify(@AccessibleTenantId() tenantId: number, @Param('domainId', ParseIntPipe) domainId: number) {
+  verify(@AccessibleTenantId() tenantId: TenantId, @Param('domainId', ParseIntPipe) domainId: number) {
     return this.dnsRecords.verify(tenantId, domainId);
   }
 
@@ -108,7 +111,7 @@ export class TenantDomainsController {
   @Delete('domains/:domainId')
   @HttpCode(204)
   remove(
-    @AccessibleTenantId() tenantId: number,
+    @AccessibleTenantId() tenantId: TenantId,
     @Param('domainId', ParseIntPipe) domainId: number,
   ) {
     return this.tenants.removeDomain(tenantId, domainId);
@@ -129,7 +132,7 @@ export class TenantUsersController {
 
   @ApiOkResponse({ description: '{data: users}' })
   @Get()
-  async list(@AccessibleTenantId() tenantId: number) {
+  async list(@AccessibleTenantId() tenantId: TenantId) {
     await this.tenants.load(tenantId);
     return { data: await this.users.list(tenantId) };
   }
@@ -137,7 +140,7 @@ export class TenantUsersController {
   @ApiCreatedResponse({ description: 'The user' })
   @ApiErrors(...JSON_BODY_ERRORS, 422)
   @Post()
-  async create(@AccessibleTenantId() tenantId: number, @Body() dto: CreateUserDto) {
+  async create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateUserDto) {
     return toUserView(await this.users.create(tenantId, { name: dto.name, role: dto.role, email: dto.email ?? null }));
   }
 
@@ -145,7 +148,7 @@ export class TenantUsersController {
   @Delete(':userId')
   @HttpCode(204)
   remove(
-    @AccessibleTenantId() tenantId: number,
+    @AccessibleTenantId() tenantId: TenantId,
     @Param('userId', ParseIntPipe) userId: number,
   ) {
     return this.users.remove(tenantId, userId);

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
 import { DomainError } from '../common/domain-error';
+import { asTenantId, TenantId } from '../common/tenant-id';
 import { isUniqueViolation } from '../database/database-errors';
 import { AppConfig } from '../config/app-config';
+import { EmailSettingsRepository } from '../email-settings/email-settings.repository';
 import { EmailSettingsService } from '../email-settings/email-settings.service';
 import { refusedDomainReason } from '../mail/address-policy';
 import { ownershipRecordName, ownershipRecordValue } from './dns-records';
@@ -12,11 +12,13 @@ import { slugify } from './slug';
 import { CreateTenantDto, UpdateTenantDto } from './tenants.dto';
 import { Tenant } from './tenant.entity';
 import { TenantDomain } from './tenant-domain.entity';
-import { TenantUsage } from './tenant-usage.entity';
+import { TenantDomainsRepository } from './tenant-domains.repository';
+import { TenantUsageRepository } from './tenant-usage.repository';
+import { domainTaken, TenantsRepository } from './tenants.repository';
 import { tierFeatures, tierLimits, TierFeatures, TierLimits, usagePercent, withinLimit } from './tiers';
-import { UsersService } from './users.service';
+import { UsersRepository } from './users.repository';
 
-export interface TenantView {
+interface TenantView {
   id: number;
   name: string;
   slug: string;
@@ -47,12 +49,12 @@ const GB = 1024 ** 3;
 @Injectable()
 export class TenantsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
-    @InjectRepository(TenantDomain) private readonly domains: Repository<TenantDomain>,
-    @InjectRepository(TenantUsage) private readonly usage: Repository<TenantUsage>,
+    private readonly tenants: TenantsRepository,
+    private readonly domains: TenantDomainsRepository,
+    private readonly usage: TenantUsageRepository,
+    private readonly users: UsersRepository,
+    private readonly settings: EmailSettingsRepository,
     private readonly emailSettings: EmailSettingsService,
-    private readonly users: UsersService,
     private readonly config: AppConfig,
   ) {}
 
@@ -62,15 +64,12 @@ export class TenantsService {
     const localPart = dto.inbound_email_local_part ?? `tenant-${slug}`;
     if (dto.domain) this.assertClaimable(dto.domain);
     try {
-      const id = await this.dataSource.transaction(async (manager) => {
-        if (await manager.findOneBy(Tenant, { slug })) throw new DomainError('conflict', `A tenant with slug "${slug}" already exists`);
-        if (dto.domain) await assertNotVerifiedElsewhere(manager.getRepository(TenantDomain), dto.domain);
-        const tenant = await manager.save(manager.create(Tenant, { name: dto.name, slug, tier: dto.tier ?? 'free', status: 'active', ticketCounter: 0 }));
-        await this.emailSettings.createForTenant(manager, tenant.id, localPart);
-        if (dto.domain) await manager.save(manager.create(TenantDomain, newClaim(tenant.id, dto.domain)));
-        return tenant.id;
+      const tenantId = await this.tenants.create({
+        tenant: { name: dto.name, slug, tier: dto.tier ?? 'free' },
+        settings: this.emailSettings.initialSettings(localPart),
+        domain: dto.domain ? { name: dto.domain, verificationToken: newVerificationToken() } : null,
       });
-      return this.get(id);
+      return this.get(tenantId);
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError('conflict', 'A tenant with this slug, domain or inbound address already exists');
       throw error;
@@ -78,52 +77,54 @@ export class TenantsService {
   }
 
   async list(page = 1, perPage = 50): Promise<{ data: TenantView[]; total: number; page: number; per_page: number }> {
-    const [rows, total] = await this.tenants.findAndCount({ order: { id: 'ASC' }, skip: (page - 1) * perPage, take: perPage });
+    const { rows, total } = await this.tenants.page((page - 1) * perPage, perPage);
     return { data: await Promise.all(rows.map((t) => this.view(t))), total, page, per_page: perPage };
   }
 
-  async get(id: number): Promise<TenantView> {
-    return this.view(await this.load(id));
+  async get(tenantId: TenantId): Promise<TenantView> {
+    return this.view(await this.load(tenantId));
   }
 
-  async load(id: number): Promise<Tenant> {
-    const tenant = await this.tenants.findOneBy({ id });
+  /** 404 for a tenant that does not exist. */
+  async load(tenantId: TenantId): Promise<Tenant> {
+    const tenant = await this.tenants.find(tenantId);
     if (!tenant) throw DomainError.notFound('Tenant');
     return tenant;
   }
 
-  async update(id: number, dto: UpdateTenantDto): Promise<TenantView> {
-    const tenant = await this.load(id);
-    if (dto.name !== undefined) tenant.name = dto.name;
-    if (dto.tier !== undefined) tenant.tier = dto.tier;
-    if (dto.status !== undefined) tenant.status = dto.status;
-    await this.tenants.save(tenant);
-    return this.view(tenant);
+  async update(tenantId: TenantId, dto: UpdateTenantDto): Promise<TenantView> {
+    const tenant = await this.load(tenantId);
+    const changes: Partial<Pick<Tenant, 'name' | 'tier' | 'status'>> = {};
+    if (dto.name !== undefined && dto.name !== tenant.name) changes.name = dto.name;
+    if (dto.tier !== undefined && dto.tier !== tenant.tier) changes.tier = dto.tier;
+    if (dto.status !== undefined && dto.status !== tenant.status) changes.status = dto.status;
+    await this.tenants.update(tenantId, changes);
+    return this.get(tenantId);
   }
 
   /** Deletes the tenant and, through foreign-key cascades, every row that belongs to it. */
-  async remove(id: number): Promise<void> {
-    await this.load(id);
-    await this.tenants.delete({ id });
+  async remove(tenantId: TenantId): Promise<void> {
+    await this.load(tenantId);
+    await this.tenants.delete(tenantId);
   }
 
-  async listDomains(tenantId: number): Promise<DomainView[]> {
+  async listDomains(tenantId: TenantId): Promise<DomainView[]> {
     return (await this.domainClaims(tenantId)).map(toDomainView);
   }
 
-  async domainClaims(tenantId: number): Promise<TenantDomain[]> {
+  async domainClaims(tenantId: TenantId): Promise<TenantDomain[]> {
     await this.load(tenantId);
-    return this.domains.find({ where: { tenantId }, order: { id: 'ASC' } });
+    return this.domains.list(tenantId);
   }
 
   /**
    * A claim, pending until the tenant proves ownership in DNS. Several tenants may claim a
    * domain (a squatter's claim must not block its owner); only one can verify it.
    */
-  async addDomain(tenantId: number, domain: string): Promise<DomainView> {
+  async addDomain(tenantId: TenantId, domain: string): Promise<DomainView> {
     this.assertClaimable(domain);
     const tenant = await this.load(tenantId);
-    const current = await this.domains.countBy({ tenantId });
+    const current = await this.domains.count(tenantId);
     const limit = tierLimits(tenant.tier).max_domains;
     if (!withinLimit(current, limit)) {
       throw new DomainError('limit_exceeded', `The ${tenant.tier} tier allows ${limit} domain(s); this tenant has ${current}`, {
@@ -132,9 +133,10 @@ export class TenantsService {
         current,
       });
     }
-    await assertNotVerifiedElsewhere(this.domains, domain, tenantId);
+    const owner = await this.domains.verifiedOwner(domain);
+    if (owner !== null && owner !== tenantId) throw domainTaken(domain);
     try {
-      return toDomainView(await this.domains.save(this.domains.create(newClaim(tenantId, domain))));
+      return toDomainView(await this.domains.insertClaim(tenantId, domain, newVerificationToken()));
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError('conflict', `The domain ${domain} is already registered for this tenant`);
       throw error;
@@ -142,22 +144,22 @@ export class TenantsService {
   }
 
   /** Marks the claim verified; the unique verified_domain makes the first verifier the only owner. */
-  async markDomainVerified(tenantId: number, domainId: number): Promise<DomainView> {
-    const claim = await this.domains.findOneBy({ tenantId, id: domainId });
+  async markDomainVerified(tenantId: TenantId, domainId: number): Promise<DomainView> {
+    const claim = await this.domains.find(tenantId, domainId);
     if (!claim) throw DomainError.notFound('Domain');
     if (claim.verifiedDomain) return toDomainView(claim);
     try {
-      await this.domains.update({ tenantId, id: domainId }, { verifiedDomain: claim.domain, verifiedAt: new Date() });
+      await this.domains.markVerified(tenantId, domainId, claim.domain, new Date());
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError('conflict', `The domain ${claim.domain} is already verified by another tenant`);
+      if (isUniqueViolation(error)) throw domainTaken(claim.domain);
       throw error;
     }
-    return toDomainView((await this.domains.findOneBy({ tenantId, id: domainId }))!);
+    return toDomainView((await this.domains.find(tenantId, domainId))!);
   }
 
-  async domain(tenantId: number, domainId: number): Promise<TenantDomain> {
+  async domain(tenantId: TenantId, domainId: number): Promise<TenantDomain> {
     await this.load(tenantId);
-    const claim = await this.domains.findOneBy({ tenantId, id: domainId });
+    const claim = await this.domains.find(tenantId, domainId);
     if (!claim) throw DomainError.notFound('Domain');
     return claim;
   }
@@ -167,30 +169,22 @@ export class TenantsService {
     if (refused) throw new DomainError('unprocessable', `domain: ${refused}`);
   }
 
-  async removeDomain(tenantId: number, domainId: number): Promise<void> {
+  async removeDomain(tenantId: TenantId, domainId: number): Promise<void> {
     await this.load(tenantId);
-    const result = await this.domains.delete({ tenantId, id: domainId });
-    if (!result.affected) throw DomainError.notFound('Domain');
+    if (!(await this.domains.delete(tenantId, domainId))) throw DomainError.notFound('Domain');
   }
 
-  async usageReport(tenantId: number) {
+  async usageReport(tenantId: TenantId) {
     const tenant = await this.load(tenantId);
     const limits = tierLimits(tenant.tier);
     const today = new Date().toISOString().slice(0, 10);
     const [users, domains, totals, todayRow] = await Promise.all([
-      this.users.countActive(tenantId),
-      this.domains.countBy({ tenantId }),
-      this.usage
-        .createQueryBuilder('u')
-        .select('COALESCE(SUM(u.bytes_stored), 0)', 'bytes')
-        .addSelect('COALESCE(SUM(u.messages_in), 0)', 'messagesIn')
-        .addSelect('COALESCE(SUM(u.messages_out), 0)', 'messagesOut')
-        .where('u.tenant_id = :tenantId', { tenantId })
-        .getRawOne<{ bytes: string | number; messagesIn: string | number; messagesOut: string | number }>(),
-      this.usage.findOneBy({ tenantId, day: today }),
+      this.users.count(tenantId),
+      this.domains.count(tenantId),
+      this.usage.totals(tenantId),
+      this.usage.onDay(tenantId, today),
     ]);
-    const storageBytes = Number(totals?.bytes ?? 0);
-    const storageGb = storageBytes / GB;
+    const storageGb = totals.bytesStored / GB;
     const messagesToday = todayRow?.messagesIn ?? 0;
     return {
       tenant_id: tenant.id,
@@ -198,11 +192,11 @@ export class TenantsService {
       usage: {
         users,
         domains,
-        storage_bytes: storageBytes,
+        storage_bytes: totals.bytesStored,
         storage_gb: Math.round(storageGb * 1000) / 1000,
         messages_today: messagesToday,
-        messages_in_total: Number(totals?.messagesIn ?? 0),
-        messages_out_total: Number(totals?.messagesOut ?? 0),
+        messages_in_total: totals.messagesIn,
+        messages_out_total: totals.messagesOut,
       },
       limits,
       percentages: {
@@ -216,10 +210,8 @@ export class TenantsService {
   }
 
   private async view(tenant: Tenant): Promise<TenantView> {
-    const [domains, settings] = await Promise.all([
-      this.domains.find({ where: { tenantId: tenant.id }, order: { id: 'ASC' } }),
-      this.emailSettings.raw(tenant.id).catch(() => null),
-    ]);
+    const tenantId = asTenantId(tenant.id);
+    const [domains, settings] = await Promise.all([this.domains.list(tenantId), this.settings.find(tenantId)]);
     return {
       id: tenant.id,
       name: tenant.name,
@@ -248,13 +240,6 @@ export function toDomainView(d: TenantDomain): DomainView {
   };
 }
 
-function newClaim(tenantId: number, domain: string): Partial<TenantDomain> {
-  return { tenantId, domain, verificationToken: randomBytes(16).toString('hex'), verifiedDomain: null, verifiedAt: null };
-}
-
-async function assertNotVerifiedElsewhere(domains: Repository<TenantDomain>, domain: string, tenantId?: number): Promise<void> {
-  const owner = await domains.findOneBy({ verifiedDomain: domain });
-  if (owner && owner.tenantId !== tenantId) {
-    throw new DomainError('conflict', `The domain ${domain} is already verified by another tenant`);
-  }
+function newVerificationToken(): string {
+  return randomBytes(16).toString('hex');
 }

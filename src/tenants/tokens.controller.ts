@@ -5,6 +5,7 @@ import { TENANT_ROLES, TenantRole } from '../auth/principal';
 import { TenantsService } from './tenants.service';
 import { ApiTokensService } from './api-tokens.service';
 import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
+import { TenantId } from '../common/tenant-id';
 import { SingleLine } from '../common/validation';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 
@@ -34,14 +35,14 @@ export class TokensController {
   @ApiCreatedResponse({ description: 'The token; its secret is shown this once' })
   @ApiErrors(...JSON_BODY_ERRORS, 422)
   @Post()
-  async create(@AccessibleTenantId() tenantId: number, @Body() dto: CreateTokenDto) {
+  async create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateTokenDto) {
     await this.tenants.get(tenantId);
     return this.tokens.create(tenantId, dto);
   }
 
   @ApiOkResponse({ description: '{data: tokens}, without their secrets' })
   @Get()
-  async list(@AccessibleTenantId() tenantId: number) {
+  async list(@AccessibleTenantId() tenantId: TenantId) {
     await this.tenants.get(tenantId);
     return { data: await this.tokens.list(tenantId) };
   }
@@ -50,7 +51,7 @@ export class TokensController {
   @Delete(':tokenId')
   @HttpCode(200)
   async revoke(
-    @AccessibleTenantId() tenantId: number,
+    @AccessibleTenantId() tenantId: TenantId,
     @Param('tokenId', ParseIntPipe) tokenId: number,
   ) {
     return this.tokens.revoke(tenantId, tokenId);

@@ -8,6 +8,5 @@ export class User {
   @Column({ type: 'varchar', length: 200 }) name: string;
   @Column({ type: 'varchar', length: 320, nullable: true }) email: string | null;
   @Column({ type: 'varchar', length: 20 }) role: TenantRole;
-  @Column({ name: 'disabled_at', type: 'datetime', precision: 3, nullable: true }) disabledAt: Date | null;
   @CreateDateColumn({ name: 'created_at', precision: 3 }) createdAt: Date;
 }

@@ -1,8 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { jsonText } from '../database/column-transformers';
 
-export type MessageDirection = 'inbound' | 'outbound';
-export type DeliveryStatus = 'queued' | 'sent' | 'failed';
+type MessageDirection = 'inbound' | 'outbound';
+type DeliveryStatus = 'queued' | 'sent' | 'failed';
 export interface StoredAddress {
   address: string;
   name: string | null;

@@ -17,7 +17,7 @@ export function toTicketView(t: Ticket) {
   };
 }
 
-export function toAttachmentView(a: Attachment) {
+function toAttachmentView(a: Attachment) {
   return {
     id: a.id,
     filename: a.filename,

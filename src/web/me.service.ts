@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Principal } from '../auth/principal';
 import { TenantsService } from '../tenants/tenants.service';
 
-export type MeView =
+type MeView =
   | { kind: 'platform_admin' }
   | {
       kind: 'tenant';

@@ -15,6 +15,9 @@ import { serializeTransactions } from '../../src/database/serialized-transaction
 import { OutboxEntry } from '../../src/outbound/outbox-entry.entity';
 import { OUTBOX_LEASE_MS, OutboxRepository } from '../../src/outbound/outbox.repository';
 import { OutboxService } from '../../src/outbound/outbox.service';
+import { TenantUsage } from '../../src/tenants/tenant-usage.entity';
+import { TenantUsageRepository } from '../../src/tenants/tenant-usage.repository';
+import { TicketMessagesRepository } from '../../src/tickets/ticket-messages.repository';
 import { mysqlConnectionOptions } from '../support/database';
 import { buildMail, postSigned } from '../support/mail';
 import { SinkMessage, SmtpSink, startSmtpSink } from '../support/smtp-sink';
@@ -615,12 +618,13 @@ describe.each(ENGINES)('outbox across instances on %s', (engine) => {
     const acme = await createTenantWithTokens(app, 'Acme');
     await app.app.close();
     stopped.push(app);
-    const opened = await new DataSource({ ...dataSourceOptions(app.config.database), entities: [OutboxEntry], migrationsRun: false }).initialize();
+    const opened = await new DataSource({ ...dataSourceOptions(app.config.database), entities: [OutboxEntry, TenantUsage], migrationsRun: false }).initialize();
     // As DatabaseModule does: SQLite's one connection takes one transaction at a time.
     const offline = engine === 'sqlite' ? serializeTransactions(opened) : opened;
     try {
-      const repo = new OutboxRepository(offline);
-      const entry = await repo.insertQueued(offline.manager, { tenantId: acme.id, kind: 'test', recipient: 'x@example.com', ticketMessageId: null, payload: null });
+      const repo = new OutboxRepository(offline, new TicketMessagesRepository(), new TenantUsageRepository(offline.getRepository(TenantUsage)));
+      const { identifiers } = await offline.manager.insert(OutboxEntry, { tenantId: acme.id, kind: 'test', recipient: 'x@example.com', status: 'queued', attempts: 0, nextAttemptAt: new Date(), ticketMessageId: null, payload: null });
+      const entry = { id: Number(identifiers[0].id) };
       const now = new Date(Date.now() + 1_000);
       const both = await Promise.all([repo.claim(entry.id, 'a', now), repo.claim(entry.id, 'b', now)]);
       const winner = both.find((e) => e !== null)!;

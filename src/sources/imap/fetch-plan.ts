@@ -1,4 +1,4 @@
-export interface ListedMessage {
+interface ListedMessage {
   uid: number;
   size: number;
 }
@@ -9,7 +9,7 @@ export interface FetchBatch {
   maxBytes: number | null;
 }
 
-export interface FetchLimits {
+interface FetchLimits {
   /** Messages per FETCH. */
   maxMessages: number;
   /** Bytes per FETCH; a larger message is fetched on its own. */

@@ -10,7 +10,7 @@ export interface StoredProgress {
  * last UID is dropped and everything in the mailbox is read again; the pipeline answers
  * `duplicate` for what it already filed, so nothing is doubled and nothing renumbered is skipped.
  */
-export type ResumeDecision =
+type ResumeDecision =
   | { kind: 'first-run'; uidValidity: string; lastUid: 0 }
   | { kind: 'resume'; uidValidity: string; lastUid: number }
   | { kind: 'uidvalidity-changed'; uidValidity: string; previousUidValidity: string; lastUid: 0 };

@@ -7,7 +7,7 @@ export interface FileObservation {
   atMs: number;
 }
 
-export type WriteReadiness = { ready: true } | { ready: false; recheckInMs: number };
+type WriteReadiness = { ready: true } | { ready: false; recheckInMs: number };
 
 /** No write for this long means the writer is done. */
 export const SETTLE_MS = 300;

@@ -5,7 +5,7 @@ import { DomainError } from '../../common/domain-error';
 import { bodyMacMatches, checkSignatureHeaders, SIGNATURE_HEADER, startBodyMac, TIMESTAMP_HEADER } from '../../mail/webhook-signature';
 
 /** What a sender is told to wait when WEBHOOK_MAX_IN_FLIGHT bodies are already being read. */
-export const BUSY_RETRY_AFTER_SECONDS = 5;
+const BUSY_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The webhook's body is read only for a caller whose headers can be right, never above

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { TenantId } from '../common/tenant-id';
+import { Attachment } from './attachment.entity';
+import { Ticket, TicketStatus } from './ticket.entity';
+import { TicketMessage } from './ticket-message.entity';
+
+interface TicketFilter {
+  status?: TicketStatus;
+  /** Matched against the subject and the messages' text and sender. */
+  text?: string;
+  page: number;
+  perPage: number;
+}
+
+/** Reads of tickets, their messages and attachments; every one within one tenant. */
+@Injectable()
+export class TicketsRepository {
+  constructor(
+    @InjectRepository(Ticket) private readonly tickets: Repository<Ticket>,
+    @InjectRepository(TicketMessage) private readonly messages: Repository<TicketMessage>,
+    @InjectRepository(Attachment) private readonly attachments: Repository<Attachment>,
+  ) {}
+
+  async page(tenantId: TenantId, filter: TicketFilter): Promise<{ rows: Ticket[]; total: number }> {
+    const qb = this.tickets.createQueryBuilder('t').where('t.tenant_id = :tenantId', { tenantId });
+    if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
+    if (filter.text) {
+      // '!' as the LIKE escape: a backslash means different things to MySQL and SQLite string literals.
+      const like = `%${filter.text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      qb.andWhere(
+        `(t.subject LIKE :like ESCAPE '!' OR EXISTS (SELECT 1 FROM ticket_messages m WHERE m.ticket_id = t.id AND m.tenant_id = t.tenant_id AND (m.text_body LIKE :like ESCAPE '!' OR m.from_address LIKE :like ESCAPE '!')))`,
+        { like },
+      );
+    }
+    const [rows, total] = await qb
+      .orderBy('t.last_activity_at', 'DESC')
+      .addOrderBy('t.id', 'DESC')
+      .skip((filter.page - 1) * filter.perPage)
+      .take(filter.perPage)
+      .getManyAndCount();
+    return { rows, total };
+  }
+
+  find(tenantId: TenantId, ticketId: number): Promise<Ticket | null> {
+    return this.tickets.findOneBy({ tenantId, id: ticketId });
+  }
+
+  async update(tenantId: TenantId, ticketId: number, changes: Partial<Pick<Ticket, 'status' | 'hasUnread'>>): Promise<void> {
+    await this.tickets.update({ tenantId, id: ticketId }, changes);
+  }
+
+  messagesOf(tenantId: TenantId, ticketId: number): Promise<TicketMessage[]> {
+    return this.messages.find({ where: { tenantId, ticketId }, order: { id: 'ASC' } });
+  }
+
+  message(tenantId: TenantId, ticketMessageId: number): Promise<TicketMessage | null> {
+    return this.messages.findOneBy({ tenantId, id: ticketMessageId });
+  }
+
+  /** The thread's messages in order, with just what threading needs. */
+  threadMessages(tenantId: TenantId, ticketId: number): Promise<TicketMessage[]> {
+    return this.messages.find({
+      where: { tenantId, ticketId },
+      order: { id: 'ASC' },
+      select: {
+        id: true,
+        direction: true,
+        messageId: true,
+        inReplyTo: true,
+        references: true,
+        fromAddress: true,
+        fromName: true,
+        subject: true,
+        isAutoReply: true,
+        isBounce: true,
+        threadTopic: true,
+        threadIndex: true,
+      },
+    });
+  }
+
+  attachmentsOf(tenantId: TenantId, ticketMessageIds: number[]): Promise<Attachment[]> {
+    if (ticketMessageIds.length === 0) return Promise.resolve([]);
+    return this.attachments.find({ where: { tenantId, ticketMessageId: In(ticketMessageIds) }, order: { id: 'ASC' } });
+  }
+
+  attachment(tenantId: TenantId, attachmentId: number): Promise<Attachment | null> {
+    return this.attachments.findOneBy({ tenantId, id: attachmentId });
+  }
+}
