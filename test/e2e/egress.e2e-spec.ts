@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { buildMail, postSigned } from '../support/mail';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
+import { eventually } from '../support/services';
 
 type Tenant = Awaited<ReturnType<typeof createTenantWithTokens>>;
 
@@ -27,18 +28,6 @@ const REFUSED_LITERALS: [string, RegExp][] = [
   ['100.64.0.1', /carrier-grade NAT/],
   ['192.0.2.10', /documentation/],
 ];
-
-async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, stepMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, stepMs));
-    }
-  }
-}
 
 /** Every outgoing TCP connection the process opens (TLS ones included) while `run` runs. */
 async function connectionsDuring<T>(run: () => Promise<T>): Promise<{ result: T; ports: number[] }> {

@@ -16,6 +16,7 @@ import { simulateOutage } from '../support/outage';
 import { ImapServer, serviceEnv as env, sharedDovecot, testImapClient as imapClient, waitFor } from '../support/services';
 import { freshMysqlDatabase } from '../support/database';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
+import { expectEachFiledOnce, median, numberedMails, waitUntilFiled } from '../support/filing';
 
 jest.setTimeout(60_000);
 
@@ -86,14 +87,6 @@ async function folderStatus(folder: string, server?: ImapServer): Promise<{ mess
 }
 
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function mails(to: string, count: number, label: string): { raw: Buffer; messageId: string }[] {
-  return Array.from({ length: count }, (_, i) => {
-    const messageId = `<${label}-${i}-${token()}@customer.example>`;
-    return { messageId, raw: buildMail({ to, subject: `${label} ${i}`, messageId, body: `Message ${i} of ${label}.` }) };
-  });
-}
 
 function database(t: TestApp) {
   const ds = t.app.get(DataSource);
@@ -137,21 +130,6 @@ async function expectRepliesThreaded(t: TestApp, backlog: { messageId: string; a
   expect(await database(t).count('SELECT COUNT(*) AS n FROM tickets')).toBe(backlog.filter((m) => !m.answers).length);
 }
 
-async function expectEachFiledOnce(t: TestApp, messageIds: string[]): Promise<void> {
-  const copies = await database(t).copies(messageIds);
-  const wrong = messageIds.filter((id) => copies.get(id) !== 1).map((id) => `${id}: ${copies.get(id) ?? 0}`);
-  expect(wrong).toEqual([]);
-}
-
-async function waitUntilFiled(t: TestApp, messageIds: string[], timeoutMs = 20_000): Promise<void> {
-  await waitFor(
-    `${messageIds.length} messages filed`,
-    async () => (await database(t).copies(messageIds)).size === messageIds.length,
-    timeoutMs,
-    50,
-  );
-}
-
 async function imapHealth(t: TestApp) {
   const res = await t.http().get('/health');
   return (res.body.sources as { name: string; [k: string]: unknown }[]).find((s) => s.name === 'imap');
@@ -183,7 +161,7 @@ describe('IMAP source (real Dovecot)', () => {
 
     it('files messages appended while it runs within 2 s (IDLE), then marks them \\Seen in Processed', async () => {
       const latencies: number[] = [];
-      for (const { raw, messageId } of mails(tenant.inboundAddress, 5, 'idle')) {
+      for (const { raw, messageId } of numberedMails(tenant.inboundAddress, 5, 'idle')) {
         const started = Date.now();
         await append(folders.mailbox, [raw]);
         await waitUntilFiled(t, [messageId], 5_000);
@@ -237,7 +215,7 @@ describe('IMAP source (real Dovecot)', () => {
     it('keeps a message in the mailbox while the database is unavailable and files it once it is back', async () => {
       const outage = simulateOutage(t.app.get(IngestService), 2);
       try {
-        const [{ raw, messageId }] = mails(tenant.inboundAddress, 1, 'outage');
+        const [{ raw, messageId }] = numberedMails(tenant.inboundAddress, 1, 'outage');
         await append(folders.mailbox, [raw]);
         const down = await waitFor('health shows the outage', async () => {
           const h = await imapHealth(t);
@@ -261,7 +239,7 @@ describe('IMAP source (real Dovecot)', () => {
     const t = await startTestApp('sqlite', sourceEnv(folders, sharedDovecot(), { EMAIL_PROCESSING_INTERVAL: '2' }));
     try {
       const tenant = await createTenantWithTokens(t, `Uidvalidity ${token()}`);
-      const [already, renumbered1, renumbered2, fresh] = mails(tenant.inboundAddress, 4, 'uidvalidity');
+      const [already, renumbered1, renumbered2, fresh] = numberedMails(tenant.inboundAddress, 4, 'uidvalidity');
       await append(folders.mailbox, [already.raw, renumbered1.raw]);
       await waitUntilFiled(t, [already.messageId, renumbered1.messageId]);
       await append(folders.mailbox, [renumbered2.raw]);
@@ -329,7 +307,7 @@ describe('IMAP source (real Dovecot)', () => {
     try {
       running.push(await instance('instance-a'), await instance('instance-b'));
       const tenant = await createTenantWithTokens(running[0], `Lease ${token()}`, { tier: 'enterprise' });
-      const first = mails(tenant.inboundAddress, 100, 'lease');
+      const first = numberedMails(tenant.inboundAddress, 100, 'lease');
       await append(folders.mailbox, first.map((m) => m.raw));
       await waitUntilFiled(running[0], first.map((m) => m.messageId));
 
@@ -341,7 +319,7 @@ describe('IMAP source (real Dovecot)', () => {
       await holder.close();
       running.splice(running.indexOf(holder), 1);
       const stopped = Date.now();
-      const second = mails(tenant.inboundAddress, 20, 'takeover');
+      const second = numberedMails(tenant.inboundAddress, 20, 'takeover');
       await append(folders.mailbox, second.map((m) => m.raw));
       await waitUntilFiled(other, second.map((m) => m.messageId));
       console.log(`IMAP lease: the standby instance filed new mail ${Date.now() - stopped} ms after the holder stopped`);
@@ -376,7 +354,7 @@ describe('IMAP source (real Dovecot)', () => {
       try {
         const tenant = await createTenantWithTokens(t, `Restart ${token()}`, { tier: 'enterprise' });
         await waitFor('connected', async () => (await imapHealth(t))?.connected === true);
-        const beforeStop = mails(tenant.inboundAddress, 50, 'before-stop');
+        const beforeStop = numberedMails(tenant.inboundAddress, 50, 'before-stop');
         await append(folders.mailbox, beforeStop.map((m) => m.raw), server);
         dovecot('stop'); // likely in the middle of the drain
 
@@ -392,7 +370,7 @@ describe('IMAP source (real Dovecot)', () => {
         await t.http().get('/api/tickets').set(tenant.agent).expect(200);
 
         dovecot('start');
-        const afterStart = mails(tenant.inboundAddress, 5, 'after-start');
+        const afterStart = numberedMails(tenant.inboundAddress, 5, 'after-start');
         await append(folders.mailbox, afterStart.map((m) => m.raw), server);
         const all = [...beforeStop, ...afterStart].map((m) => m.messageId);
         await waitUntilFiled(t, all, 30_000);

@@ -11,11 +11,11 @@ import { buildMail, postSigned } from '../support/mail';
 import { simulateOutage } from '../support/outage';
 import { testImapClient, waitFor } from '../support/services';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
+import { expectEachFiledOnce, median, numberedMails, waitUntilFiled } from '../support/filing';
 
 jest.setTimeout(60_000);
 
 const token = () => randomBytes(5).toString('hex');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function makeMaildir(): string {
   const root = mkdtempSync(join(tmpdir(), 'inbound-maildir-'));
@@ -37,27 +37,6 @@ function deliver(root: string, raw: Buffer): string {
 const list = (root: string, folder: string) => (existsSync(join(root, folder)) ? readdirSync(join(root, folder)).sort() : []);
 
 
-function mails(to: string, count: number, label: string) {
-  return Array.from({ length: count }, (_, i) => {
-    const messageId = `<${label}-${i}-${token()}@customer.example>`;
-    return { messageId, raw: buildMail({ to, subject: `${label} ${i}`, messageId, body: `Message ${i} of ${label}.` }) };
-  });
-}
-
-async function copies(t: TestApp, messageIds: string[]): Promise<Map<string, number>> {
-  const rows: { message_id: string; n: number | string }[] = await t.app
-    .get(DataSource)
-    .query(`SELECT message_id, COUNT(*) AS n FROM ticket_messages WHERE message_id IN (${messageIds.map(() => '?').join(',')}) GROUP BY message_id`, messageIds);
-  return new Map(rows.map((r) => [r.message_id, Number(r.n)]));
-}
-
-async function expectEachFiledOnce(t: TestApp, messageIds: string[]): Promise<void> {
-  const found = await copies(t, messageIds);
-  expect(messageIds.filter((id) => found.get(id) !== 1).map((id) => `${id}: ${found.get(id) ?? 0}`)).toEqual([]);
-}
-
-const waitUntilFiled = (t: TestApp, messageIds: string[], timeoutMs = 20_000) =>
-  waitFor(`${messageIds.length} message(s) filed`, async () => (await copies(t, messageIds)).size === messageIds.length, timeoutMs, 10);
 
 const count = async (t: TestApp, sql: string, params: unknown[] = []) => Number((await t.app.get(DataSource).query(sql, params))[0].n);
 
@@ -82,7 +61,7 @@ describe('Maildir source', () => {
     it('files each delivered file within 1 s and renames it into cur/ with the S flag', async () => {
       const latencies: number[] = [];
       const names: string[] = [];
-      for (const { raw, messageId } of mails(tenant.inboundAddress, 10, 'drop')) {
+      for (const { raw, messageId } of numberedMails(tenant.inboundAddress, 10, 'drop')) {
         const started = Date.now();
         names.push(deliver(root, raw));
         await waitUntilFiled(t, [messageId], 5_000);
@@ -97,7 +76,7 @@ describe('Maildir source', () => {
     });
 
     it('does not take a file that a non-Maildir writer is still writing into new/', async () => {
-      const [{ raw, messageId }] = mails(tenant.inboundAddress, 1, 'slow-writer');
+      const [{ raw, messageId }] = numberedMails(tenant.inboundAddress, 1, 'slow-writer');
       const marker = 'END-OF-A-SLOWLY-WRITTEN-MESSAGE';
       const full = Buffer.concat([raw, Buffer.from(`${'filler line\r\n'.repeat(200)}${marker}\r\n`)]);
       const handle = await open(join(root, 'new', `slow-${token()}.eml`), 'w');
@@ -113,7 +92,7 @@ describe('Maildir source', () => {
     });
 
     it('files a message committed before a crash (e.g. by the webhook) once, and still renames it', async () => {
-      const [{ raw, messageId }] = mails(tenant.inboundAddress, 1, 'committed-before-crash');
+      const [{ raw, messageId }] = numberedMails(tenant.inboundAddress, 1, 'committed-before-crash');
       await postSigned(t, raw).expect(200);
       // As after a crash between the commit and the rename: the file is still in new/.
       const name = deliver(root, raw);
@@ -139,7 +118,7 @@ describe('Maildir source', () => {
       const inNewAtRefusal: boolean[] = [];
       const outage = simulateOutage(t.app.get(IngestService), 2, () => inNewAtRefusal.push(list(root, 'new').includes(name)));
       try {
-        const [{ raw, messageId }] = mails(tenant.inboundAddress, 1, 'outage');
+        const [{ raw, messageId }] = numberedMails(tenant.inboundAddress, 1, 'outage');
         name = deliver(root, raw);
         await waitFor('first refusal', () => outage.refusals() >= 1, 30_000);
         expect(list(root, 'new')).toContain(name);
@@ -164,7 +143,7 @@ describe('Maildir source', () => {
       await t.close();
       t = null;
       // Every tenth file is a colleague's reply to the one before: it must join that ticket.
-      const backlog = mails(tenant.inboundAddress, 2000, 'backlog').map((m, i, all) =>
+      const backlog = numberedMails(tenant.inboundAddress, 2000, 'backlog').map((m, i, all) =>
         i % 10 === 9
           ? {
               messageId: m.messageId,
@@ -218,7 +197,7 @@ describe('Maildir source', () => {
     });
     try {
       const tenant = await createTenantWithTokens(t, `Three ways ${token()}`);
-      const [{ raw, messageId }] = mails(tenant.inboundAddress, 1, 'three-ways');
+      const [{ raw, messageId }] = numberedMails(tenant.inboundAddress, 1, 'three-ways');
       // Transport headers differ by route; the pipeline's fingerprint ignores them.
       const viaMta = Buffer.concat([Buffer.from(`Delivered-To: ${tenant.inboundAddress}\r\nReceived: from mx by mail.test\r\n`), raw]);
       await postSigned(t, raw).expect(200);

@@ -22,6 +22,7 @@ import { mysqlConnectionOptions } from '../support/database';
 import { buildMail, postSigned } from '../support/mail';
 import { SinkMessage, SmtpSink, startSmtpSink } from '../support/smtp-sink';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
+import { eventually } from '../support/services';
 
 type Tenant = Awaited<ReturnType<typeof createTenantWithTokens>>;
 
@@ -38,19 +39,6 @@ const FAST_OUTBOX = {
 };
 
 const SINK_USERS = { acme: 'acme-secret', globex: 'globex-secret', outbound: 'secret' };
-
-/** Retries `check` until it stops throwing (or rethrows its last error after `timeoutMs`). */
-async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, stepMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, stepMs));
-    }
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

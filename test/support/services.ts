@@ -39,3 +39,16 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | f
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Retries `check` until it stops throwing; rethrows its last error after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, stepMs));
+    }
+  }
+}
