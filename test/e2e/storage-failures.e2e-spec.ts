@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { buildMail, postSigned } from '../support/mail';
+import { buildMail, buildMailWithAttachment, postSigned } from '../support/mail';
 import { waitFor } from '../support/services';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
 
@@ -55,32 +55,6 @@ function fill(folder: string): string {
 
 const filesUnder = (folder: string): string[] =>
   existsSync(folder) ? readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(folder, f)).isFile()) : [];
-
-function withAttachment(to: string, content: string): Buffer {
-  const boundary = `b-${randomBytes(4).toString('hex')}`;
-  return Buffer.from(
-    [
-      'From: customer@example.com',
-      `To: ${to}`,
-      'Subject: With attachment',
-      `Message-ID: <${randomBytes(8).toString('hex')}@example.com>`,
-      'MIME-Version: 1.0',
-      `Content-Type: multipart/mixed; boundary="${boundary}"`,
-      '',
-      `--${boundary}`,
-      'Content-Type: text/plain',
-      '',
-      'See attached.',
-      `--${boundary}`,
-      'Content-Type: application/octet-stream; name="report.bin"',
-      'Content-Disposition: attachment; filename="report.bin"',
-      '',
-      content,
-      `--${boundary}--`,
-      '',
-    ].join('\r\n'),
-  );
-}
 
 function expectUnavailable(res: { status: number; headers: Record<string, string>; body: unknown }, code: string): void {
   expect(res.status).toBe(503);
@@ -136,7 +110,7 @@ describe.each(ENGINES)('storage failures on ingest (%s)', (engine) => {
     const attachments = mountTmpfs(join(dataDir, 'attachments'), 'ro');
     mounts.push(attachments);
     await start();
-    const mail = withAttachment(tenant.inboundAddress, 'quarterly numbers');
+    const mail = buildMailWithAttachment({ to: tenant.inboundAddress, filename: 'report.bin', contentType: 'application/octet-stream', content: 'quarterly numbers' });
 
     expectUnavailable(await postSigned(t, mail), 'EROFS');
     const down = await waitFor('storage down at /health', async () => ((await storageHealth(t)).status === 503 ? storageHealth(t) : null), 15_000, 200);
@@ -180,7 +154,7 @@ describe.each(ENGINES)('storage failures on ingest (%s)', (engine) => {
     const previous = process.umask(0o022);
     try {
       await start();
-      await postSigned(t, withAttachment(tenant.inboundAddress, 'private bytes')).expect(200);
+      await postSigned(t, buildMailWithAttachment({ to: tenant.inboundAddress, filename: 'report.bin', contentType: 'application/octet-stream', content: 'private bytes' })).expect(200);
     } finally {
       process.umask(previous);
     }

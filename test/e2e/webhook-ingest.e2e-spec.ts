@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { InboundWrite, IngestRepository } from '../../src/inbound/ingest.repository';
 import { IngestService } from '../../src/inbound/ingest.service';
-import { buildMail, postSigned } from '../support/mail';
+import { buildMail, buildMailWithAttachment, postSigned } from '../support/mail';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
 
 /** Sizes of the transactions the repository's group commit runs while recording. */
@@ -335,29 +335,13 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
   });
 
   it('serves attachments as downloads to the owning tenant only', async () => {
-    const boundary = 'b0undary';
-    const raw = Buffer.from(
-      [
-        'From: customer@example.com',
-        `To: ${acme.inboundAddress}`,
-        'Subject: With attachment',
-        'Message-ID: <with-attachment@example.com>',
-        'MIME-Version: 1.0',
-        `Content-Type: multipart/mixed; boundary="${boundary}"`,
-        '',
-        `--${boundary}`,
-        'Content-Type: text/plain',
-        '',
-        'See attached.',
-        `--${boundary}`,
-        'Content-Type: text/plain; name="../../etc/passwd"',
-        'Content-Disposition: attachment; filename="../../etc/passwd"',
-        '',
-        'root:x:0:0',
-        `--${boundary}--`,
-        '',
-      ].join('\r\n'),
-    );
+    const raw = buildMailWithAttachment({
+      to: acme.inboundAddress,
+      messageId: '<with-attachment@example.com>',
+      filename: '../../etc/passwd',
+      contentType: 'text/plain',
+      content: 'root:x:0:0',
+    });
     const res = await postSigned(t, raw).expect(200);
     const ticket = await t.http().get(`/api/tickets/${res.body.ticket_id}`).set(acme.agent).expect(200);
     const [attachment] = ticket.body.messages[0].attachments;

@@ -36,6 +36,33 @@ export function buildMail(spec: MailSpec): Buffer {
   return Buffer.from(lines.join('\r\n'));
 }
 
+/** A multipart/mixed mail with a text part and one attached file (its name and content type as given). */
+export function buildMailWithAttachment(spec: { to: string; messageId?: string; filename: string; contentType: string; content: string }): Buffer {
+  const boundary = `b-${randomBytes(4).toString('hex')}`;
+  return Buffer.from(
+    [
+      'From: customer@example.com',
+      `To: ${spec.to}`,
+      'Subject: With attachment',
+      `Message-ID: ${spec.messageId ?? `<${randomBytes(8).toString('hex')}@example.com>`}`,
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain',
+      '',
+      'See attached.',
+      `--${boundary}`,
+      `Content-Type: ${spec.contentType}; name="${spec.filename}"`,
+      `Content-Disposition: attachment; filename="${spec.filename}"`,
+      '',
+      spec.content,
+      `--${boundary}--`,
+      '',
+    ].join('\r\n'),
+  );
+}
+
 /** POSTs a raw message to the webhook, signed as the MTA gate would. */
 export function postSigned(t: TestApp, raw: Buffer, options: { secret?: string; timestamp?: number } = {}) {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
