@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EmailProcessingLog } from './email-processing-log.entity';
-import { IngestRepository } from './ingest.repository';
+import { InboundWriterRepository } from './inbound-writer.repository';
+import { IngestFactsRepository } from './ingest-facts.repository';
+import { IngestRoutesRepository } from './ingest-routes.repository';
 import { IngestService } from './ingest.service';
 import { ProcessingLogsController } from './processing-logs.controller';
 import { ProcessingLogsService } from './processing-logs.service';
+import { ProcessingLogRepository } from './processing-log.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EmailProcessingLog])],
   controllers: [ProcessingLogsController],
-  providers: [IngestService, IngestRepository, ProcessingLogsService],
+  providers: [IngestService, IngestRoutesRepository, IngestFactsRepository, InboundWriterRepository, ProcessingLogRepository, ProcessingLogsService],
   exports: [IngestService],
 })
 export class InboundModule {}

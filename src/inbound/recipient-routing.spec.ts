@@ -1,4 +1,4 @@
-import { AddressRoute, IngestRepository, TenantRoute } from './ingest.repository';
+import { AddressRoute, IngestRoutesRepository, TenantRoute } from './ingest-routes.repository';
 import { parseMessage } from '../mail/parse-message';
 import { recipientsFromRawHeaders, routeToTenants } from './recipient-routing';
 
@@ -12,7 +12,7 @@ const repo = {
       return match ? [{ ...route(Number(match[1])), address }] : [];
     }),
   routesByVerifiedDomains: async (domains: string[]) => domains.flatMap((domain) => (domain === 'own.example' ? [{ ...route(3), domain }] : [])),
-} as unknown as IngestRepository;
+} as unknown as IngestRoutesRepository;
 
 const routed = async (lines: string[]) =>
   (await routeToTenants(await parseMessage(Buffer.from([...lines, '', 'Hello'].join('\r\n'))), repo, 'mail.example.com')).map((r) => [r.tenantId, r.recipient]);
