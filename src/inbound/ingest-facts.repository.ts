@@ -96,7 +96,8 @@ export class IngestFactsRepository {
   }
 
   /**
-   * The sender's standing, in one statement of as many parts as asked for: the tenant's messages
+   * The sender's standing, in one statement of as many parts as asked for (each names its
+   * columns, since any of them may come first): the tenant's messages
    * received today, whether the sender is one of our inbound addresses, acknowledgements sent to
    * it since `since`, and whether its last mail to the tenant was an auto-reply.
    */
@@ -112,7 +113,7 @@ export class IngestFactsRepository {
     }
     const ours = unique(requests.flatMap((r) => r.questions.senderOnMailDomain ?? []));
     if (ours.length > 0) {
-      parts.push(`SELECT 'ours', 0, address, 1 FROM inbound_addresses WHERE address IN (${marks(ours.length)})`);
+      parts.push(`SELECT 'ours' AS fact, 0 AS tenant_id, address AS subject, 1 AS n FROM inbound_addresses WHERE address IN (${marks(ours.length)})`);
       params.push(...ours);
     }
     const acknowledging = requests.filter((r) => r.questions.acknowledgementRecipient !== null);
@@ -120,7 +121,7 @@ export class IngestFactsRepository {
       const tenantIds = unique(acknowledging.map((r) => r.tenantId));
       const recipients = unique(acknowledging.map((r) => r.questions.acknowledgementRecipient!));
       parts.push(
-        `SELECT 'acknowledgements', tenant_id, recipient, COUNT(*) FROM outbox WHERE tenant_id IN (${marks(tenantIds.length)}) AND kind = 'acknowledgement' ` +
+        `SELECT 'acknowledgements' AS fact, tenant_id, recipient AS subject, COUNT(*) AS n FROM outbox WHERE tenant_id IN (${marks(tenantIds.length)}) AND kind = 'acknowledgement' ` +
           `AND recipient IN (${marks(recipients.length)}) AND created_at >= ? GROUP BY tenant_id, recipient`,
       );
       params.push(...tenantIds, ...recipients, sqlTime(this.mysql, since));
