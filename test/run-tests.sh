@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: the whole test suite (jest projects "unit" and "e2e") against real
+# `npm test`: the whole test suite (jest projects "unit", "medium" and "e2e") against real
 # MariaDB, Dovecot and Postfix on 127.0.0.1.
 #
 #   bash test/run-tests.sh [jest args...]     e.g. bash test/run-tests.sh test/e2e
