@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: the whole test suite (jest projects "unit" and "e2e") against real
+# `npm test`: the whole test suite (jest projects "unit", "medium" and "e2e") against real
 # MariaDB, Dovecot and Postfix on 127.0.0.1.
 #
 #   bash test/run-tests.sh [jest args...]     e.g. bash test/run-tests.sh test/e2e
@@ -8,9 +8,10 @@
 # 2. installs the Debian packages the services need (only the missing ones);
 # 3. starts the services in RS_DIR (default /tmp/inbound-services; with CI=true a
 #    fresh mktemp directory) and exports their variables (real-services.sh env);
-# 4. runs `npx jest --maxWorkers=2 "$@"` (no --maxWorkers when you give -w/-i);
-# 5. stops the services again if it started them, or always with CI=true;
-# 6. exits with jest's exit code and prints the total wall time.
+# 4. runs ESLint on the whole tree (npm run lint) unless jest args were given;
+# 5. runs `npx jest --maxWorkers=2 "$@"` (no --maxWorkers when you give -w/-i);
+# 6. stops the services again if it started them, or always with CI=true;
+# 7. exits non-zero when ESLint or jest failed, and prints the total wall time.
 set -uo pipefail
 
 T0=$(date +%s.%N)
@@ -88,6 +89,13 @@ if (( want_json )); then
   extra+=(--json "--outputFile=$RESULTS")
 fi
 
+lint_rc=0
+if (( ${#args[@]} == 0 )); then
+  t=$(date +%s.%N)
+  npx eslint . || lint_rc=$?
+  log "eslint took $(elapsed "$t") s, exit $lint_rc"
+fi
+
 t=$(date +%s.%N)
 npx jest "${extra[@]}" "${args[@]}"
 rc=$?
@@ -100,5 +108,9 @@ if [[ -n "$RESULTS" && -s "$RESULTS" ]]; then
     if (broken) console.log(`${broken} test suite(s) failed to run; each is counted as one failed test below`);
     console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests + broken} failed, ${r.numPendingTests + (r.numTodoTests || 0)} skipped`);
   ' "$RESULTS" || true
+fi
+if (( rc == 0 && lint_rc != 0 )); then
+  log "ESLint found errors (above): the run fails"
+  rc=$lint_rc
 fi
 exit $rc

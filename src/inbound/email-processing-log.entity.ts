@@ -1,5 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintAsNumber } from '../database/column-transformers';
+import { COLUMN_WIDTHS } from '../database/column-widths';
+
+const WIDTH = COLUMN_WIDTHS.emailProcessingLogs;
 
 export const INGEST_OUTCOMES = ['created', 'appended', 'duplicate', 'ignored', 'quarantined', 'rejected', 'failed'] as const;
 export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
@@ -13,14 +16,14 @@ export class EmailProcessingLog {
   /** Null when no tenant could be found for the recipients. */
   @Column({ name: 'tenant_id', type: 'integer', nullable: true }) tenantId: number | null;
   @Column({ type: 'varchar', length: 20 }) source: IngestSource;
-  @Column({ name: 'source_ref', type: 'varchar', length: 500, nullable: true }) sourceRef: string | null;
+  @Column({ name: 'source_ref', type: 'varchar', length: WIDTH.sourceRef, nullable: true }) sourceRef: string | null;
   @Column({ type: 'varchar', length: 20 }) outcome: IngestOutcome;
-  @Column({ type: 'varchar', length: 500, nullable: true }) reason: string | null;
+  @Column({ type: 'varchar', length: WIDTH.reason, nullable: true }) reason: string | null;
   @Column({ type: 'text', nullable: true }) error: string | null;
-  @Column({ name: 'message_id', type: 'varchar', length: 255, nullable: true }) messageId: string | null;
-  @Column({ name: 'from_address', type: 'varchar', length: 320, nullable: true }) fromAddress: string | null;
+  @Column({ name: 'message_id', type: 'varchar', length: WIDTH.messageId, nullable: true }) messageId: string | null;
+  @Column({ name: 'from_address', type: 'varchar', length: WIDTH.fromAddress, nullable: true }) fromAddress: string | null;
   @Column({ name: 'to_addresses', type: 'text', nullable: true }) toAddresses: string | null;
-  @Column({ type: 'varchar', length: 500, nullable: true }) subject: string | null;
+  @Column({ type: 'varchar', length: WIDTH.subject, nullable: true }) subject: string | null;
   @Column({ name: 'ticket_id', type: 'integer', nullable: true }) ticketId: number | null;
   @Column({ name: 'ticket_message_id', type: 'integer', nullable: true }) ticketMessageId: number | null;
   @Column({ name: 'raw_sha256', type: 'varchar', length: 64, nullable: true }) rawSha256: string | null;

@@ -1,16 +1,19 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EmailProcessingLog } from './email-processing-log.entity';
-import { IngestRepository } from './ingest.repository';
+import { InboundWriterRepository } from './inbound-writer.repository';
+import { IngestFactsRepository } from './ingest-facts.repository';
+import { IngestRoutesRepository } from './ingest-routes.repository';
 import { IngestService } from './ingest.service';
 import { ProcessingLogsController } from './processing-logs.controller';
 import { ProcessingLogsRepository } from './processing-logs.repository';
 import { ProcessingLogsService } from './processing-logs.service';
+import { IngestLogRepository } from './ingest-log.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EmailProcessingLog])],
   controllers: [ProcessingLogsController],
-  providers: [IngestService, IngestRepository, ProcessingLogsService, ProcessingLogsRepository],
+  providers: [IngestService, IngestRoutesRepository, IngestFactsRepository, InboundWriterRepository, IngestLogRepository, ProcessingLogsService, ProcessingLogsRepository],
   exports: [IngestService],
 })
 export class InboundModule {}

@@ -1,8 +1,9 @@
-import { AddressRoute, IngestRepository, TenantRoute } from './ingest.repository';
+import { AddressRoute, IngestRoutesRepository, TenantRoute } from './ingest-routes.repository';
 import { parseMessage } from '../mail/parse-message';
 import { recipientsFromRawHeaders, routeToTenants } from './recipient-routing';
+import { asTenantId } from '../common/tenant-id';
 
-const route = (tenantId: number): TenantRoute => ({ tenantId, tier: 'free', status: 'active', inboundAddress: `tenant-${tenantId}@mail.example.com`, autoAcknowledge: false });
+const route = (tenantId: number): TenantRoute => ({ tenantId: asTenantId(tenantId), tier: 'free', status: 'active', inboundAddress: `tenant-${tenantId}@mail.example.com`, autoAcknowledge: false });
 
 /** Tenant 1 and 2 have inbound addresses; tenant 3 verified own.example (unverified claims never reach the repository's answer). */
 const repo = {
@@ -12,7 +13,7 @@ const repo = {
       return match ? [{ ...route(Number(match[1])), address }] : [];
     }),
   routesByVerifiedDomains: async (domains: string[]) => domains.flatMap((domain) => (domain === 'own.example' ? [{ ...route(3), domain }] : [])),
-} as unknown as IngestRepository;
+} as unknown as IngestRoutesRepository;
 
 const routed = async (lines: string[]) =>
   (await routeToTenants(await parseMessage(Buffer.from([...lines, '', 'Hello'].join('\r\n'))), repo, 'mail.example.com')).map((r) => [r.tenantId, r.recipient]);

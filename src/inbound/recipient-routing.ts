@@ -1,6 +1,8 @@
-import { IngestRepository, TenantRoute } from './ingest.repository';
+import { IngestRoutesRepository, TenantRoute } from './ingest-routes.repository';
 import { ParsedMessage } from '../mail/parse-message';
 import { envelopeCandidates, headerCandidates, splitPlusAddress } from '../mail/route-recipients';
+
+type RouteLookups = Pick<IngestRoutesRepository, 'routesByInboundAddresses' | 'routesByVerifiedDomains'>;
 
 export interface RoutedTenant extends TenantRoute {
   /** The address the message was routed by, as the sender wrote it. */
@@ -17,7 +19,7 @@ export interface RoutedTenant extends TenantRoute {
  * envelope that names one of our addresses, To and Cc route; a Delivered-To further down was
  * written by an earlier hop or by the sender and routes nothing.
  */
-export async function routeToTenants(parsed: ParsedMessage, repo: IngestRepository, mailDomain: string): Promise<RoutedTenant[]> {
+export async function routeToTenants(parsed: ParsedMessage, repo: RouteLookups, mailDomain: string): Promise<RoutedTenant[]> {
   const envelope = envelopeCandidates(parsed);
   if (envelope.length > 0) {
     const routes = await routeAddresses(envelope, repo, mailDomain);
@@ -30,7 +32,7 @@ export async function routeToTenants(parsed: ParsedMessage, repo: IngestReposito
  * Inbound addresses (with or without a +tag) win over a tenant's own domain, which is looked up
  * only for recipients no inbound address matched, and only among verified domains.
  */
-async function routeAddresses(addresses: string[], repo: IngestRepository, mailDomain: string): Promise<RoutedTenant[]> {
+async function routeAddresses(addresses: string[], repo: RouteLookups, mailDomain: string): Promise<RoutedTenant[]> {
   const candidates = addresses.map((address) => ({ address, ...splitPlusAddress(address) }));
   if (candidates.length === 0) return [];
   const byAddress = new Map((await repo.routesByInboundAddresses([...new Set(candidates.map((c) => c.base))])).map((r) => [r.address, r]));

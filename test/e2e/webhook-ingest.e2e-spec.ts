@@ -1,11 +1,12 @@
 import { DataSource } from 'typeorm';
-import { InboundWrite, IngestRepository } from '../../src/inbound/ingest.repository';
+import { InboundWrite, InboundWriterRepository } from '../../src/inbound/inbound-writer.repository';
 import { IngestService } from '../../src/inbound/ingest.service';
 import { buildMail, buildMailWithAttachment, postSigned } from '../support/mail';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
+import { asTenantId } from '../../src/common/tenant-id';
 
 /** Sizes of the transactions the repository's group commit runs while recording. */
-function recordTransactions(repo: IngestRepository): { batchSizes: number[]; restore(): void } {
+function recordTransactions(repo: InboundWriterRepository): { batchSizes: number[]; restore(): void } {
   type WriteInbound = (manager: unknown, writes: unknown[]) => Promise<unknown>;
   const target = repo as unknown as { writeInbound: WriteInbound };
   const original = target.writeInbound.bind(repo);
@@ -206,7 +207,7 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
     const north = await createTenantWithTokens(t, 'Burst North');
     const south = await createTenantWithTokens(t, 'Burst South');
     const opener = await postSigned(t, buildMail({ to: north.inboundAddress, subject: 'Opener', messageId: '<burst-opener@example.com>' })).expect(200);
-    const { batchSizes, restore } = recordTransactions(t.app.get(IngestRepository));
+    const { batchSizes, restore } = recordTransactions(t.app.get(InboundWriterRepository));
     try {
       const twice = buildMail({ to: south.inboundAddress, subject: 'Sent twice', messageId: '<burst-twice@example.com>' });
       const mails = [
@@ -257,9 +258,9 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
 
   it('rolls a failed shared transaction back whole and files its other messages alone, without gaps in the numbers', async () => {
     const tenant = await createTenantWithTokens(t, 'Rollback');
-    const repo = t.app.get(IngestRepository);
+    const repo = t.app.get(InboundWriterRepository);
     const write = (key: string): InboundWrite => ({
-      tenantId: tenant.id,
+      tenantId: asTenantId(tenant.id),
       ticket: { kind: 'new', subject: key, requesterEmail: 'customer@example.com', requesterName: null },
       now: new Date(),
       message: {
