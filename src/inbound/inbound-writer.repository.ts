@@ -2,30 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestBatcher } from '../common/request-batcher';
-import { groupIndexes, insertedId, insertRows, marks, retryAlone, sqlTime } from './batch-sql';
+import { groupIndexes, insertedId, insertRows, marks, retryAlone, sqlTime } from '../database/batch-sql';
 import { insertFiledLogs, NewLogRow } from './ingest-log.repository';
 import { TenantId } from '../common/tenant-id';
+import { addTenantUsage } from '../tenants/tenant-usage.repository';
+import { countMessagesOnTicket, insertInboundMessages, NewInboundMessage } from '../tickets/ticket-messages.repository';
 
-export interface NewInboundMessage {
-  messageKey: string;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
-  fromAddress: string | null;
-  fromName: string | null;
-  to: unknown[];
-  cc: unknown[];
-  subject: string;
-  textBody: string;
-  htmlBody: string | null;
-  newText: string;
-  isAutoReply: boolean;
-  isBounce: boolean;
-  rawSha256: string;
-  threadTopic: string | null;
-  threadIndex: string | null;
-  sentAt: Date | null;
-}
+export type { NewInboundMessage };
 
 export interface NewAttachment {
   filename: string;
@@ -99,7 +82,10 @@ export class InboundWriterRepository {
 
   private async writeInbound(manager: EntityManager, writes: InboundWrite[]): Promise<InboundWritten[]> {
     const tickets = await this.fileTickets(manager, writes);
-    const messageIds = await this.insertInboundMessages(manager, writes, tickets);
+    const messageIds = await insertInboundMessages(
+      manager,
+      writes.map((w, i) => ({ tenantId: w.tenantId, ticketId: tickets[i].id, message: w.message })),
+    );
     await insertRows(
       manager,
       'attachments',
@@ -184,52 +170,11 @@ export class InboundWriterRepository {
 
   /** More messages on one ticket; the decision says whether one of them reopens it. */
   private async touchTicket(manager: EntityManager, writes: InboundWrite[]): Promise<void> {
-    const latest = this.time(new Date(Math.max(...writes.map((w) => w.now.getTime()))));
-    const reopen = writes.some((w) => w.ticket.kind === 'existing' && w.ticket.reopen);
-    await manager.query(
-      `UPDATE tickets SET message_count = message_count + ?, has_unread = 1, last_activity_at = ?, updated_at = ?${reopen ? ", status = 'open'" : ''} ` +
-        'WHERE tenant_id = ? AND id = ?',
-      [writes.length, latest, latest, writes[0].tenantId, existingTicketId(writes[0])],
-    );
-  }
-
-  private async insertInboundMessages(manager: EntityManager, writes: InboundWrite[], tickets: { id: number }[]): Promise<number[]> {
-    await insertRows(
-      manager,
-      'ticket_messages',
-      ['tenant_id', 'ticket_id', 'direction', 'message_key', 'message_id', 'in_reply_to', 'references_json', 'from_address', 'from_name', 'to_json', 'cc_json',
-        'subject', 'text_body', 'html_body', 'new_text', 'is_auto_reply', 'is_bounce', 'raw_sha256', 'thread_topic', 'thread_index', 'sent_at'],
-      writes.map(({ tenantId, message: m }, i) => [
-        tenantId,
-        tickets[i].id,
-        'inbound',
-        m.messageKey,
-        m.messageId,
-        m.inReplyTo,
-        JSON.stringify(m.references),
-        m.fromAddress,
-        m.fromName,
-        JSON.stringify(m.to),
-        JSON.stringify(m.cc),
-        m.subject,
-        m.textBody,
-        m.htmlBody,
-        m.newText,
-        m.isAutoReply ? 1 : 0,
-        m.isBounce ? 1 : 0,
-        m.rawSha256,
-        m.threadTopic,
-        m.threadIndex,
-        m.sentAt ? this.time(m.sentAt) : null,
-      ]),
-    );
-    const tenantIds = [...new Set(writes.map((w) => w.tenantId))];
-    const rows: { id: number; tenant_id: number; message_key: string }[] = await manager.query(
-      `SELECT id, tenant_id, message_key FROM ticket_messages WHERE tenant_id IN (${marks(tenantIds.length)}) AND message_key IN (${marks(writes.length)})`,
-      [...tenantIds, ...writes.map((w) => w.message.messageKey)],
-    );
-    const ids = new Map(rows.map((r) => [`${r.tenant_id}:${r.message_key}`, Number(r.id)]));
-    return writes.map((w) => ids.get(`${w.tenantId}:${w.message.messageKey}`)!);
+    await countMessagesOnTicket(manager, writes[0].tenantId, existingTicketId(writes[0]), writes.length, {
+      at: new Date(Math.max(...writes.map((w) => w.now.getTime()))),
+      unread: true,
+      reopen: writes.some((w) => w.ticket.kind === 'existing' && w.ticket.reopen),
+    });
   }
 
   private async markDeliveryFailed(manager: EntityManager, tenantId: TenantId, ticketMessageId: number, detail: string): Promise<void> {
@@ -242,14 +187,15 @@ export class InboundWriterRepository {
 
   private async addUsage(manager: EntityManager, writes: InboundWrite[]): Promise<void> {
     const byDay = groupIndexes(writes, (w) => `${w.tenantId}:${w.usage.day}`);
-    const rows = [...byDay.values()].map((indexes) => {
-      const first = writes[indexes[0]];
-      return [first.tenantId, first.usage.day, indexes.length, 0, indexes.reduce((sum, i) => sum + writes[i].usage.bytes, 0)];
-    });
-    const upsert = this.mysql
-      ? 'ON DUPLICATE KEY UPDATE messages_in = messages_in + VALUES(messages_in), bytes_stored = bytes_stored + VALUES(bytes_stored)'
-      : 'ON CONFLICT (tenant_id, day) DO UPDATE SET messages_in = messages_in + excluded.messages_in, bytes_stored = bytes_stored + excluded.bytes_stored';
-    await insertRows(manager, 'tenant_usage', ['tenant_id', 'day', 'messages_in', 'messages_out', 'bytes_stored'], rows, upsert);
+    await addTenantUsage(
+      manager,
+      [...byDay.values()].map((indexes) => ({
+        tenantId: writes[indexes[0]].tenantId,
+        day: writes[indexes[0]].usage.day,
+        messagesIn: indexes.length,
+        bytesStored: indexes.reduce((sum, i) => sum + writes[i].usage.bytes, 0),
+      })),
+    );
   }
 
   private time(date: Date): Date | string {

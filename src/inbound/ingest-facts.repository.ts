@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RequestBatcher } from '../common/request-batcher';
 import { IngestFacts, IngestQuestions } from '../mail/ingest-decision';
-import { marks, retryAlone, sqlTime } from './batch-sql';
+import { marks, retryAlone, sqlTime } from '../database/batch-sql';
 import { TenantId } from '../common/tenant-id';
 
 interface FactsRequest {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { IngestOutcome, IngestSource } from './email-processing-log.entity';
-import { insertedId, insertRows, marks } from './batch-sql';
+import { insertedId, insertRows, marks } from '../database/batch-sql';
 
 export interface NewLogRow {
   tenantId: number | null;

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { RequestBatcher } from '../common/request-batcher';
 import { Tier } from '../tenants/tiers';
 import { TenantStatus } from '../tenants/tenant.entity';
-import { marks, retryAlone } from './batch-sql';
+import { marks, retryAlone } from '../database/batch-sql';
 import { asTenantId, TenantId } from '../common/tenant-id';
 
 /** A tenant a message is addressed to, with what the pipeline needs to know of it. */

@@ -5,7 +5,7 @@ import { TenantId } from '../common/tenant-id';
 import { TenantUsage } from './tenant-usage.entity';
 
 /** What one tenant's day gains; absent counters gain nothing. */
-interface UsageIncrement {
+export interface UsageIncrement {
   tenantId: TenantId;
   /** UTC, YYYY-MM-DD. */
   day: string;
@@ -25,15 +25,9 @@ const ADD_SQLITE =
 export class TenantUsageRepository {
   constructor(@InjectRepository(TenantUsage) private readonly usage: Repository<TenantUsage>) {}
 
-  /** The one upsert of tenant_usage: one statement for any number of rows, inside the caller's transaction. */
-  async add(manager: EntityManager, increments: UsageIncrement[]): Promise<void> {
-    if (increments.length === 0) return;
-    const mysql = manager.connection.options.type === 'mysql';
-    const values = increments.map(() => '(?, ?, ?, ?, ?)').join(', ');
-    await manager.query(
-      `INSERT INTO tenant_usage ${COLUMNS} VALUES ${values} ${mysql ? ADD_MYSQL : ADD_SQLITE}`,
-      increments.flatMap((i) => [i.tenantId, i.day, i.messagesIn ?? 0, i.messagesOut ?? 0, i.bytesStored ?? 0]),
-    );
+  /** Adds to the counters inside the caller's transaction (see addTenantUsage). */
+  add(manager: EntityManager, increments: UsageIncrement[]): Promise<void> {
+    return addTenantUsage(manager, increments);
   }
 
   async totals(tenantId: TenantId): Promise<{ bytesStored: number; messagesIn: number; messagesOut: number }> {
@@ -50,4 +44,19 @@ export class TenantUsageRepository {
   onDay(tenantId: TenantId, day: string): Promise<TenantUsage | null> {
     return this.usage.findOneBy({ tenantId, day });
   }
+}
+
+/**
+ * The one upsert of tenant_usage: one statement for any number of rows, inside the caller's
+ * transaction. A plain function too, for the ingest group commit, which writes through its own
+ * EntityManager without a Nest-injected repository.
+ */
+export async function addTenantUsage(manager: EntityManager, increments: UsageIncrement[]): Promise<void> {
+  if (increments.length === 0) return;
+  const mysql = manager.connection.options.type === 'mysql';
+  const values = increments.map(() => '(?, ?, ?, ?, ?)').join(', ');
+  await manager.query(
+    `INSERT INTO tenant_usage ${COLUMNS} VALUES ${values} ${mysql ? ADD_MYSQL : ADD_SQLITE}`,
+    increments.flatMap((i) => [i.tenantId, i.day, i.messagesIn ?? 0, i.messagesOut ?? 0, i.bytesStored ?? 0]),
+  );
 }

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { isDatabaseUnavailable } from '../database/database-errors';
+import { isDatabaseUnavailable } from './database-errors';
 
 /** SQLite allows 32,766 bound values per statement, MySQL 65,535. */
 const MAX_BOUND_VALUES = 10_000;
