@@ -62,8 +62,10 @@ export class IngestFactsRepository {
     const keys = unique(requests.map((r) => r.questions.messageKey));
     const referenced = unique(requests.flatMap((r) => [...r.questions.referencedIds, ...(r.questions.bouncedMessageId ? [r.questions.bouncedMessageId] : [])]));
     let sql =
-      'SELECT m.id, m.tenant_id, m.ticket_id, m.message_id, m.message_key, m.direction, t.number AS ticket_number, 1 AS is_copy FROM ticket_messages m ' +
-      'JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id ' +
+      // The ticket's number by a subquery, not a join: it runs only for the rare copy found, and
+      // the message key's unique index stays the one way into the query.
+      'SELECT m.id, m.tenant_id, m.ticket_id, m.message_id, m.message_key, m.direction, ' +
+      '(SELECT t.number FROM tickets t WHERE t.tenant_id = m.tenant_id AND t.id = m.ticket_id) AS ticket_number, 1 AS is_copy FROM ticket_messages m ' +
       `WHERE m.tenant_id IN (${marks(tenantIds.length)}) AND m.message_key IN (${marks(keys.length)})`;
     const params: unknown[] = [...tenantIds, ...keys];
     if (referenced.length > 0) {
