@@ -225,9 +225,11 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
       const reports = await Promise.all(mails.map((raw) => ingest.ingest(raw, { source: 'webhook', ref: 'burst' })));
       const results = reports.map((r) => r.results[0]);
 
-      // On MySQL messages join while a transaction is served; on SQLite, whose driver does not
-      // yield, they wait a few milliseconds for each other (gatherMs).
-      expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+      // On MySQL messages join while a transaction is served. On SQLite, whose driver does not
+      // yield, they wait a few milliseconds for each other (gatherMs) only when they come back to
+      // back, which a slow machine's parsing can stretch apart: there the sharing is proven by
+      // the medium tier, which submits writes to the group commit directly.
+      if (engine === 'mysql') expect(Math.max(...batchSizes)).toBeGreaterThan(1);
       const numbers = (tenantId: number) =>
         results.filter((r) => r.tenantId === tenantId && r.outcome === 'created').map((r) => r.ticketNumber).sort((a, b) => a! - b!);
       expect(numbers(north.id)).toEqual(Array.from({ length: 10 }, (_, i) => i + 2));
@@ -285,7 +287,11 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
     const { batchSizes, restore } = recordTransactions(repo);
     const [first, second, again] = await Promise.allSettled([repo.fileInbound(write('bbbb')), repo.fileInbound(write('cccc')), repo.fileInbound(write('aaaa'))]);
     restore();
-    expect(batchSizes).toEqual(engine === 'mysql' ? [1, 2, 1, 1] : [3, 1, 1, 1]);
+    // Either 'bbbb' went alone and the other two shared the failing transaction (MySQL, or SQLite
+    // when filing 'aaaa' took longer than the gathering window), or all three shared it (SQLite,
+    // back to back): in both, the shared transaction fails whole and each of its writes is filed alone.
+    expect([[1, 2, 1, 1], [3, 1, 1, 1]]).toContainEqual(batchSizes);
+    if (engine === 'mysql') expect(batchSizes).toEqual([1, 2, 1, 1]);
     expect(first).toMatchObject({ status: 'fulfilled', value: { ticketNumber: 2 } });
     expect(second).toMatchObject({ status: 'fulfilled', value: { ticketNumber: 3 } });
     expect(again.status).toBe('rejected');
