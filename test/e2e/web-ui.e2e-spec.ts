@@ -511,6 +511,18 @@ describe('web UI in Chromium', () => {
     await page.getByRole('button', { name: /Release the quarantined message from dave/ }).waitFor({ state: 'detached' });
   });
 
+  it('platform admin: a refused tier change says why and shows the tier the tenant still has', async () => {
+    const doomed = await t.http().post('/api/tenants').set(t.admin).send({ name: 'Vanishing Co', tier: 'free' }).expect(201);
+    const page = await newPage();
+    await signIn(page, ADMIN_TOKEN);
+    const row = page.locator('#tenants-table tr', { hasText: 'Vanishing Co' });
+    await row.getByLabel('Tier of Vanishing Co').waitFor();
+    await t.http().delete(`/api/tenants/${doomed.body.id}`).set(t.admin).expect(204);
+    await row.getByLabel('Tier of Vanishing Co').selectOption('enterprise');
+    await page.getByText('The tier of Vanishing Co was not changed').waitFor();
+    await expect(row.getByLabel('Tier of Vanishing Co').inputValue()).resolves.toBe('free');
+  });
+
   it('platform admin: creates a tenant, changes its tier, disables and enables it, creates a token shown once and revokes it', async () => {
     const page = await newPage();
     await signIn(page, ADMIN_TOKEN);
