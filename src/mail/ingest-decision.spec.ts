@@ -1,3 +1,4 @@
+import { NOTHING_KNOWN } from '../../test/support/ingest-facts';
 import { decideIngest, IngestDecision, IngestFacts, IngestPolicy, IngestRoute, ingestQuestions } from './ingest-decision';
 import { ParsedMessage, parseMessage } from './parse-message';
 import { createReplyToken } from './reply-token';
@@ -13,17 +14,6 @@ const ROUTE: IngestRoute = {
   tag: null,
   dailyMessageLimit: null,
   acknowledgementsEnabled: false,
-};
-const NOTHING_KNOWN: IngestFacts = {
-  duplicate: null,
-  referencedTicketIds: [],
-  replyTokenTicketId: null,
-  subjectTagTicket: null,
-  senderIsOurAddress: false,
-  messagesReceivedToday: 0,
-  senderLastMailWasAutoReply: false,
-  acknowledgementsToSenderLastHour: 0,
-  bouncedOutbound: null,
 };
 
 /** The messages of the table, by what kind of mail they are. */
