@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { COLUMN_WIDTHS } from '../database/column-widths';
 import { subjectWithTag } from '../mail/threading';
 import type { StoredAddress, TicketMessage } from '../tickets/ticket-message.entity';
 import { Mailbox, referencesChain, sendableMessageId } from './outbound-message';
@@ -61,7 +62,7 @@ export function outboundTicketMessage(draft: OutboundDraft): Omit<TicketMessage,
     fromName: draft.from.name,
     to: [storedAddress(draft.to)],
     cc: draft.cc.map((address) => storedAddress({ address, name: null })),
-    subject: subjectWithTag(answered?.subject || draft.ticket.subject, draft.ticket.number).slice(0, 500),
+    subject: subjectWithTag(answered?.subject || draft.ticket.subject, draft.ticket.number).slice(0, COLUMN_WIDTHS.ticketMessages.subject),
     textBody: draft.text,
     htmlBody: draft.html,
     newText: draft.text,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { asTenantId, TenantId } from '../common/tenant-id';
+import { COLUMN_WIDTHS, TEXT_EXCERPT_LENGTH } from '../database/column-widths';
 import { TenantUsageRepository } from '../tenants/tenant-usage.repository';
 import { Attachment } from '../tickets/attachment.entity';
 import { DeliveryChange, NewAttachment, NewTicketMessage, TicketMessagesRepository } from '../tickets/ticket-messages.repository';
@@ -50,7 +51,6 @@ export class OutboxRepository {
     });
   }
 
-  /** Ids of entries due now: queued and due, or claimed by an instance whose lease ran out. */
   /** Entries per state among these, across tenants: a platform figure for /metrics, never shown to a tenant. */
   async countByState(states: readonly OutboxStatus[]): Promise<Map<OutboxStatus, number>> {
     const rows: { status: OutboxStatus; count: string | number }[] = await this.dataSource
@@ -66,18 +66,13 @@ export class OutboxRepository {
     return counts;
   }
 
+  /** Ids of entries due now: queued and due, or claimed by an instance whose lease ran out. */
   async dueIds(now: Date, limit: number): Promise<number[]> {
     const rows = await this.dataSource
       .getRepository(OutboxEntry)
       .createQueryBuilder('o')
       .select('o.id', 'id')
-      .where(
-        new Brackets((w) =>
-          w
-            .where('o.status = :queued AND o.next_attempt_at <= :now', { queued: 'queued', now })
-            .orWhere('o.status = :sending AND o.locked_until < :now', { sending: 'sending', now }),
-        ),
-      )
+      .where(dueAt(now, 'o.'))
       .orderBy('o.next_attempt_at', 'ASC')
       .addOrderBy('o.id', 'ASC')
       .limit(limit)
@@ -93,13 +88,7 @@ export class OutboxRepository {
         .update(OutboxEntry)
         .set({ status: 'sending', lockedBy: owner, lockedUntil: new Date(now.getTime() + OUTBOX_LEASE_MS), attempts: () => 'attempts + 1' })
         .where('id = :id', { id })
-        .andWhere(
-          new Brackets((w) =>
-            w
-              .where('status = :queued AND next_attempt_at <= :now', { queued: 'queued', now })
-              .orWhere('status = :sending AND locked_until < :now', { sending: 'sending', now }),
-          ),
-        )
+        .andWhere(dueAt(now))
         .execute();
       if (result.affected !== 1) return null;
       const row = await manager.findOneBy(OutboxEntry, { id, lockedBy: owner });
@@ -125,19 +114,19 @@ export class OutboxRepository {
     return this.finish(
       entry,
       owner,
-      { status: 'sent', smtpResponse: smtpResponse.slice(0, 5000), lastError: null },
-      { deliveryStatus: 'sent', deliveryDetail: detail.slice(0, 5000), sentAt: new Date() },
+      { status: 'sent', smtpResponse: smtpResponse.slice(0, TEXT_EXCERPT_LENGTH), lastError: null },
+      { deliveryStatus: 'sent', deliveryDetail: detail.slice(0, TEXT_EXCERPT_LENGTH), sentAt: new Date() },
       async (manager) => this.usage.add(manager, [{ tenantId: entry.tenantId, day, messagesOut: 1 }]),
     );
   }
 
   /** Back to the queue for a later attempt; the message stays "queued" with the reason shown. */
   reschedule(entry: EntryScope, owner: string, nextAttemptAt: Date, detail: string): Promise<boolean> {
-    return this.finish(entry, owner, { status: 'queued', nextAttemptAt, lastError: detail.slice(0, 5000) }, { deliveryStatus: 'queued', deliveryDetail: detail.slice(0, 5000) });
+    return this.finish(entry, owner, { status: 'queued', nextAttemptAt, lastError: detail.slice(0, TEXT_EXCERPT_LENGTH) }, { deliveryStatus: 'queued', deliveryDetail: detail.slice(0, TEXT_EXCERPT_LENGTH) });
   }
 
   markFailed(entry: EntryScope, owner: string, detail: string): Promise<boolean> {
-    return this.finish(entry, owner, { status: 'failed', lastError: detail.slice(0, 5000) }, { deliveryStatus: 'failed', deliveryDetail: detail.slice(0, 5000) });
+    return this.finish(entry, owner, { status: 'failed', lastError: detail.slice(0, TEXT_EXCERPT_LENGTH) }, { deliveryStatus: 'failed', deliveryDetail: detail.slice(0, TEXT_EXCERPT_LENGTH) });
   }
 
   /** A connection test that sent a message: kept in the outbox as a record, never retried. */
@@ -146,12 +135,12 @@ export class OutboxRepository {
       manager.insert(OutboxEntry, {
         tenantId,
         kind: 'test',
-        recipient: recipient.slice(0, 320),
+        recipient: recipient.slice(0, COLUMN_WIDTHS.outbox.recipient),
         status: outcome.sent ? 'sent' : 'failed',
         attempts: 1,
         nextAttemptAt: new Date(),
-        smtpResponse: outcome.sent ? outcome.smtpResponse.slice(0, 5000) : null,
-        lastError: outcome.sent ? null : outcome.error.slice(0, 5000),
+        smtpResponse: outcome.sent ? outcome.smtpResponse.slice(0, TEXT_EXCERPT_LENGTH) : null,
+        lastError: outcome.sent ? null : outcome.error.slice(0, TEXT_EXCERPT_LENGTH),
         payload: null,
       }),
     );
@@ -182,4 +171,13 @@ export class OutboxRepository {
 /** The entry, only in its tenant and only while `owner` holds its lease. */
 function leased(entry: EntryScope, owner: string) {
   return { id: entry.id, tenantId: entry.tenantId, lockedBy: owner, status: 'sending' as const };
+}
+
+/** Queued and due, or claimed by an instance whose lease ran out; `alias` prefixes the columns. */
+function dueAt(now: Date, alias = ''): Brackets {
+  return new Brackets((w) =>
+    w
+      .where(`${alias}status = :queued AND ${alias}next_attempt_at <= :now`, { queued: 'queued', now })
+      .orWhere(`${alias}status = :sending AND ${alias}locked_until < :now`, { sending: 'sending', now }),
+  );
 }
