@@ -1,22 +1,10 @@
 import { DataSource } from 'typeorm';
-import { InboundWrite, InboundWriterRepository } from '../../src/inbound/inbound-writer.repository';
+import { InboundWriterRepository } from '../../src/inbound/inbound-writer.repository';
+import { inboundWrite, recordTransactions } from '../support/ingest-fixtures';
 import { IngestService } from '../../src/inbound/ingest.service';
 import { buildMail, buildMailWithAttachment, postSigned } from '../support/mail';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
 import { asTenantId } from '../../src/common/tenant-id';
-
-/** Sizes of the transactions the repository's group commit runs while recording. */
-function recordTransactions(repo: InboundWriterRepository): { batchSizes: number[]; restore(): void } {
-  type WriteInbound = (manager: unknown, writes: unknown[]) => Promise<unknown>;
-  const target = repo as unknown as { writeInbound: WriteInbound };
-  const original = target.writeInbound.bind(repo);
-  const batchSizes: number[] = [];
-  const spy = jest.spyOn(target, 'writeInbound').mockImplementation((manager, writes) => {
-    batchSizes.push(writes.length);
-    return original(manager, writes);
-  });
-  return { batchSizes, restore: () => spy.mockRestore() };
-}
 
 describe.each(ENGINES)('webhook ingest on %s', (engine) => {
   let t: TestApp;
@@ -261,24 +249,7 @@ describe.each(ENGINES)('webhook ingest on %s', (engine) => {
   it('rolls a failed shared transaction back whole and files its other messages alone, without gaps in the numbers', async () => {
     const tenant = await createTenantWithTokens(t, 'Rollback');
     const repo = t.app.get(InboundWriterRepository);
-    const write = (key: string): InboundWrite => ({
-      tenantId: asTenantId(tenant.id),
-      ticket: { kind: 'new', subject: key, requesterEmail: 'customer@example.com', requesterName: null },
-      now: new Date(),
-      message: {
-        messageKey: key, messageId: `<${key}@example.com>`, inReplyTo: null, references: [], fromAddress: 'customer@example.com', fromName: null,
-        to: [], cc: [], subject: key, textBody: key, htmlBody: null, newText: key, isAutoReply: false, isBounce: false,
-        rawSha256: key.padEnd(64, '0'), threadTopic: null, threadIndex: null, sentAt: null,
-      },
-      attachments: [],
-      failedOutbound: null,
-      usage: { day: '2026-11-21', bytes: 100 },
-      acknowledgeTo: null,
-      log: {
-        tenantId: tenant.id, source: 'webhook', sourceRef: null, outcome: 'created', reason: 'new ticket', error: null, messageId: null,
-        fromAddress: null, toAddresses: null, subject: key, ticketId: null, ticketMessageId: null, rawSha256: key.padEnd(64, '0'), rawLocation: null, sizeBytes: 100, durationMs: 1,
-      },
-    });
+    const write = (key: string) => inboundWrite(asTenantId(tenant.id), { key });
     await repo.fileInbound(write('aaaa'));
     // Submitted in one turn. On MySQL the first goes alone and the other two share the next
     // transaction; on SQLite they come back to back after 'aaaa' and all three wait for each

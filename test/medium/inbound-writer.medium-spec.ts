@@ -1,20 +1,7 @@
 import { InboundWriterRepository } from '../../src/inbound/inbound-writer.repository';
 import { MigratedDatabase, openMigratedDatabase } from '../support/medium-database';
 import { ENGINES } from '../support/test-app';
-import { fileMessage, inboundWrite, seedTenant } from './ingest-fixtures';
-
-/** Sizes of the transactions the writer's group commit runs while recording. */
-function recordTransactions(writer: InboundWriterRepository): { batchSizes: number[]; restore(): void } {
-  type WriteInbound = (manager: unknown, writes: unknown[]) => Promise<unknown>;
-  const target = writer as unknown as { writeInbound: WriteInbound };
-  const original = target.writeInbound.bind(writer);
-  const batchSizes: number[] = [];
-  const spy = jest.spyOn(target, 'writeInbound').mockImplementation((manager, writes) => {
-    batchSizes.push(writes.length);
-    return original(manager, writes);
-  });
-  return { batchSizes, restore: () => spy.mockRestore() };
-}
+import { fileMessage, inboundWrite, recordTransactions, seedTenant } from '../support/ingest-fixtures';
 
 describe.each(ENGINES)('inbound writer on %s', (engine) => {
   let db: MigratedDatabase;

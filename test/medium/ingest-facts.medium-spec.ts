@@ -3,7 +3,7 @@ import { InboundWriterRepository } from '../../src/inbound/inbound-writer.reposi
 import { NOTHING_KNOWN } from '../support/ingest-facts';
 import { MigratedDatabase, openMigratedDatabase } from '../support/medium-database';
 import { ENGINES } from '../support/test-app';
-import { fileMessage, questions, seedTenant } from './ingest-fixtures';
+import { fileMessage, questions, seedTenant } from '../support/ingest-fixtures';
 
 /** The facts decideIngest gets, gathered from a real database. */
 describe.each(ENGINES)('ingest facts on %s', (engine) => {

@@ -1,4 +1,4 @@
-// Rows for the ingest medium specs: tenants seeded in plain SQL, messages filed through the writer.
+// Rows for the ingest specs (medium and e2e): tenants seeded in plain SQL, messages filed through the writer, and a recorder of the writer's group-commit transactions.
 import { DataSource } from 'typeorm';
 import { InboundWrite, InboundWriterRepository } from '../../src/inbound/inbound-writer.repository';
 import { IngestQuestions } from '../../src/mail/ingest-decision';
@@ -68,4 +68,17 @@ export function questions(q: Partial<IngestQuestions> = {}): IngestQuestions {
     acknowledgementRecipient: null,
     ...q,
   };
+}
+
+/** Sizes of the transactions the writer's group commit runs while recording. */
+export function recordTransactions(writer: InboundWriterRepository): { batchSizes: number[]; restore(): void } {
+  type WriteInbound = (manager: unknown, writes: unknown[]) => Promise<unknown>;
+  const target = writer as unknown as { writeInbound: WriteInbound };
+  const original = target.writeInbound.bind(writer);
+  const batchSizes: number[] = [];
+  const spy = jest.spyOn(target, 'writeInbound').mockImplementation((manager, writes) => {
+    batchSizes.push(writes.length);
+    return original(manager, writes);
+  });
+  return { batchSizes, restore: () => spy.mockRestore() };
 }
