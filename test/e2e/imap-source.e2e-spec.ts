@@ -254,8 +254,9 @@ describe('IMAP source (real Dovecot)', () => {
         await c.mailboxCreate(folders.mailbox);
         for (const raw of [already.raw, fresh.raw]) await c.append(folders.mailbox, raw);
       });
-      await waitUntilFiled(t, [fresh.messageId], 15_000);
-      await waitFor('folder emptied', async () => (await folderStatus(folders.mailbox)).messages === 0, 10_000);
+      // Generous deadlines: under a full, busy test run the reread once took longer than 15 s.
+      await waitUntilFiled(t, [fresh.messageId], 30_000);
+      await waitFor('folder emptied', async () => (await folderStatus(folders.mailbox)).messages === 0, 20_000);
       await expectEachFiledOnce(t, [already, renumbered1, renumbered2, fresh].map((m) => m.messageId));
       const [after] = await database(t).query('SELECT uid_validity, last_uid FROM mailbox_checkpoints');
       expect(after.uid_validity).not.toBe(before.uid_validity);
@@ -265,7 +266,7 @@ describe('IMAP source (real Dovecot)', () => {
       await t.close();
       await deleteFolders(folders);
     }
-  });
+    }, 120_000);
 
   it('drains a backlog of 2,000 messages waiting at start, each filed once, replies on their originals\' tickets', async () => {
     const folders = folderNames('backlog');
