@@ -68,6 +68,15 @@ describe('emailHtmlToText', () => {
     expect(emailHtmlToText(html)).toBe(text);
   });
 
+  it.each<[string, string, string]>([
+    ['numbered lists', '<p>Steps:</p><ol><li>Open</li><li>Close</li></ol>', 'Steps:\n\n1. Open\n2. Close'],
+    ['a list start and an item value', '<ol start="3"><li>c</li><li value="7">g</li><li>h</li></ol>', '3. c\n7. g\n8. h'],
+    ['bullets', 'Items<ul><li>one</li><li>two</li></ul>', 'Items\n- one\n- two'],
+    ['nested lists number each level', '<ol><li>a<ul><li>x</li></ul></li><li>b</li></ol>', '1. a\n- x\n\n2. b'],
+  ])('keeps list markers: %s', (_, html, text) => {
+    expect(emailHtmlToText(html)).toBe(text);
+  });
+
   it('leaves quotes out when asked to', () => {
     expect(emailHtmlToText('<p>New</p><blockquote><p>Old</p></blockquote>', { dropQuotes: true })).toBe('New');
   });

@@ -63,7 +63,7 @@ const ALLOWED_STYLES: sanitizeHtml.IOptions['allowedStyles'] = {
 
 const RASTER_DATA_IMAGE = /^data:image\/(png|jpe?g|gif|webp);base64,[a-z0-9+/=\s]*$/i;
 
-const OPTIONS: sanitizeHtml.IOptions = {
+export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: ALLOWED_TAGS,
   allowedAttributes: ALLOWED_ATTRIBUTES,
   allowedStyles: ALLOWED_STYLES,
@@ -81,7 +81,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
 
 /** The customer's HTML, reduced to what is safe to show an agent (see the decisions above). */
 export function sanitizeEmailHtml(html: string): string {
-  return sanitizeHtml(html, OPTIONS);
+  return sanitizeHtml(html, SANITIZE_OPTIONS);
 }
 
 function withRasterDataOnly(attribs: sanitizeHtml.Attributes): sanitizeHtml.Attributes {
@@ -92,7 +92,36 @@ function withRasterDataOnly(attribs: sanitizeHtml.Attributes): sanitizeHtml.Attr
 }
 
 const LINE_BREAK = '\uE000';
-const BLOCK_END = /<\/(?:p|div|li|tr|h[1-6]|table|blockquote|pre)\s*>|<br\s*\/?>/gi;
+const BLOCK_END = /<\/(?:p|div|li|tr|h[1-6]|table|blockquote|pre)\s*>|<br\s*\/?>|<(?:ol|ul)\b[^>]*>/gi;
+const LIST_TAG = /<(\/?)(ol|ul|li)\b([^>]*)>/gi;
+
+/**
+ * Each list item's number ("3. ", from the list's `start` or the item's `value`) or bullet
+ * ("- ") written before its text, as a text view of an HTML-only mail would lose them otherwise.
+ * A linear scan over the list tags only.
+ */
+function numberListItems(html: string): string {
+  const lists: { ordered: boolean; next: number }[] = [];
+  return html.replace(LIST_TAG, (tag, closing: string, name: string, attributes: string) => {
+    const kind = name.toLowerCase();
+    if (kind !== 'li') {
+      if (closing) lists.pop();
+      else lists.push({ ordered: kind === 'ol', next: numberAttribute(attributes, 'start') ?? 1 });
+      return tag;
+    }
+    const list = lists.at(-1);
+    if (closing || !list) return tag;
+    if (!list.ordered) return `${tag}- `;
+    const number = numberAttribute(attributes, 'value') ?? list.next;
+    list.next = number + 1;
+    return `${tag}${number}. `;
+  });
+}
+
+function numberAttribute(attributes: string, name: string): number | undefined {
+  const value = new RegExp(`\\b${name}\\s*=\\s*["']?(-?\\d{1,6})`, 'i').exec(attributes)?.[1];
+  return value === undefined ? undefined : Number(value);
+}
 
 /**
  * Readable text of an HTML body: whitespace collapsed as a browser would, a line break after
@@ -102,7 +131,7 @@ const BLOCK_END = /<\/(?:p|div|li|tr|h[1-6]|table|blockquote|pre)\s*>|<br\s*\/?>
  */
 export function emailHtmlToText(html: string, options: { dropQuotes?: boolean } = {}): string {
   const nonTextTags = ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'template', 'xml'];
-  const text = sanitizeHtml(html.replace(BLOCK_END, `$&${LINE_BREAK}`), {
+  const text = sanitizeHtml(numberListItems(html).replace(BLOCK_END, `$&${LINE_BREAK}`), {
     allowedTags: [],
     allowedAttributes: {},
     nonTextTags: options.dropQuotes ? [...nonTextTags, 'blockquote'] : nonTextTags,

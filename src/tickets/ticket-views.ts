@@ -1,3 +1,5 @@
+import { findTextLinks } from '../mail/text-links';
+import { countRemoteImages } from '../mail/display-mail-html';
 import { Attachment } from './attachment.entity';
 import { Ticket } from './ticket.entity';
 import { TicketMessage } from './ticket-message.entity';
@@ -29,8 +31,16 @@ function toAttachmentView(a: Attachment) {
   };
 }
 
+/** How the formatted version of a message is shown: see MailFrameService and the image senders. */
+export interface MessageDisplay {
+  /** The frame page of the HTML body, when there is one. */
+  htmlFrameUrl: string | null;
+  /** The sender is on the tenant's list of senders whose remote images load without asking. */
+  senderImagesAllowed: boolean;
+}
+
 /** A message as GET /api/tickets/:id (and a reply's answer) shows it. */
-export function toMessageView(m: TicketMessage, attachments: Attachment[]) {
+export function toMessageView(m: TicketMessage, attachments: Attachment[], display?: MessageDisplay) {
   return {
     id: m.id,
     ticket_id: m.ticketId,
@@ -46,11 +56,17 @@ export function toMessageView(m: TicketMessage, attachments: Attachment[]) {
     text: m.textBody,
     html: m.htmlBody,
     new_text: m.newText,
+    text_links: findTextLinks(m.textBody),
+    new_text_links: findTextLinks(m.newText),
+    html_frame_url: display?.htmlFrameUrl ?? null,
+    remote_image_count: m.htmlBody ? countRemoteImages(m.htmlBody) : 0,
+    sender_images_allowed: display?.senderImagesAllowed ?? false,
     is_auto_reply: m.isAutoReply,
     is_bounce: m.isBounce,
     delivery_status: m.deliveryStatus,
     delivery_detail: m.deliveryDetail,
     sent_at: m.sentAt,
+    date: m.sentAt,
     created_at: m.createdAt,
     attachments: attachments.map(toAttachmentView),
   };

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Attachment } from './attachment.entity';
+import { MailFrameController } from './mail-frame.controller';
+import { MailFrameService } from './mail-frame.service';
+import { RemoteImageSender } from './remote-image-sender.entity';
+import { RemoteImageSendersController } from './remote-image-senders.controller';
+import { RemoteImageSendersRepository } from './remote-image-senders.repository';
+import { RemoteImageSendersService } from './remote-image-senders.service';
 import { Ticket } from './ticket.entity';
 import { TicketMessage } from './ticket-message.entity';
 import { TicketMessagesRepository } from './ticket-messages.repository';
@@ -9,9 +15,9 @@ import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment])],
-  controllers: [TicketsController],
-  providers: [TicketsService, TicketsRepository, TicketMessagesRepository],
+  imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment, RemoteImageSender])],
+  controllers: [TicketsController, MailFrameController, RemoteImageSendersController],
+  providers: [TicketsService, TicketsRepository, TicketMessagesRepository, MailFrameService, RemoteImageSendersService, RemoteImageSendersRepository],
   exports: [TicketsRepository, TicketMessagesRepository],
 })
 export class TicketsModule {}

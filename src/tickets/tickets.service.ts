@@ -3,6 +3,9 @@ import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
 import { AttachmentStore } from '../storage/storage.module';
 import { Attachment } from './attachment.entity';
+import { MailFrameService } from './mail-frame.service';
+import { senderKey } from './remote-image-policy';
+import { RemoteImageSendersRepository } from './remote-image-senders.repository';
 import { Ticket } from './ticket.entity';
 import { toMessageView, toTicketView } from './ticket-views';
 import { ListTicketsQuery, UpdateTicketDto } from './tickets.dto';
@@ -13,6 +16,8 @@ export class TicketsService {
   constructor(
     private readonly tickets: TicketsRepository,
     private readonly attachmentStore: AttachmentStore,
+    private readonly mailFrames: MailFrameService,
+    private readonly imageSenders: RemoteImageSendersRepository,
   ) {}
 
   async list(tenantId: TenantId, query: ListTicketsQuery) {
@@ -26,9 +31,20 @@ export class TicketsService {
     const ticket = await this.load(tenantId, ticketId);
     const messages = await this.tickets.messagesOf(tenantId, ticketId);
     const attachments = await this.tickets.attachmentsOf(tenantId, messages.map((m) => m.id));
+    const senders = messages.filter((m) => m.htmlBody).map((m) => senderKey(m.fromAddress));
+    const imageSenders = await this.imageSenders.listed(tenantId, [...new Set(senders.filter((s): s is string => s !== null))]);
     return {
       ...toTicketView(ticket),
-      messages: messages.map((m) => toMessageView(m, attachments.filter((a) => a.ticketMessageId === m.id))),
+      messages: messages.map((m) =>
+        toMessageView(
+          m,
+          attachments.filter((a) => a.ticketMessageId === m.id),
+          {
+            htmlFrameUrl: m.htmlBody ? this.mailFrames.linkFor(tenantId, m.id) : null,
+            senderImagesAllowed: imageSenders.has(senderKey(m.fromAddress) ?? ''),
+          },
+        ),
+      ),
     };
   }
 

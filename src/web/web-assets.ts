@@ -42,8 +42,9 @@ export function loadVendorModule(): WebAsset {
 
 /**
  * The UI's own code is all in files: no inline script or style. E-mail HTML is shown in a
- * sandboxed srcdoc frame, which inherits this policy on top of its own; srcdoc needs no
- * frame-src source, so 'none' also keeps links inside the mail from loading anything in it.
+ * sandboxed frame loaded from our own /api/mail-frames/ (a page with its own, narrower policy:
+ * a srcdoc frame would inherit this one, which blocks the mail's inline styles); blob: frames
+ * show PDF attachments the page fetched itself.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -52,8 +53,8 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",
-  "frame-src 'none'",
-  "child-src 'none'",
+  "frame-src 'self' blob:",
+  "child-src 'self' blob:",
   "worker-src 'none'",
   "object-src 'none'",
   "base-uri 'none'",
