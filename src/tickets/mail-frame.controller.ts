@@ -7,7 +7,7 @@ import { MailFrameService } from './mail-frame.service';
 
 /**
  * A frame cannot send the bearer header: the link itself, handed out with the ticket
- * (`html_frame_url` of a message), is the permission, for one message and one hour.
+ * (`html_frame_url` of a message), is the permission, for one message and one to two hours.
  */
 @ApiTags('tickets')
 @Controller('api/mail-frames')

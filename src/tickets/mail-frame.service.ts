@@ -9,8 +9,12 @@ import { AttachmentStore } from '../storage/storage.module';
 import { Attachment } from './attachment.entity';
 import { TicketsRepository } from './tickets.repository';
 
-/** How long a frame link handed out with a ticket stays valid. */
-const LINK_LIFETIME_MS = 60 * 60 * 1000;
+/**
+ * A frame link handed out with a ticket stays valid for one to two hours: it expires at the end
+ * of the hour after the current one, so a ticket refetched within the hour keeps the same link
+ * and its open frame does not reload.
+ */
+const HOUR_MS = 60 * 60 * 1000;
 /** Inline images are put into the page as data: URLs; larger parts show their alt text. */
 const MAX_INLINE_IMAGE_BYTES = 5 * 1024 * 1024;
 const MAX_INLINE_TOTAL_BYTES = 15 * 1024 * 1024;
@@ -43,7 +47,8 @@ export class MailFrameService {
 
   /** The path the UI's frame loads for a message the caller has just been shown. */
   linkFor(tenantId: TenantId, messageId: number, now = new Date()): string {
-    const link = signMailFrameLink(this.key, { tenantId, messageId }, new Date(now.getTime() + LINK_LIFETIME_MS));
+    const expiresAt = new Date((Math.floor(now.getTime() / HOUR_MS) + 2) * HOUR_MS);
+    const link = signMailFrameLink(this.key, { tenantId, messageId }, expiresAt);
     return `/api/mail-frames/${link}`;
   }
 

@@ -26,7 +26,7 @@ export class RemoteImageSendersRepository {
 
   /** Adds the address unless it is listed already (the unique key settles a race). */
   async add(tenantId: TenantId, address: string): Promise<RemoteImageSender> {
-    await this.senders.createQueryBuilder().insert().values({ tenantId, address }).orIgnore().execute();
+    await this.senders.createQueryBuilder().insert().values({ tenantId, address }).orIgnore().updateEntity(false).execute();
     return (await this.find(tenantId, address))!;
   }
 

@@ -141,7 +141,7 @@ describe('web UI in Chromium', () => {
     const page = await t.http().get('/').expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     const csp = page.headers['content-security-policy'];
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "frame-src 'none'"]) {
+    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "frame-src 'self' blob:"]) {
       expect(csp).toContain(directive);
     }
     expect(csp).not.toContain('unsafe-inline');
@@ -325,8 +325,8 @@ describe('web UI in Chromium', () => {
       await page.getByRole('heading', { name: 'Invoice attached' }).waitFor();
       await page.getByRole('button', { name: 'Show formatted e-mail' }).click();
       const iframe = page.locator('iframe.html-frame');
-      await expect(iframe.getAttribute('sandbox')).resolves.toBe('');
-      await expect(iframe.getAttribute('srcdoc')).resolves.toContain('http-equiv="Content-Security-Policy"');
+      await expect(iframe.getAttribute('sandbox')).resolves.toBe('allow-popups allow-popups-to-escape-sandbox');
+      await expect(iframe.getAttribute('src')).resolves.toMatch(/^\/api\/mail-frames\//);
       const frame = page.frameLocator('iframe.html-frame');
       await expect(frame.locator('p', { hasText: 'Please see the' }).textContent()).resolves.toBe('Please see the invoice.');
       await expect(frame.locator('b').first().textContent()).resolves.toBe('invoice');
@@ -337,13 +337,10 @@ describe('web UI in Chromium', () => {
     await openHtml(false);
     await page.waitForTimeout(300);
 
-    // 2. The same frame given the raw, unsanitised payload: the sandbox alone must hold.
-    await page.route(`**/api/tickets/${ticketId}`, async (route) => {
-      if (route.request().method() !== 'GET') return route.continue();
+    // 2. The same frame page given the raw, unsanitised payload: its policy and the sandbox must hold.
+    await page.route('**/api/mail-frames/**', async (route) => {
       const response = await route.fetch();
-      const body = await response.json();
-      body.messages[0].html = payload;
-      await route.fulfill({ response, json: body });
+      await route.fulfill({ response, body: `<!doctype html>${payload}` });
     });
     const frame = await openHtml(true);
     await frame.locator('#js-link').click();

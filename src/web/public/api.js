@@ -130,6 +130,16 @@ export function query(params) {
 }
 
 /**
+ * An attachment's bytes as a blob of the given type (the API sends them as a download), for a
+ * preview the page shows itself; fetched with the bearer header like any other call.
+ */
+export async function fetchBlob(path, type) {
+  const response = await send('GET', path, undefined, session.token);
+  if (!response.ok) throw await errorFrom(response);
+  return new Blob([await response.arrayBuffer()], { type });
+}
+
+/**
  * Attachments come with the bearer header like any other call and are saved from a blob,
  * so that no token ever appears in a link.
  */
