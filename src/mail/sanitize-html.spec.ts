@@ -38,6 +38,7 @@ describe('sanitizeEmailHtml', () => {
     ['https images', '<img src="https://cdn.example/logo.png">', '<img src="https://cdn.example/logo.png" />'],
     ['raster data: images', '<img src="data:image/png;base64,iVBORw0K">', '<img src="data:image/png;base64,iVBORw0K" />'],
     ['safe styles', '<span style="color:#336699;font-weight:bold">x</span>', '<span style="color:#336699;font-weight:bold">x</span>'],
+    ['Outlook paragraphs without their style sheet’s margins', '<p class="MsoNormal"><span style="font-size:11.0pt">Hi</span></p>', '<p style="margin:0"><span style="font-size:11.0pt">Hi</span></p>'],
     ['quotes', '<blockquote type="cite">old</blockquote>', '<blockquote type="cite">old</blockquote>'],
     ['mailto links', '<a href="mailto:ann@example.org">Ann</a>', '<a href="mailto:ann@example.org" target="_blank" rel="noopener noreferrer nofollow">Ann</a>'],
   ])('keeps %s', (_, html, expected) => {

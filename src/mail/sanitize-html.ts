@@ -76,8 +76,20 @@ export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   transformTags: {
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer nofollow' } }),
     img: (tagName, attribs) => ({ tagName, attribs: withRasterDataOnly(attribs) }),
+    p: withOutlookParagraphMargins,
+    div: withOutlookParagraphMargins,
+    li: withOutlookParagraphMargins,
   },
 };
+
+/**
+ * Outlook sets its paragraphs' margins to 0 in a <style> element (`p.MsoNormal {margin:0}`),
+ * which is dropped with the class; without this its mail would look double-spaced.
+ */
+function withOutlookParagraphMargins(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  if (!/\bMsoNormal\b/i.test(attribs.class ?? '')) return { tagName, attribs };
+  return { tagName, attribs: { ...attribs, style: `margin:0;${attribs.style ?? ''}` } };
+}
 
 /** The customer's HTML, reduced to what is safe to show an agent (see the decisions above). */
 export function sanitizeEmailHtml(html: string): string {
