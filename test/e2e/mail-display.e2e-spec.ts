@@ -75,6 +75,13 @@ describe.each(ENGINES)('mail display (%s)', (engine) => {
     expect(withImages.text).toContain('src="https://cdn.shop.example/banner.png"');
   });
 
+  it('keeps the numbers and bullets of an HTML-only mail’s lists in its text', async () => {
+    const raw = buildHtmlMail({ to: acme.inboundAddress, subject: 'Steps', html: '<p>Do this:</p><ol><li>Unplug it</li><li>Wait</li></ol><ul><li>Note</li></ul>' });
+    const res = await postSigned(t, raw).expect(200);
+    const m = (await t.http().get(`/api/tickets/${res.body.ticket_id}`).set(acme.agent).expect(200)).body.messages[0];
+    expect(m.text).toBe('Do this:\n\n1. Unplug it\n2. Wait\n\n- Note');
+  });
+
   it('refuses a changed, foreign or malformed frame link with 404', async () => {
     const { html_frame_url: url } = await message();
     const [tenant, id, expiry, mac] = url.split('/').pop().split('.');
