@@ -22,7 +22,11 @@ export class TicketsController {
     return this.tickets.list(tenant.tenantId, query);
   }
 
-  @ApiOkResponse({ description: 'The ticket with its messages and attachments' })
+  @ApiOkResponse({
+    description:
+      'The ticket with its messages and attachments. Each message also has `date` (its Date header), `text_links` and `new_text_links` ' +
+      '({start, end, url} in its text), `html_frame_url` (its formatted version, see /api/mail-frames), `remote_image_count` and `sender_images_allowed`',
+  })
   @ApiErrors(400, 404)
   @Get('tickets/:ticketId')
   get(@CurrentTenant() tenant: TenantPrincipal, @Param('ticketId', ParseIntPipe) ticketId: number) {

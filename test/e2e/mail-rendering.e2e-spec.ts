@@ -215,6 +215,16 @@ describe('mail rendering in Chromium', () => {
     await expect((await t.http().get('/api/remote-image-senders').set(tenant.agent).expect(200)).body).toEqual({ data: [] });
   });
 
+  it('fits a phone: the formatted mail, its image bar and the previews scroll nothing sideways', async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await signIn(page);
+    await page.goto(`${base}/#/tickets/${tickets.get('newsletter')}`);
+    await page.getByRole('button', { name: 'Show formatted e-mail' }).click();
+    await page.getByRole('button', { name: 'Load images', exact: true }).waitFor();
+    await page.frameLocator('iframe.html-frame').locator('span', { hasText: 'Autumn sale' }).waitFor();
+    await expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390);
+  });
+
   it('previews image and PDF attachments in a lightbox', async () => {
     const page = await newPage();
     await signIn(page);
