@@ -26,5 +26,5 @@ export function MessageHeader({ message: m, badges = messageBadges(m), children 
 function MessageDate({ message: m }) {
   const arrived = `${m.direction === 'outbound' ? 'Written' : 'Arrived'} ${formatDate(m.created_at)}`;
   const shown = m.date ?? m.created_at;
-  return html`<time class="message-date" datetime=${shown ? new Date(shown).toISOString() : null} title=${m.date ? arrived : `${arrived} (the mail has no Date)`}>${formatDate(shown)}</time>`;
+  return html`<time class="message-date" datetime=${shown ? new Date(shown).toISOString() : null} title=${m.date || m.direction === 'outbound' ? arrived : `${arrived} (the mail has no Date)`}>${formatDate(shown)}</time>`;
 }
