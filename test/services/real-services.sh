@@ -138,6 +138,10 @@ cmd_install() {
   # Browser tests drive Debian's Chromium through playwright-core
   # (executablePath /usr/bin/chromium); no browser is ever downloaded.
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
+  # The rendering goldens (test/e2e/mail-rendering) are drawn with DejaVu: the
+  # same fonts on every machine, whatever else happens to be installed.
+  [[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || need+=(fonts-dejavu-core)
+  [[ -e /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf ]] || need+=(fonts-dejavu-extra)
   if (( ${#need[@]} == 0 )); then log "packages already installed"; return 0; fi
   need_root
   local t0; t0=$(now)
