@@ -14,6 +14,7 @@ import { TenantDomain } from './tenant-domain.entity';
 import { TenantDomainsRepository } from './tenant-domains.repository';
 import { TenantUsage } from './tenant-usage.entity';
 import { TenantUsageRepository } from './tenant-usage.repository';
+import { TenantUsageReport } from './tenant-usage-report';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -30,6 +31,7 @@ import { UsersService } from './users.service';
     TenantsRepository,
     TenantDomainsRepository,
     TenantUsageRepository,
+    TenantUsageReport,
     UsersRepository,
   ],
   exports: [TenantsService, TenantsRepository, TenantUsageRepository],

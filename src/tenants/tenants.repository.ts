@@ -44,7 +44,7 @@ export class TenantsRepository {
     return this.tenants.findOneBy({ id: tenantId });
   }
 
-  async update(tenantId: TenantId, changes: Partial<Pick<Tenant, 'name' | 'tier' | 'status'>>): Promise<void> {
+  async update(tenantId: TenantId, changes: Partial<Pick<Tenant, 'name' | 'tier' | 'status' | 'maxUsers' | 'maxDomains' | 'maxStorageMb' | 'maxMessagesPerDay'>>): Promise<void> {
     if (Object.keys(changes).length > 0) await this.tenants.update({ id: tenantId }, changes);
   }
 
