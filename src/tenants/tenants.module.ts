@@ -15,6 +15,7 @@ import { TenantDomainsRepository } from './tenant-domains.repository';
 import { TenantUsage } from './tenant-usage.entity';
 import { TenantUsageRepository } from './tenant-usage.repository';
 import { TenantUsageReport } from './tenant-usage-report';
+import { TenantLimitMetrics } from './tenant-limit-metrics';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -32,6 +33,7 @@ import { UsersService } from './users.service';
     TenantDomainsRepository,
     TenantUsageRepository,
     TenantUsageReport,
+    TenantLimitMetrics,
     UsersRepository,
   ],
   exports: [TenantsService, TenantsRepository, TenantUsageRepository],

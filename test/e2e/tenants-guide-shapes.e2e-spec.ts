@@ -64,6 +64,12 @@ describe.each(ENGINES)("the multi-tenancy guide's tenant API (%s)", (engine) => 
       { limit: 'max_users', threshold: 100, used: 2, max: 2 },
       { limit: 'max_messages_per_day', threshold: 80, used: 4, max: 5 },
     ]);
+    const metrics = (await t.http().get('/metrics').expect(200)).text;
+    const gauge = (limit: string, threshold: number) =>
+      Number(new RegExp(`^inbound_tenants_at_limit\\{limit="${limit}",threshold="${threshold}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    expect(gauge('max_messages_per_day', 80)).toBeGreaterThanOrEqual(1);
+    expect(gauge('max_users', 100)).toBeGreaterThanOrEqual(1);
+    expect(gauge('max_users', 80)).toBeGreaterThanOrEqual(gauge('max_users', 100));
   });
 
   it('enforces custom_domains by tier (professional and up, as in the guide)', async () => {
