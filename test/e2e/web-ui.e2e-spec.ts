@@ -530,7 +530,7 @@ describe('web UI in Chromium', () => {
     const page = await newPage();
     await signIn(page, ADMIN_TOKEN);
     await page.getByRole('heading', { name: 'Tenants' }).waitFor();
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).resolves.toEqual(['Tenants']);
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).resolves.toEqual(['Tenants', 'All mail']);
     await page.getByLabel('Name').fill('Initech');
     await page.getByLabel('Tier', { exact: true }).selectOption('professional');
     await page.getByLabel('Own domain').fill('initech.example');
