@@ -88,7 +88,8 @@ export class ProcessingLogsService {
     const report = await this.ingest.ingest(raw, { source: 'reprocess', ref: `log ${log.id}` }, {
       onlyTenantId: options.assignTenantId === undefined ? tenantId : undefined,
       assignTenantId: options.assignTenantId,
-      releaseQuarantine: log.outcome === 'quarantined',
+      // A held message passed the spam check before the limits held it (or was released from quarantine).
+      releaseQuarantine: log.outcome === 'quarantined' || log.outcome === 'held',
       releaseHold: log.outcome === 'held' && (options.releaseHold ?? false),
       retryOf: options.assignTenantId === undefined ? { logId: log.id, outcome: log.outcome } : undefined,
     });

@@ -81,9 +81,12 @@ describe.each(ENGINES)('tenant limits hold mail, never drop it (%s)', (engine) =
   });
 
   it('holds new-ticket mail when the storage limit is used up', async () => {
-    const tenant = await limited('Storage Co', { max_storage_mb: 0 });
+    const tenant = await limited('Storage Co', { max_storage_mb: 1 });
+    await db.query("INSERT INTO tenant_usage (tenant_id, day, messages_in, messages_out, bytes_stored) VALUES (?, '2000-01-01', 0, 0, ?)", [tenant.id, 1024 * 1024 - 100]);
+    expect((await send(tenant, { messageId: '<storage-1@example.com>' })).outcome).toBe('created');
     const held = await send(tenant);
-    expect(held).toMatchObject({ outcome: 'held', reason: "held: the starter tier's storage of 0 MB is used up" });
+    expect(held).toMatchObject({ outcome: 'held', reason: "held: the starter tier's storage of 1 MB is used up" });
+    expect((await send(tenant, { inReplyTo: '<storage-1@example.com>' })).outcome).toBe('appended');
   });
 
   it('shows a held message\'s headers and its .eml to its own tenant admin only', async () => {
