@@ -7,6 +7,7 @@ import { ProcessingLogsService } from './processing-logs.service';
 const HOUR_MS = 3600_000;
 const RELEASE_INTERVAL_MS = 5 * 60_000;
 const BATCH = 200;
+export const HELD_MAIL_RELEASE = 'held-mail-release';
 
 /**
  * Releases held mail when its limit allows again: mail held on an earlier UTC day once the day
@@ -25,7 +26,7 @@ export class HeldMailRelease {
     private readonly processing: ProcessingLogsService,
   ) {}
 
-  @Interval('held-mail-release', RELEASE_INTERVAL_MS)
+  @Interval(HELD_MAIL_RELEASE, RELEASE_INTERVAL_MS)
   async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;

@@ -213,8 +213,8 @@ function factsOf({ tenantId, questions: q }: FactsRequest, messages: MessageRow[
     senderLastMailWasAutoReply: Boolean(Number(fact('last_auto_reply', q.acknowledgementRecipient)?.n ?? 0)),
     acknowledgementsToSenderLastHour: Number(fact('acknowledgements', q.acknowledgementRecipient)?.n ?? 0),
     bouncedOutbound: bounced ? { ticketMessageId: Number(bounced.id), ticketId: Number(bounced.ticket_id) } : null,
-    bytesStored: Number(fact('storage', q.storageLimited ? '' : null)?.n ?? 0),
-    newTicketsFromSenderLastHour: Number(fact('sender_new_tickets', q.throttledSender ?? null)?.n ?? 0),
+    ...(q.storageLimited ? { bytesStored: Number(fact('storage', '')?.n ?? 0) } : {}),
+    ...(q.throttledSender ? { newTicketsFromSenderLastHour: Number(fact('sender_new_tickets', q.throttledSender)?.n ?? 0) } : {}),
   };
 }
 

@@ -209,15 +209,17 @@ export class IngestService {
 function ingestRoute(route: RoutedTenant, newTicketsPerSenderPerHour: number | null): IngestRoute {
   const limits = tierLimits(route.tier, { max_messages_per_day: route.overrides?.maxMessagesPerDay, max_storage_mb: route.overrides?.maxStorageMb });
   const storageMb = finiteLimit(limits.max_storage_mb);
+  const dailyLimit = finiteLimit(limits.max_messages_per_day);
   return {
     tenantId: route.tenantId,
     status: route.status,
     tier: route.tier,
     inboundAddress: route.inboundAddress,
     tag: route.tag,
-    dailyMessageLimit: finiteLimit(limits.max_messages_per_day),
+    dailyMessageLimit: dailyLimit,
     storageLimitBytes: storageMb === null ? null : storageMb * 1024 * 1024,
-    newTicketsPerSenderPerHour,
+    // The throttle keeps one sender from using up the tenant's day: without a daily limit there is none to protect.
+    newTicketsPerSenderPerHour: dailyLimit === null ? null : newTicketsPerSenderPerHour,
     acknowledgementsEnabled: route.autoAcknowledge && tierFeatures(route.tier).auto_acknowledgement,
   };
 }
