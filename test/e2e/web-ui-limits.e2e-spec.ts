@@ -81,4 +81,20 @@ describe('web UI: held mail and the operator log, in Chromium', () => {
     const tickets = await t.http().get('/api/tickets').set(tenant.agent).expect(200);
     expect(tickets.body.data.map((x: { subject: string }) => x.subject)).toEqual(['Typo in the address']);
   });
+
+  it('platform admin: overrides a tenant\'s limits on its page, and empties one back to the tier\'s', async () => {
+    const tenant = await createTenantWithTokens(t, 'Limits UI Co', { tier: 'starter' });
+    const page = await signedIn(ADMIN_TOKEN);
+    await page.goto(`${base}/#/tenants/${tenant.id}`);
+    await page.getByRole('heading', { name: 'Limits of this tenant' }).waitFor();
+    await page.getByLabel('Messages per day').fill('7');
+    await page.getByLabel('Users', { exact: true }).fill('lots');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await page.getByText(/Users: a whole number/).waitFor();
+    await page.getByLabel('Users', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await page.locator('.usage-list').getByText('0 of 7').waitFor();
+    const saved = await t.http().get(`/api/tenants/${tenant.id}`).set(t.admin).expect(200);
+    expect(saved.body).toMatchObject({ max_messages_per_day: 7, max_users: 25, overrides: { max_messages_per_day: 7, max_users: null } });
+  });
 });

@@ -5,8 +5,9 @@ import { Badge } from './components.js';
 import { formatBytes, formatDate } from './format.js';
 import { useLoad, useTitle } from './hooks.js';
 import { TokensPanel } from './team-tokens.js';
+import { LimitsForm } from './tenant-limits-form.js';
 
-export function TeamPage({ me, params }) {
+export function TeamPage({ me, params, refresh }) {
   const tenantId = params[0] ? Number(params[0]) : me.tenant_id;
   const platform = me.kind === 'platform_admin';
   const { data, fallback } = useLoad(async () => {
@@ -40,6 +41,7 @@ export function TeamPage({ me, params }) {
       </section>
       <${UsagePanel} report=${usage} />
     </div>
+    ${platform ? html`<${LimitsForm} tenant=${tenant} onSaved=${refresh} />` : null}
     <${TokensPanel} tenantId=${tenantId} initial=${tokens.data} />
   </section>`;
 }
