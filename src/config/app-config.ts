@@ -53,6 +53,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1024) @Max(1024 * 1024 * 1024)
   INBOUND_MAX_BYTES?: number;
 
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(1_000_000)
+  INBOUND_NEW_TICKETS_PER_SENDER_PER_HOUR?: number;
+
   @IsOptional() @IsIn(['sqlite', 'mysql'])
   DB_TYPE?: DbType;
 
@@ -186,6 +189,8 @@ export class AppConfig {
   readonly dataDir: string;
   readonly adminApiToken: string;
   readonly inboundMaxBytes: number;
+  /** New tickets one sender may open per tenant and hour before its mail is held; null: no throttle (0). */
+  readonly newTicketsPerSenderPerHour: number | null;
   readonly database: DatabaseConfig;
   readonly appKey: string;
   readonly dockerMailEnabled: boolean;
@@ -277,6 +282,7 @@ export class AppConfig {
       dataDir,
       adminApiToken: secret('ADMIN_API_TOKEN'),
       inboundMaxBytes: vars.INBOUND_MAX_BYTES ?? 25 * 1024 * 1024,
+      newTicketsPerSenderPerHour: (vars.INBOUND_NEW_TICKETS_PER_SENDER_PER_HOUR ?? 30) || null,
       database: {
         type: dbType,
         sqlitePath: join(dataDir, 'inbound.sqlite'),

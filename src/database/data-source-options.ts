@@ -7,9 +7,17 @@ import { RawMessageLocations1763900000000 } from '../../migrations/1763900000000
 import { TenantBoundary1764600000000 } from '../../migrations/1764600000000-tenant-boundary';
 import { DropUsersDisabledAt1764800000000 } from '../../migrations/1764800000000-drop-users-disabled-at';
 import { RemoteImageSenders1765100000000 } from '../../migrations/1765100000000-remote-image-senders';
+import { TenantLimits1765300000000 } from '../../migrations/1765300000000-tenant-limits';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
-export const MIGRATIONS = [CreateSchema1763700000000, RawMessageLocations1763900000000, TenantBoundary1764600000000, DropUsersDisabledAt1764800000000, RemoteImageSenders1765100000000];
+export const MIGRATIONS = [
+  CreateSchema1763700000000,
+  RawMessageLocations1763900000000,
+  TenantBoundary1764600000000,
+  DropUsersDisabledAt1764800000000,
+  RemoteImageSenders1765100000000,
+  TenantLimits1765300000000,
+];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {

@@ -38,4 +38,10 @@ export const DECLARED_METRICS: readonly DeclaredMetric[] = [
   { name: 'inbound_outbox_deliveries_total', type: 'counter', labelNames: ['outcome'], help: 'Delivery attempts by this instance: sent, retry (rescheduled) or failed (given up)' },
   { name: 'inbound_storage_writable', type: 'gauge', labelNames: [], help: 'Whether DATA_DIR takes new mail (1) or not (0)' },
   { name: 'inbound_storage_free_bytes', type: 'gauge', labelNames: [], help: 'Free bytes in DATA_DIR' },
+  {
+    name: 'inbound_tenants_at_limit',
+    type: 'gauge',
+    labelNames: ['limit', 'threshold'],
+    help: 'Active tenants at or above 80% (threshold="80") or at 100% (threshold="100") of a limit (max_users, max_domains, max_storage_mb, max_messages_per_day)',
+  },
 ];

@@ -4,7 +4,7 @@ import { COLUMN_WIDTHS } from '../database/column-widths';
 
 const WIDTH = COLUMN_WIDTHS.emailProcessingLogs;
 
-export const INGEST_OUTCOMES = ['created', 'appended', 'duplicate', 'ignored', 'quarantined', 'rejected', 'failed'] as const;
+export const INGEST_OUTCOMES = ['created', 'appended', 'duplicate', 'ignored', 'quarantined', 'held', 'rejected', 'failed'] as const;
 export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
 export const INGEST_SOURCES = ['webhook', 'imap', 'file_monitor', 'reprocess'] as const;
 export type IngestSource = (typeof INGEST_SOURCES)[number];

@@ -9,11 +9,13 @@ import { ProcessingLogsController } from './processing-logs.controller';
 import { ProcessingLogsRepository } from './processing-logs.repository';
 import { ProcessingLogsService } from './processing-logs.service';
 import { IngestLogRepository } from './ingest-log.repository';
+import { HeldMailRelease } from './held-mail-release';
+import { OperatorLogsController } from './operator-logs.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([EmailProcessingLog])],
-  controllers: [ProcessingLogsController],
-  providers: [IngestService, IngestRoutesRepository, IngestFactsRepository, InboundWriterRepository, IngestLogRepository, ProcessingLogsService, ProcessingLogsRepository],
+  controllers: [ProcessingLogsController, OperatorLogsController],
+  providers: [IngestService, IngestRoutesRepository, IngestFactsRepository, InboundWriterRepository, IngestLogRepository, ProcessingLogsService, ProcessingLogsRepository, HeldMailRelease],
   exports: [IngestService],
 })
 export class InboundModule {}

@@ -114,6 +114,7 @@ export class IngestFactsRepository {
       parts.push(`SELECT 'usage' AS fact, tenant_id, day AS subject, messages_in AS n FROM tenant_usage WHERE tenant_id IN (${marks(tenantIds.length)}) AND day IN (${marks(days.length)})`);
       params.push(...tenantIds, ...days);
     }
+    this.limitParts(requests, since, parts, params);
     const ours = unique(requests.flatMap((r) => r.questions.senderOnMailDomain ?? []));
     if (ours.length > 0) {
       parts.push(`SELECT 'ours' AS fact, 0 AS tenant_id, address AS subject, 1 AS n FROM inbound_addresses WHERE address IN (${marks(ours.length)})`);
@@ -140,6 +141,25 @@ export class IngestFactsRepository {
     }
     return parts.length === 0 ? [] : this.dataSource.query(parts.join(' UNION ALL '), params);
   }
+
+  /** The tenant's stored bytes (storage limit) and the sender's new tickets since `since` (flood throttle). */
+  private limitParts(requests: FactsRequest[], since: Date, parts: string[], params: unknown[]): void {
+    const storage = unique(requests.filter((r) => r.questions.storageLimited).map((r) => r.tenantId));
+    if (storage.length > 0) {
+      parts.push(`SELECT 'storage' AS fact, tenant_id, '' AS subject, SUM(bytes_stored) AS n FROM tenant_usage WHERE tenant_id IN (${marks(storage.length)}) GROUP BY tenant_id`);
+      params.push(...storage);
+    }
+    const throttled = requests.filter((r) => r.questions.throttledSender);
+    if (throttled.length > 0) {
+      const tenantIds = unique(throttled.map((r) => r.tenantId));
+      const senders = unique(throttled.map((r) => r.questions.throttledSender!));
+      parts.push(
+        `SELECT 'sender_new_tickets' AS fact, tenant_id, from_address AS subject, COUNT(*) AS n FROM email_processing_logs WHERE tenant_id IN (${marks(tenantIds.length)}) ` +
+          `AND from_address IN (${marks(senders.length)}) AND created_at >= ? AND outcome = 'created' GROUP BY tenant_id, from_address`,
+      );
+      params.push(...tenantIds, ...senders, sqlTime(this.mysql, since));
+    }
+  }
 }
 
 interface MessageRow {
@@ -162,7 +182,7 @@ interface TicketRow {
 }
 
 interface StandingRow {
-  fact: 'usage' | 'ours' | 'acknowledgements' | 'last_auto_reply';
+  fact: 'usage' | 'ours' | 'acknowledgements' | 'last_auto_reply' | 'storage' | 'sender_new_tickets';
   tenant_id: number;
   subject: string;
   n: number | string;
@@ -193,6 +213,8 @@ function factsOf({ tenantId, questions: q }: FactsRequest, messages: MessageRow[
     senderLastMailWasAutoReply: Boolean(Number(fact('last_auto_reply', q.acknowledgementRecipient)?.n ?? 0)),
     acknowledgementsToSenderLastHour: Number(fact('acknowledgements', q.acknowledgementRecipient)?.n ?? 0),
     bouncedOutbound: bounced ? { ticketMessageId: Number(bounced.id), ticketId: Number(bounced.ticket_id) } : null,
+    ...(q.storageLimited ? { bytesStored: Number(fact('storage', '')?.n ?? 0) } : {}),
+    ...(q.throttledSender ? { newTicketsFromSenderLastHour: Number(fact('sender_new_tickets', q.throttledSender)?.n ?? 0) } : {}),
   };
 }
 

@@ -45,6 +45,15 @@ export class IngestLogRepository {
       await this.dataSource.query(`INSERT INTO email_processing_logs (${LOG_COLUMNS.join(', ')}) VALUES (${marks(LOG_COLUMNS.length)})`, logValues(row)),
     );
   }
+
+  /** A reprocessed message that ended as it did before: its row says so again, rather than a second row. */
+  async rewriteLog(logId: number, row: NewLogRow): Promise<number> {
+    await this.dataSource.query(
+      'UPDATE email_processing_logs SET reason = ?, error = ?, message_id = ?, from_address = ?, to_addresses = ?, subject = ?, duration_ms = ? WHERE id = ?',
+      [row.reason, row.error, row.messageId, row.fromAddress, row.toAddresses, row.subject, row.durationMs, logId],
+    );
+    return logId;
+  }
 }
 
 /**

@@ -15,6 +15,8 @@ export interface TenantRoute {
   /** The tenant's current inbound address. */
   inboundAddress: string;
   autoAcknowledge: boolean;
+  /** The tenant's own daily and storage limits, when it overrides its tier's. */
+  overrides?: { maxMessagesPerDay: number | null; maxStorageMb: number | null };
 }
 
 /** A route found by one of the tenant's inbound addresses, the current one or an earlier one. */
@@ -43,7 +45,7 @@ export class IngestRoutesRepository {
   private async lookUpRoutes(requests: string[][]): Promise<AddressRoute[][]> {
     const addresses = [...new Set(requests.flat())];
     const rows: (RouteRow & { address: string })[] = await this.dataSource.query(
-      'SELECT a.address, a.tenant_id, s.inbound_email_address, s.auto_acknowledge, t.tier, t.status FROM inbound_addresses a ' +
+      'SELECT a.address, a.tenant_id, s.inbound_email_address, s.auto_acknowledge, t.tier, t.status, t.max_messages_per_day, t.max_storage_mb FROM inbound_addresses a ' +
         'JOIN tenants t ON t.id = a.tenant_id JOIN email_settings s ON s.tenant_id = a.tenant_id ' +
         `WHERE a.address IN (${marks(addresses.length)})`,
       addresses,
@@ -56,12 +58,22 @@ export class IngestRoutesRepository {
   async routesByVerifiedDomains(domains: string[]): Promise<(TenantRoute & { domain: string })[]> {
     if (domains.length === 0) return [];
     const rows: (RouteRow & { domain: string })[] = await this.dataSource.query(
-      'SELECT d.verified_domain AS domain, s.tenant_id, s.inbound_email_address, s.auto_acknowledge, t.tier, t.status FROM tenant_domains d ' +
+      'SELECT d.verified_domain AS domain, s.tenant_id, s.inbound_email_address, s.auto_acknowledge, t.tier, t.status, t.max_messages_per_day, t.max_storage_mb FROM tenant_domains d ' +
         'JOIN tenants t ON t.id = d.tenant_id JOIN email_settings s ON s.tenant_id = d.tenant_id ' +
         `WHERE d.verified_domain IN (${marks(domains.length)})`,
       domains,
     );
     return rows.map((r) => ({ ...toRoute(r), domain: r.domain }));
+  }
+
+  /** The tenant's route whatever the recipients say: the operator assigned an unrouted message to it. */
+  async routeOfTenant(tenantId: TenantId): Promise<TenantRoute | null> {
+    const [row]: RouteRow[] = await this.dataSource.query(
+      'SELECT s.tenant_id, s.inbound_email_address, s.auto_acknowledge, t.tier, t.status, t.max_messages_per_day, t.max_storage_mb FROM tenants t ' +
+        'JOIN email_settings s ON s.tenant_id = t.id WHERE t.id = ?',
+      [tenantId],
+    );
+    return row ? toRoute(row) : null;
   }
 
   /** Inbound addresses among these, for the recipient scan of a message mailparser could not read. */
@@ -76,6 +88,8 @@ interface RouteRow {
   auto_acknowledge: number | boolean;
   tier: Tier;
   status: TenantStatus;
+  max_messages_per_day: number | null;
+  max_storage_mb: number | null;
 }
 
 function toRoute(r: RouteRow): TenantRoute {
@@ -85,5 +99,10 @@ function toRoute(r: RouteRow): TenantRoute {
     status: r.status,
     inboundAddress: r.inbound_email_address,
     autoAcknowledge: Boolean(Number(r.auto_acknowledge)),
+    overrides: { maxMessagesPerDay: nullableNumber(r.max_messages_per_day), maxStorageMb: nullableNumber(r.max_storage_mb) },
   };
+}
+
+function nullableNumber(value: number | string | null): number | null {
+  return value === null || value === undefined ? null : Number(value);
 }

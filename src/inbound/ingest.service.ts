@@ -7,7 +7,7 @@ import { decideIngest, FileDecision, IngestFacts, IngestPolicy, IngestQuestions,
 import { ParsedMessage, parseMessage } from '../mail/parse-message';
 import { replyTokenKey } from '../mail/reply-token-key';
 import { AttachmentStore, RawMessageStore, StoredRaw } from '../storage/storage.module';
-import { tierFeatures, tierLimits, UNLIMITED } from '../tenants/tiers';
+import { finiteLimit, tierFeatures, tierLimits } from '../tenants/tiers';
 import { attachmentRow, deliveryDetail, describeRecipients, inboundMessageRow, LogFields, logRow, MessageInHand, newTicketRow, unparsedLogRow } from './inbound-rows';
 import { InboundWriterRepository } from './inbound-writer.repository';
 import { IngestFactsRepository } from './ingest-facts.repository';
@@ -16,6 +16,8 @@ import { IngestReport, IngestSourceRef, TenantIngestResult } from './ingest.type
 import { IngestLogRepository } from './ingest-log.repository';
 import { recipientsFromRawHeaders, RoutedTenant, routeToTenants } from './recipient-routing';
 import { TenantId } from '../common/tenant-id';
+import { IngestOutcome } from './email-processing-log.entity';
+import { readableHeaders } from './readable-headers';
 
 const PARSE_TIMEOUT_MS = 15_000;
 
@@ -24,6 +26,12 @@ interface IngestOptions {
   onlyTenantId?: number;
   /** The tenant admin released a quarantined message: skip the spam verdict. */
   releaseQuarantine?: boolean;
+  /** The admin released a held message: skip the limits. */
+  releaseHold?: boolean;
+  /** The operator assigned the (unrouted) message to this tenant: it is filed there whatever its recipients. */
+  assignTenantId?: TenantId;
+  /** The log row being reprocessed: when the message ends as it did then, that row is rewritten, not another added. */
+  retryOf?: { logId: number; outcome: IngestOutcome };
 }
 
 /**
@@ -74,15 +82,15 @@ export class IngestService {
       } catch (error) {
         return await this.failWithoutParse(raw, stored, source, started, options, `could not parse: ${(error as Error).message}`);
       }
-      const message: MessageInHand = { raw, stored, parsed, source, started };
+      const message: MessageInHand & { retryOf?: IngestOptions['retryOf'] } = { raw, stored, parsed, source, started, retryOf: options.retryOf };
       const routes = await this.route(parsed, options);
       if (routes.length === 0) {
         const rejected = await this.logOutcome(message, { tenantId: null, outcome: 'rejected', reason: `no tenant has the address ${describeRecipients(parsed)}` });
         return { rawSha256: stored.sha256, results: [rejected], failed: false };
       }
-      const policy: IngestPolicy = { mailDomain: this.config.mailDomain, replyKey: this.replyKey, releaseQuarantine: options.releaseQuarantine ?? false };
+      const policy: IngestPolicy = { mailDomain: this.config.mailDomain, replyKey: this.replyKey, releaseQuarantine: options.releaseQuarantine ?? false, releaseHold: options.releaseHold ?? false };
       const results: TenantIngestResult[] = [];
-      for (const route of routes) results.push(await this.ingestForTenant(message, ingestRoute(route), policy));
+      for (const route of routes) results.push(await this.ingestForTenant(message, ingestRoute(route, this.config.newTicketsPerSenderPerHour), policy));
       return { rawSha256: stored.sha256, results, failed: results.every((r) => r.outcome === 'failed') };
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
@@ -93,6 +101,10 @@ export class IngestService {
   }
 
   private async route(parsed: ParsedMessage, options: IngestOptions): Promise<RoutedTenant[]> {
+    if (options.assignTenantId !== undefined) {
+      const assigned = await this.routes.routeOfTenant(options.assignTenantId);
+      return assigned ? [{ ...assigned, recipient: assigned.inboundAddress, tag: null }] : [];
+    }
     const routes = await routeToTenants(parsed, this.routes, this.config.mailDomain);
     return options.onlyTenantId === undefined ? routes : routes.filter((r) => r.tenantId === options.onlyTenantId);
   }
@@ -168,15 +180,19 @@ export class IngestService {
     if (options.onlyTenantId !== undefined) tenantIds = [options.onlyTenantId];
     if (tenantIds.length === 0) tenantIds = [null];
     const results: TenantIngestResult[] = [];
+    const readable = await readableHeaders(raw);
     for (const tenantId of tenantIds) {
-      const logId = await this.logs.insertLog(unparsedLogRow({ raw, stored, source, started }, tenantId, recipients, reason));
+      const row = { ...unparsedLogRow({ raw, stored, source, started }, tenantId, recipients, reason), fromAddress: readable.from, subject: readable.subject };
+      const logId = options.retryOf?.outcome === 'failed' ? await this.logs.rewriteLog(options.retryOf.logId, row) : await this.logs.insertLog(row);
       results.push({ outcome: 'failed', tenantId, ticketId: null, ticketNumber: null, ticketMessageId: null, logId, reason });
     }
     return { rawSha256: stored.sha256, results, failed: true };
   }
 
-  private async logOutcome(message: MessageInHand, fields: LogFields): Promise<TenantIngestResult> {
-    const logId = await this.logs.insertLog(logRow(message, fields));
+  private async logOutcome(message: MessageInHand & { retryOf?: IngestOptions['retryOf'] }, fields: LogFields): Promise<TenantIngestResult> {
+    const retryOf = message.retryOf;
+    const row = logRow(message, fields);
+    const logId = retryOf && retryOf.outcome === fields.outcome ? await this.logs.rewriteLog(retryOf.logId, row) : await this.logs.insertLog(row);
     return {
       outcome: fields.outcome,
       tenantId: fields.tenantId,
@@ -189,16 +205,21 @@ export class IngestService {
   }
 }
 
-/** The routed tenant with its tier's limit and features, as the decision takes it. */
-function ingestRoute(route: RoutedTenant): IngestRoute {
-  const limit = tierLimits(route.tier).max_messages_per_day;
+/** The routed tenant with its limits (the tier's, or its own overrides) and features, as the decision takes it. */
+function ingestRoute(route: RoutedTenant, newTicketsPerSenderPerHour: number | null): IngestRoute {
+  const limits = tierLimits(route.tier, { max_messages_per_day: route.overrides?.maxMessagesPerDay, max_storage_mb: route.overrides?.maxStorageMb });
+  const storageMb = finiteLimit(limits.max_storage_mb);
+  const dailyLimit = finiteLimit(limits.max_messages_per_day);
   return {
     tenantId: route.tenantId,
     status: route.status,
     tier: route.tier,
     inboundAddress: route.inboundAddress,
     tag: route.tag,
-    dailyMessageLimit: limit === UNLIMITED ? null : limit,
+    dailyMessageLimit: dailyLimit,
+    storageLimitBytes: storageMb === null ? null : storageMb * 1024 * 1024,
+    // The throttle keeps one sender from using up the tenant's day: without a daily limit there is none to protect.
+    newTicketsPerSenderPerHour: dailyLimit === null ? null : newTicketsPerSenderPerHour,
     acknowledgementsEnabled: route.autoAcknowledge && tierFeatures(route.tier).auto_acknowledgement,
   };
 }

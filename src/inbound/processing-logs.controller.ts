@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, Roles } from '../auth/auth.decorators';
 import { TenantPrincipal } from '../auth/principal';
@@ -21,7 +21,24 @@ export class ProcessingLogsController {
     return this.logs.list(tenant.tenantId, query);
   }
 
-  @ApiOkResponse({ description: '{data: failed or quarantined messages} that can be reprocessed' })
+  @ApiOkResponse({ description: '{log_id, headers: [{name, value}]}: the logged message\'s headers as they came' })
+  @ApiErrors(400, 404)
+  @Get('email-processing-logs/:logId/headers')
+  headers(@CurrentTenant() tenant: TenantPrincipal, @Param('logId', ParseIntPipe) logId: number) {
+    return this.logs.headers(tenant.tenantId, logId);
+  }
+
+  /** Always a download, never rendered in our origin. */
+  @ApiOkResponse({ description: 'The logged message as it came, an .eml download', content: { 'message/rfc822': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiErrors(400, 404)
+  @Get('email-processing-logs/:logId/raw')
+  @Header('Content-Type', 'message/rfc822')
+  @Header('X-Content-Type-Options', 'nosniff')
+  async raw(@CurrentTenant() tenant: TenantPrincipal, @Param('logId', ParseIntPipe) logId: number) {
+    return new StreamableFile(await this.logs.raw(tenant.tenantId, logId), { disposition: `attachment; filename="message-${logId}.eml"` });
+  }
+
+  @ApiOkResponse({ description: '{data: failed and held messages} that can be reprocessed or released' })
   @Get('inbound/failed')
   failed(@CurrentTenant() tenant: TenantPrincipal) {
     return this.logs.failed(tenant.tenantId);

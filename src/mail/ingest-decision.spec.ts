@@ -46,6 +46,7 @@ interface Row {
   route?: Partial<IngestRoute>;
   facts?: Partial<IngestFacts>;
   release?: boolean;
+  releaseHold?: boolean;
   expected: Partial<Record<keyof IngestDecision | string, unknown>>;
 }
 
@@ -95,8 +96,15 @@ describe('decideIngest: the ingest policy', () => {
     ['a bounce that threads without naming our message fails nothing and reopens nothing', { mail: 'bounce', facts: known, expected: { outcome: 'appended', reason: 'bounce threaded by references', failsOutbound: null, reopen: false } }],
     ['a bounce never gets an acknowledgement', { mail: 'bounce', route: acknowledging, facts: { bouncedOutbound: { ticketMessageId: 55, ticketId: 9 } }, expected: { acknowledge: false } }],
 
-    ['a message over the tier\'s daily limit is rejected', { mail: 'customer', route: { tier: 'free', dailyMessageLimit: 100 }, facts: { messagesReceivedToday: 100 }, expected: { outcome: 'rejected', reason: "over the free tier's 100 messages per day" } }],
-    ['a reply over the daily limit is rejected too', { mail: 'customer', route: { tier: 'free', dailyMessageLimit: 100 }, facts: { ...known, messagesReceivedToday: 100 }, expected: { outcome: 'rejected' } }],
+    ['a new ticket over the tier\'s daily limit is held, not rejected', { mail: 'customer', route: { tier: 'free', dailyMessageLimit: 100 }, facts: { messagesReceivedToday: 100 }, expected: { outcome: 'held', reason: "held: over the free tier's 100 messages per day; released when the day rolls over" } }],
+    ['a reply over the daily limit is never limited', { mail: 'customer', route: { tier: 'free', dailyMessageLimit: 100 }, facts: { ...known, messagesReceivedToday: 100 }, expected: { outcome: 'appended' } }],
+    ['a held message the admin releases is filed over the limit', { mail: 'customer', route: { dailyMessageLimit: 100 }, facts: { messagesReceivedToday: 100 }, releaseHold: true, expected: { outcome: 'created' } }],
+    ['a new ticket over the storage limit is held', { mail: 'customer', route: { tier: 'free', storageLimitBytes: 1024 ** 3 }, facts: { bytesStored: 1024 ** 3 }, expected: { outcome: 'held', reason: "held: the free tier's storage of 1024 MB is used up" } }],
+    ['a reply over the storage limit is filed', { mail: 'customer', route: { storageLimitBytes: 10 }, facts: { ...known, bytesStored: 11 }, expected: { outcome: 'appended' } }],
+    ['a flooding sender\'s next new ticket is held', { mail: 'customer', route: { newTicketsPerSenderPerHour: 20 }, facts: { newTicketsFromSenderLastHour: 20 }, expected: { outcome: 'held', reason: 'held: ann@example.org opened 20 tickets in the last hour; released an hour later' } }],
+    ['a flooding sender\'s replies are filed', { mail: 'customer', route: { newTicketsPerSenderPerHour: 20 }, facts: { ...known, newTicketsFromSenderLastHour: 20 }, expected: { outcome: 'appended' } }],
+    ['a sender under the throttle opens a ticket', { mail: 'customer', route: { newTicketsPerSenderPerHour: 20 }, facts: { newTicketsFromSenderLastHour: 19 }, expected: { outcome: 'created' } }],
+    ['spam over the limit is quarantined, not held', { mail: 'spam', route: { dailyMessageLimit: 1 }, facts: { messagesReceivedToday: 1 }, expected: { outcome: 'quarantined' } }],
     ['the last message within the daily limit is filed', { mail: 'customer', route: { dailyMessageLimit: 100 }, facts: { messagesReceivedToday: 99 }, expected: { outcome: 'created' } }],
 
     ['a new ticket is acknowledged when the tenant wants it', { mail: 'customer', route: acknowledging, expected: { outcome: 'created', acknowledge: true } }],
@@ -108,7 +116,7 @@ describe('decideIngest: the ingest policy', () => {
     ['no fourth acknowledgement to one sender within an hour', { mail: 'customer', route: acknowledging, facts: { acknowledgementsToSenderLastHour: 3 }, expected: { acknowledge: false } }],
     ['a third acknowledgement within an hour is sent', { mail: 'customer', route: acknowledging, facts: { acknowledgementsToSenderLastHour: 2 }, expected: { acknowledge: true } }],
   ])('%s', (_, row) => {
-    const decision = decideIngest(parsed[row.mail], { ...ROUTE, ...row.route }, { ...NOTHING_KNOWN, ...row.facts }, { ...POLICY, releaseQuarantine: row.release ?? false });
+    const decision = decideIngest(parsed[row.mail], { ...ROUTE, ...row.route }, { ...NOTHING_KNOWN, ...row.facts }, { ...POLICY, releaseQuarantine: row.release ?? false, releaseHold: row.releaseHold ?? false });
     expect(decision).toMatchObject(row.expected);
   });
 });
@@ -128,6 +136,14 @@ describe('ingestQuestions: what the facts are gathered by', () => {
     expect(ingestQuestions(parsed.customer, { ...ROUTE, dailyMessageLimit: 100, acknowledgementsEnabled: true }, POLICY, now)).toMatchObject({
       quotaDay: '2026-11-21',
       acknowledgementRecipient: 'ann@example.org',
+    });
+  });
+
+  it('asks for stored bytes only under a storage limit, and for the sender\'s new tickets only under a throttle', () => {
+    expect(ingestQuestions(parsed.customer, ROUTE, POLICY, now)).toMatchObject({ storageLimited: false, throttledSender: null });
+    expect(ingestQuestions(parsed.customer, { ...ROUTE, storageLimitBytes: 5, newTicketsPerSenderPerHour: 3 }, POLICY, now)).toMatchObject({
+      storageLimited: true,
+      throttledSender: 'ann@example.org',
     });
   });
 

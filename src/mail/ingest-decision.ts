@@ -4,6 +4,7 @@ import { detectBounce, isAutoReply, isBulkMail, isLoop, isMailingList, OurIdenti
 import { messageFingerprint, normaliseMessageIdForStorage } from './fingerprint';
 import { ParsedMessage } from './parse-message';
 import { verifyReplyToken } from './reply-token';
+import { newTicketHoldReason } from './limit-policy';
 import { splitPlusAddress } from './route-recipients';
 import { resolveThread, subjectTicketNumber, threadingMessageIds, ThreadDecision } from './threading';
 
@@ -21,6 +22,10 @@ export interface IngestRoute {
   dailyMessageLimit: number | null;
   /** The tenant turned acknowledgements on and its tier includes them. */
   acknowledgementsEnabled: boolean;
+  /** The tenant's storage limit in bytes; null or absent when unlimited. */
+  storageLimitBytes?: number | null;
+  /** New tickets one sender may open per hour (the flood throttle); null or absent when off. */
+  newTicketsPerSenderPerHour?: number | null;
 }
 
 export interface IngestPolicy {
@@ -29,6 +34,8 @@ export interface IngestPolicy {
   replyKey: Buffer;
   /** The tenant admin released a quarantined message: the spam verdict no longer holds it. */
   releaseQuarantine: boolean;
+  /** The tenant admin released a held message: the limits no longer hold it. */
+  releaseHold?: boolean;
 }
 
 /** What the facts of one message for one tenant are looked up by; each null or empty asks nothing. */
@@ -48,6 +55,10 @@ export interface IngestQuestions {
   quotaDay: string | null;
   /** The sender whose acknowledgement history matters, when acknowledgements are on. */
   acknowledgementRecipient: string | null;
+  /** Whether the tenant's stored bytes matter (it has a storage limit). */
+  storageLimited?: boolean;
+  /** The sender whose new tickets of the last hour matter (the flood throttle is on). */
+  throttledSender?: string | null;
 }
 
 /** The answers, gathered for one message and one tenant in one repository call. */
@@ -66,10 +77,14 @@ export interface IngestFacts {
   acknowledgementsToSenderLastHour: number;
   /** Our outbound message the bounce returns. */
   bouncedOutbound: { ticketMessageId: number; ticketId: number } | null;
+  /** The tenant's stored bytes, when `storageLimited`. */
+  bytesStored?: number;
+  /** New tickets `throttledSender` opened in the last hour. */
+  newTicketsFromSenderLastHour?: number;
 }
 
 export type IngestDecision =
-  | { outcome: 'rejected' | 'ignored' | 'quarantined'; reason: string }
+  | { outcome: 'rejected' | 'ignored' | 'quarantined' | 'held'; reason: string }
   | { outcome: 'duplicate'; reason: string; copy: NonNullable<IngestFacts['duplicate']> }
   | FileDecision;
 
@@ -101,13 +116,16 @@ export function ingestQuestions(parsed: ParsedMessage, route: IngestRoute, polic
     bouncedMessageId: bounce?.originalMessageId ? normaliseMessageIdForStorage(bounce.originalMessageId) : null,
     quotaDay: route.dailyMessageLimit === null ? null : now.toISOString().slice(0, 10),
     acknowledgementRecipient: route.acknowledgementsEnabled ? sender : null,
+    storageLimited: route.storageLimitBytes != null,
+    throttledSender: route.newTicketsPerSenderPerHour != null ? sender : null,
   };
 }
 
 /**
  * design.md "Loops, auto-replies, bounces", "Threading" and the tier limits, in order: a
  * disabled tenant, a loop, spam, a duplicate; then the thread (a bounce's own message overrides
- * it), where a machine's mail that belongs to no ticket is dropped; then the daily limit.
+ * it), where a machine's mail that belongs to no ticket is dropped; then the limits, which hold
+ * new tickets only (limit-policy.ts).
  */
 export function decideIngest(parsed: ParsedMessage, route: IngestRoute, facts: IngestFacts, policy: Omit<IngestPolicy, 'replyKey'>): IngestDecision {
   const sender = senderOf(parsed);
@@ -134,9 +152,8 @@ export function decideIngest(parsed: ParsedMessage, route: IngestRoute, facts: I
   if (bounce && thread.kind === 'new') return { outcome: 'ignored', reason: 'bounce for a message that is not ours' };
   if (autoReply && thread.kind === 'new') return { outcome: 'ignored', reason: 'auto-reply that belongs to no ticket' };
 
-  if (route.dailyMessageLimit !== null && facts.messagesReceivedToday >= route.dailyMessageLimit) {
-    return { outcome: 'rejected', reason: `over the ${route.tier} tier's ${route.dailyMessageLimit} messages per day` };
-  }
+  const held = thread.kind === 'new' && !policy.releaseHold ? newTicketHoldReason(route, facts, sender) : null;
+  if (held) return { outcome: 'held', reason: held };
 
   const acknowledge =
     thread.kind === 'new' &&

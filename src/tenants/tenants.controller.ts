@@ -17,13 +17,13 @@ export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}
 
   @ApiCreatedResponse({ description: 'The tenant with its inbound address' })
-  @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
+  @ApiErrors(...JSON_BODY_ERRORS, 403, 409, 422)
   @Post()
   create(@Body() dto: CreateTenantDto) {
     return this.tenants.create(dto);
   }
 
-  @ApiOkResponse({ description: 'A page of tenants: {data, page, per_page, total}' })
+  @ApiOkResponse({ description: 'A page of tenants: {tenants, data (the same list), page, per_page, total}' })
   @ApiErrors(400)
   @Get()
   list(@Query() query: ListTenantsQuery) {
@@ -39,21 +39,22 @@ export class TenantsController {
     return this.tenants.get(tenantId);
   }
 
-  @ApiOkResponse({ description: 'The tenant as changed' })
+  @ApiOkResponse({ description: '{success: true} and the tenant as changed' })
   @ApiErrors(...JSON_BODY_ERRORS, 404)
   @ApiParam({ name: 'tenantId', type: Number })
   @Put(':tenantId')
-  update(@AccessibleTenantId() tenantId: TenantId, @Body() dto: UpdateTenantDto) {
-    return this.tenants.update(tenantId, dto);
+  async update(@AccessibleTenantId() tenantId: TenantId, @Body() dto: UpdateTenantDto) {
+    return { success: true, ...(await this.tenants.update(tenantId, dto)) };
   }
 
-  @ApiNoContentResponse({ description: 'Deleted with its tickets, tokens and settings' })
+  @ApiOkResponse({ description: '{success: true}: deleted with its tickets, tokens and settings' })
   @ApiErrors(400, 404)
   @ApiParam({ name: 'tenantId', type: Number })
   @Delete(':tenantId')
-  @HttpCode(204)
-  remove(@AccessibleTenantId() tenantId: TenantId) {
-    return this.tenants.remove(tenantId);
+  @HttpCode(200)
+  async remove(@AccessibleTenantId() tenantId: TenantId) {
+    await this.tenants.remove(tenantId);
+    return { success: true };
   }
 
   @ApiOkResponse({ description: 'This month’s usage against the tier’s limits' })
@@ -92,7 +93,7 @@ export class TenantDomainsController {
   }
 
   @ApiCreatedResponse({ description: 'The domain, unverified, with the TXT record that proves it' })
-  @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
+  @ApiErrors(...JSON_BODY_ERRORS, 403, 409, 422)
   @Post('domains')
   add(@AccessibleTenantId() tenantId: TenantId, @Body() dto: AddDomainDto) {
     return this.tenants.addDomain(tenantId, dto.domain);

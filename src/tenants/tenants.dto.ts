@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { DOMAIN_PATTERN, LOCAL_PART_PATTERN } from '../mail/address-policy';
 import { SLUG_PATTERN } from './slug';
 import { TenantStatus } from './tenant.entity';
@@ -37,6 +37,22 @@ export class UpdateTenantDto {
   @IsOptional() @IsIn(TIERS) tier?: Tier;
   @ApiPropertyOptional({ enum: ['active', 'disabled'] })
   @IsOptional() @IsIn(['active', 'disabled']) status?: TenantStatus;
+  @ApiPropertyOptional({ description: 'The multi-tenancy guide\'s name for status: true is active' })
+  @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({ nullable: true, minimum: -1, description: 'Overrides the tier\'s limit; -1 unlimited, null back to the tier\'s' })
+  @LimitOverride() max_users?: number | null;
+  @ApiPropertyOptional({ nullable: true, minimum: -1 })
+  @LimitOverride() max_domains?: number | null;
+  @ApiPropertyOptional({ nullable: true, minimum: -1 })
+  @LimitOverride() max_storage_mb?: number | null;
+  @ApiPropertyOptional({ nullable: true, minimum: -1 })
+  @LimitOverride() max_messages_per_day?: number | null;
+}
+
+/** An override of a tier limit: an integer from -1 (unlimited), or null to fall back to the tier's. */
+function LimitOverride(): PropertyDecorator {
+  const decorators = [IsOptional(), IsInt(), Min(-1), Max(2_000_000_000)];
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
 }
 
 export class AddDomainDto {

@@ -14,6 +14,8 @@ import { TenantDomain } from './tenant-domain.entity';
 import { TenantDomainsRepository } from './tenant-domains.repository';
 import { TenantUsage } from './tenant-usage.entity';
 import { TenantUsageRepository } from './tenant-usage.repository';
+import { TenantUsageReport } from './tenant-usage-report';
+import { TenantLimitMetrics } from './tenant-limit-metrics';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -30,6 +32,8 @@ import { UsersService } from './users.service';
     TenantsRepository,
     TenantDomainsRepository,
     TenantUsageRepository,
+    TenantUsageReport,
+    TenantLimitMetrics,
     UsersRepository,
   ],
   exports: [TenantsService, TenantsRepository, TenantUsageRepository],

@@ -6,6 +6,15 @@ import { asTenantId, TenantId } from '../common/tenant-id';
 import { EmailSettingsRepository, NewEmailSettings } from '../email-settings/email-settings.repository';
 import { Tenant } from './tenant.entity';
 import { TenantDomainsRepository } from './tenant-domains.repository';
+import { Tier } from './tiers';
+
+export interface LimitStanding {
+  tenant: Pick<Tenant, 'id' | 'tier' | 'maxUsers' | 'maxDomains' | 'maxStorageMb' | 'maxMessagesPerDay'>;
+  users: number;
+  domains: number;
+  bytesStored: number;
+  messagesToday: number;
+}
 
 interface NewTenant {
   tenant: Pick<Tenant, 'name' | 'slug' | 'tier'>;
@@ -44,8 +53,29 @@ export class TenantsRepository {
     return this.tenants.findOneBy({ id: tenantId });
   }
 
-  async update(tenantId: TenantId, changes: Partial<Pick<Tenant, 'name' | 'tier' | 'status'>>): Promise<void> {
+  async update(tenantId: TenantId, changes: Partial<Pick<Tenant, 'name' | 'tier' | 'status' | 'maxUsers' | 'maxDomains' | 'maxStorageMb' | 'maxMessagesPerDay'>>): Promise<void> {
     if (Object.keys(changes).length > 0) await this.tenants.update({ id: tenantId }, changes);
+  }
+
+  /** Each active tenant's limits and what it uses of them (today's messages, all stored bytes): one pass for the metrics. */
+  async limitStanding(day: string): Promise<LimitStanding[]> {
+    const rows: Record<string, string | number | null>[] = await this.tenants.query(
+      'SELECT t.id, t.tier, t.max_users, t.max_domains, t.max_storage_mb, t.max_messages_per_day, ' +
+        '(SELECT COUNT(*) FROM users u WHERE u.tenant_id = t.id) AS users, ' +
+        '(SELECT COUNT(*) FROM tenant_domains d WHERE d.tenant_id = t.id) AS domains, ' +
+        '(SELECT COALESCE(SUM(s.bytes_stored), 0) FROM tenant_usage s WHERE s.tenant_id = t.id) AS bytes_stored, ' +
+        '(SELECT COALESCE(SUM(s.messages_in), 0) FROM tenant_usage s WHERE s.tenant_id = t.id AND s.day = ?) AS messages_today ' +
+        "FROM tenants t WHERE t.status = 'active'",
+      [day],
+    );
+    const orNull = (v: string | number | null) => (v === null ? null : Number(v));
+    return rows.map((r) => ({
+      tenant: { id: Number(r.id), tier: r.tier as Tier, maxUsers: orNull(r.max_users), maxDomains: orNull(r.max_domains), maxStorageMb: orNull(r.max_storage_mb), maxMessagesPerDay: orNull(r.max_messages_per_day) },
+      users: Number(r.users),
+      domains: Number(r.domains),
+      bytesStored: Number(r.bytes_stored),
+      messagesToday: Number(r.messages_today),
+    }));
   }
 
   /** Deletes the tenant and, through foreign-key cascades, every row that belongs to it. */

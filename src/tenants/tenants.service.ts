@@ -10,23 +10,29 @@ import { refusedDomainReason } from '../mail/address-policy';
 import { ownershipRecordName, ownershipRecordValue } from './dns-records';
 import { slugify } from './slug';
 import { CreateTenantDto, UpdateTenantDto } from './tenants.dto';
-import { Tenant } from './tenant.entity';
+import { limitOverrides, Tenant } from './tenant.entity';
 import { TenantDomain } from './tenant-domain.entity';
 import { TenantDomainsRepository } from './tenant-domains.repository';
-import { TenantUsageRepository } from './tenant-usage.repository';
+import { TenantUsageReport } from './tenant-usage-report';
 import { domainTaken, TenantsRepository } from './tenants.repository';
-import { tierFeatures, tierLimits, TierFeatures, TierLimits, usagePercent, withinLimit } from './tiers';
+import { LIMIT_NAMES, LimitOverrides, tierFeatures, tierLimits, TierFeatures, TierLimits, withinLimit } from './tiers';
 import { UsersRepository } from './users.repository';
 
-interface TenantView {
+/** The guide's tenant (`enabled`, `domain`, the effective `max_*`, `features`) with our fields beside it. */
+interface TenantView extends TierLimits {
   id: number;
   name: string;
   slug: string;
   tier: Tenant['tier'];
   status: Tenant['status'];
+  enabled: boolean;
+  /** The tenant's first own domain, as in the guide; `domains` lists all. */
+  domain: string | null;
   inbound_email_address: string | null;
   domains: string[];
   limits: TierLimits;
+  /** The tenant's own values of the limits; null where the tier's apply. */
+  overrides: LimitOverrides;
   features: TierFeatures;
   created_at: Date;
   updated_at: Date;
@@ -44,14 +50,12 @@ export interface DomainView {
   created_at: Date;
 }
 
-const GB = 1024 ** 3;
-
 @Injectable()
 export class TenantsService {
   constructor(
     private readonly tenants: TenantsRepository,
     private readonly domains: TenantDomainsRepository,
-    private readonly usage: TenantUsageRepository,
+    private readonly usageReports: TenantUsageReport,
     private readonly users: UsersRepository,
     private readonly settings: EmailSettingsRepository,
     private readonly emailSettings: EmailSettingsService,
@@ -63,6 +67,7 @@ export class TenantsService {
     if (!slug) throw new DomainError('bad_request', 'slug: cannot derive a slug from this name; give one (lowercase letters, digits, hyphens)');
     const localPart = dto.inbound_email_local_part ?? `tenant-${slug}`;
     if (dto.domain) this.assertClaimable(dto.domain);
+    if (dto.domain && !tierFeatures(dto.tier ?? 'free').custom_domains) throw customDomainsNotInTier(dto.tier ?? 'free');
     try {
       const tenantId = await this.tenants.create({
         tenant: { name: dto.name, slug, tier: dto.tier ?? 'free' },
@@ -76,9 +81,11 @@ export class TenantsService {
     }
   }
 
-  async list(page = 1, perPage = 50): Promise<{ data: TenantView[]; total: number; page: number; per_page: number }> {
+  /** `tenants` as in the guide; `data` (the same list) and the paging fields as before. */
+  async list(page = 1, perPage = 50): Promise<{ tenants: TenantView[]; data: TenantView[]; total: number; page: number; per_page: number }> {
     const { rows, total } = await this.tenants.page((page - 1) * perPage, perPage);
-    return { data: await Promise.all(rows.map((t) => this.view(t))), total, page, per_page: perPage };
+    const views = await Promise.all(rows.map((t) => this.view(t)));
+    return { tenants: views, data: views, total, page, per_page: perPage };
   }
 
   async get(tenantId: TenantId): Promise<TenantView> {
@@ -92,12 +99,20 @@ export class TenantsService {
     return tenant;
   }
 
+  /** `enabled` is `status` as a boolean; a `max_*` overrides the tier's limit (null: back to the tier's, -1: unlimited). */
   async update(tenantId: TenantId, dto: UpdateTenantDto): Promise<TenantView> {
     const tenant = await this.load(tenantId);
-    const changes: Partial<Pick<Tenant, 'name' | 'tier' | 'status'>> = {};
+    if (dto.enabled !== undefined && dto.status !== undefined && dto.enabled !== (dto.status === 'active')) {
+      throw new DomainError('bad_request', 'enabled and status disagree; send one of them');
+    }
+    const changes: TenantChanges = {};
     if (dto.name !== undefined && dto.name !== tenant.name) changes.name = dto.name;
     if (dto.tier !== undefined && dto.tier !== tenant.tier) changes.tier = dto.tier;
-    if (dto.status !== undefined && dto.status !== tenant.status) changes.status = dto.status;
+    const status = dto.enabled !== undefined ? (dto.enabled ? 'active' : 'disabled') : dto.status;
+    if (status !== undefined && status !== tenant.status) changes.status = status;
+    for (const name of LIMIT_NAMES) {
+      if (dto[name] !== undefined) changes[OVERRIDE_COLUMNS[name]] = dto[name];
+    }
     await this.tenants.update(tenantId, changes);
     return this.get(tenantId);
   }
@@ -125,7 +140,8 @@ export class TenantsService {
     this.assertClaimable(domain);
     const tenant = await this.load(tenantId);
     const current = await this.domains.count(tenantId);
-    const limit = tierLimits(tenant.tier).max_domains;
+    if (!tierFeatures(tenant.tier).custom_domains) throw customDomainsNotInTier(tenant.tier);
+    const limit = tierLimits(tenant.tier, limitOverrides(tenant)).max_domains;
     if (!withinLimit(current, limit)) {
       throw new DomainError('limit_exceeded', `The ${tenant.tier} tier allows ${limit} domain(s); this tenant has ${current}`, {
         limit: 'max_domains',
@@ -175,52 +191,26 @@ export class TenantsService {
   }
 
   async usageReport(tenantId: TenantId) {
-    const tenant = await this.load(tenantId);
-    const limits = tierLimits(tenant.tier);
-    const today = new Date().toISOString().slice(0, 10);
-    const [users, domains, totals, todayRow] = await Promise.all([
-      this.users.count(tenantId),
-      this.domains.count(tenantId),
-      this.usage.totals(tenantId),
-      this.usage.onDay(tenantId, today),
-    ]);
-    const storageGb = totals.bytesStored / GB;
-    const messagesToday = todayRow?.messagesIn ?? 0;
-    return {
-      tenant_id: tenant.id,
-      tier: tenant.tier,
-      usage: {
-        users,
-        domains,
-        storage_bytes: totals.bytesStored,
-        storage_gb: Math.round(storageGb * 1000) / 1000,
-        messages_today: messagesToday,
-        messages_in_total: totals.messagesIn,
-        messages_out_total: totals.messagesOut,
-      },
-      limits,
-      percentages: {
-        users: usagePercent(users, limits.max_users),
-        domains: usagePercent(domains, limits.max_domains),
-        storage: usagePercent(storageGb, limits.max_storage_gb),
-        messages_today: usagePercent(messagesToday, limits.max_messages_per_day),
-      },
-      features: tierFeatures(tenant.tier),
-    };
+    return this.usageReports.report(await this.load(tenantId));
   }
 
   private async view(tenant: Tenant): Promise<TenantView> {
     const tenantId = asTenantId(tenant.id);
     const [domains, settings] = await Promise.all([this.domains.list(tenantId), this.settings.find(tenantId)]);
+    const limits = tierLimits(tenant.tier, limitOverrides(tenant));
     return {
       id: tenant.id,
       name: tenant.name,
       slug: tenant.slug,
       tier: tenant.tier,
       status: tenant.status,
+      enabled: tenant.status === 'active',
+      domain: domains[0]?.domain ?? null,
       inbound_email_address: settings?.inboundEmailAddress ?? null,
       domains: domains.map((d) => d.domain),
-      limits: tierLimits(tenant.tier),
+      ...limits,
+      limits,
+      overrides: limitOverrides(tenant),
       features: tierFeatures(tenant.tier),
       created_at: tenant.createdAt,
       updated_at: tenant.updatedAt,
@@ -238,6 +228,14 @@ export function toDomainView(d: TenantDomain): DomainView {
     verification: { type: 'TXT', name: ownershipRecordName(d.domain), value: ownershipRecordValue(d.verificationToken ?? '') },
     created_at: d.createdAt,
   };
+}
+
+type TenantChanges = Partial<Pick<Tenant, 'name' | 'tier' | 'status' | 'maxUsers' | 'maxDomains' | 'maxStorageMb' | 'maxMessagesPerDay'>>;
+
+const OVERRIDE_COLUMNS = { max_users: 'maxUsers', max_domains: 'maxDomains', max_storage_mb: 'maxStorageMb', max_messages_per_day: 'maxMessagesPerDay' } as const;
+
+function customDomainsNotInTier(tier: string): DomainError {
+  return new DomainError('forbidden', `The ${tier} tier does not include custom_domains (professional and enterprise do)`);
 }
 
 function newVerificationToken(): string {

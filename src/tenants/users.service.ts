@@ -3,6 +3,7 @@ import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
 import { TenantRole } from '../auth/principal';
 import { TenantsRepository } from './tenants.repository';
+import { limitOverrides } from './tenant.entity';
 import { tierLimits, withinLimit } from './tiers';
 import { User } from './user.entity';
 import { UsersRepository } from './users.repository';
@@ -26,7 +27,7 @@ export class UsersService {
   async create(tenantId: TenantId, input: { name: string; role: TenantRole; email: string | null }): Promise<User> {
     const tenant = await this.tenants.find(tenantId);
     if (!tenant) throw DomainError.notFound('Tenant');
-    const limit = tierLimits(tenant.tier).max_users;
+    const limit = tierLimits(tenant.tier, limitOverrides(tenant)).max_users;
     const current = await this.users.count(tenantId);
     if (!withinLimit(current, limit)) {
       throw new DomainError('limit_exceeded', `The ${tenant.tier} tier allows ${limit} users; this tenant has ${current}`, {

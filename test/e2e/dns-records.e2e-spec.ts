@@ -22,7 +22,7 @@ describe('DNS records of a tenant domain', () => {
   });
 
   it('prints the records and says which are missing', async () => {
-    const tenant = await createTenantWithTokens(t, 'Dns Co', { domain: 'dnsco.example' });
+    const tenant = await createTenantWithTokens(t, 'Dns Co', { tier: 'professional', domain: 'dnsco.example' });
     t.app.get(DnsLookup).resolver = tableResolver({
       mx: { 'dnsco.example': [{ exchange: 'mx.mail.test', priority: 10 }] },
       txt: { 'dnsco.example': [['v=spf1 mx -all']] },
@@ -42,8 +42,8 @@ describe('DNS records of a tenant domain', () => {
   });
 
   it('keeps other tenants out and validates the query', async () => {
-    const a = await createTenantWithTokens(t, 'Dns A', { domain: 'dns-a.example' });
-    const b = await createTenantWithTokens(t, 'Dns B', { domain: 'dns-b.example' });
+    const a = await createTenantWithTokens(t, 'Dns A', { tier: 'professional', domain: 'dns-a.example' });
+    const b = await createTenantWithTokens(t, 'Dns B', { tier: 'professional', domain: 'dns-b.example' });
     await t.http().get(`/api/tenants/${b.id}/dns-records`).set(a.admin).expect(404);
     await t.http().get(`/api/tenants/${a.id}/dns-records?check=maybe`).set(a.admin).expect(400);
   });

@@ -1,13 +1,14 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { HELD_MAIL_RELEASE } from '../../src/inbound/held-mail-release';
 import { OUTBOX_POLL } from '../../src/outbound/outbox-schedule';
 import { startTestApp } from '../support/test-app';
 
 describe('periodic jobs', () => {
-  it('registers the outbox poll as an interval of the app’s scheduler and removes it at shutdown', async () => {
+  it('registers the outbox poll and the held-mail release as intervals of the app’s scheduler and removes them at shutdown', async () => {
     const t = await startTestApp('sqlite', { OUTBOX_POLL_INTERVAL_MS: '250' });
     const scheduler = t.app.get(SchedulerRegistry);
     try {
-      expect(scheduler.getIntervals()).toEqual([OUTBOX_POLL]);
+      expect(scheduler.getIntervals().sort()).toEqual([HELD_MAIL_RELEASE, OUTBOX_POLL].sort());
     } finally {
       await t.close();
     }

@@ -65,15 +65,17 @@ describe.each(ENGINES)('tenants, tokens and e-mail settings API on %s', (engine)
 
   describe('tenants', () => {
     it('creates a tenant with a unique inbound address and its first domain', async () => {
-      const res = await t.http().post('/api/tenants').set(t.admin).send({ name: 'Acme GmbH', domain: 'Acme.Example' }).expect(201);
+      const res = await t.http().post('/api/tenants').set(t.admin).send({ name: 'Acme GmbH', tier: 'professional', domain: 'Acme.Example' }).expect(201);
       expect(res.body).toMatchObject({
         name: 'Acme GmbH',
         slug: 'acme-gmbh',
-        tier: 'free',
+        tier: 'professional',
         status: 'active',
+        enabled: true,
         inbound_email_address: 'tenant-acme-gmbh@mail.test',
+        domain: 'acme.example',
         domains: ['acme.example'],
-        limits: { max_users: 5, max_domains: 1, max_storage_gb: 1, max_messages_per_day: 100 },
+        limits: { max_users: 100, max_domains: 10, max_storage_mb: 102_400, max_messages_per_day: 10_000 },
       });
       const again = await t.http().post('/api/tenants').set(t.admin).send({ name: 'Acme GmbH' }).expect(409);
       expect(again.body.message).toMatch(/slug/);
@@ -85,13 +87,13 @@ describe.each(ENGINES)('tenants, tokens and e-mail settings API on %s', (engine)
       expect(list.body.data.map((x: { id: number }) => x.id)).toContain(created.body.id);
       const updated = await t.http().put(`/api/tenants/${created.body.id}`).set(t.admin).send({ tier: 'enterprise', name: 'Lifecycle Ltd' }).expect(200);
       expect(updated.body).toMatchObject({ tier: 'enterprise', name: 'Lifecycle Ltd', limits: { max_users: -1 } });
-      await t.http().delete(`/api/tenants/${created.body.id}`).set(t.admin).expect(204);
+      await t.http().delete(`/api/tenants/${created.body.id}`).set(t.admin).expect(200, { success: true });
       await t.http().get(`/api/tenants/${created.body.id}`).set(t.admin).expect(404);
     });
 
     it('deletes all data of a deleted tenant', async () => {
       const tenant = await createTenantWithTokens(t, 'Doomed');
-      await t.http().delete(`/api/tenants/${tenant.id}`).set(t.admin).expect(204);
+      await t.http().delete(`/api/tenants/${tenant.id}`).set(t.admin).expect(200);
       const ds = t.app.get(require('typeorm').DataSource);
       for (const table of ['email_settings', 'api_tokens', 'users', 'tenant_domains']) {
         const [{ n }] = await ds.query(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ?`, [tenant.id]);
@@ -100,18 +102,19 @@ describe.each(ENGINES)('tenants, tokens and e-mail settings API on %s', (engine)
       await t.http().get('/api/email-settings').set(tenant.admin).expect(401);
     });
 
-    it('enforces the tier limit on domains', async () => {
-      const res = await t.http().post('/api/tenants').set(t.admin).send({ name: 'Free One', domain: 'free-one.example' }).expect(201);
+    it('enforces the limit on domains, the tenant\'s own override first', async () => {
+      const res = await t.http().post('/api/tenants').set(t.admin).send({ name: 'Free One', tier: 'professional', domain: 'free-one.example' }).expect(201);
+      await t.http().put(`/api/tenants/${res.body.id}`).set(t.admin).send({ max_domains: 1 }).expect(200);
       const second = await t.http().post(`/api/tenants/${res.body.id}/domains`).set(t.admin).send({ domain: 'second.example' }).expect(422);
       expect(second.body).toMatchObject({ error: 'limit_exceeded', details: { limit: 'max_domains', max: 1, current: 1 } });
-      await t.http().put(`/api/tenants/${res.body.id}`).set(t.admin).send({ tier: 'starter' }).expect(200);
+      await t.http().put(`/api/tenants/${res.body.id}`).set(t.admin).send({ max_domains: null }).expect(200);
       await t.http().post(`/api/tenants/${res.body.id}/domains`).set(t.admin).send({ domain: 'second.example' }).expect(201);
       const domains = await t.http().get(`/api/tenants/${res.body.id}/domains`).set(t.admin).expect(200);
       expect(domains.body.data.map((d: { domain: string }) => d.domain)).toEqual(['free-one.example', 'second.example']);
     });
 
     it('refuses a domain that another tenant holds (has verified)', async () => {
-      const holder = await t.http().post('/api/tenants').set(t.admin).send({ name: 'Holder', domain: 'held.example' }).expect(201);
+      const holder = await t.http().post('/api/tenants').set(t.admin).send({ name: 'Holder', tier: 'professional', domain: 'held.example' }).expect(201);
       const [claim] = (await t.http().get(`/api/tenants/${holder.body.id}/domains`).set(t.admin).expect(200)).body.data;
       t.app.get(DnsLookup).resolver = {
         resolve4: async () => [],
@@ -119,7 +122,7 @@ describe.each(ENGINES)('tenants, tokens and e-mail settings API on %s', (engine)
         resolveTxt: async (name: string) => (name === claim.verification.name ? [[claim.verification.value]] : []),
       };
       await t.http().post(`/api/tenants/${holder.body.id}/domains/${claim.id}/verify`).set(t.admin).expect(200);
-      await t.http().post('/api/tenants').set(t.admin).send({ name: 'Grabber', domain: 'held.example' }).expect(409);
+      await t.http().post('/api/tenants').set(t.admin).send({ name: 'Grabber', tier: 'professional', domain: 'held.example' }).expect(409);
       const grabber = await t.http().get('/api/tenants?per_page=200').set(t.admin).expect(200);
       expect(grabber.body.data.find((x: { slug: string }) => x.slug === 'grabber')).toBeUndefined();
     });

@@ -138,4 +138,31 @@ describe.each(ENGINES)('ingest facts on %s', (engine) => {
       query.mockRestore();
     }
   });
+
+  it('sums the tenant\'s stored bytes and counts the sender\'s new tickets of the last hour, each only when asked', async () => {
+    const [mine, theirs] = [await seedTenant(db.dataSource), await seedTenant(db.dataSource)];
+    const usage = 'INSERT INTO tenant_usage (tenant_id, day, messages_in, messages_out, bytes_stored) VALUES (?, ?, 1, 0, ?)';
+    await db.dataSource.query(usage, [mine.id, '2000-01-01', 3000]);
+    await db.dataSource.query(usage, [mine.id, today, 500]);
+    await db.dataSource.query(usage, [theirs.id, today, 99_999]);
+    const log = "INSERT INTO email_processing_logs (tenant_id, source, outcome, from_address, size_bytes, duration_ms, created_at) VALUES (?, 'webhook', ?, ?, 0, 0, ?)";
+    const recent = new Date(Date.now() - 60_000);
+    const old = new Date(Date.now() - 2 * 3600_000);
+    const at = (d: Date) => (engine === 'mysql' ? d : d.toISOString().replace('T', ' ').replace('Z', ''));
+    for (const [tenantId, outcome, from, when] of [
+      [mine.id, 'created', 'flood@x.example', recent],
+      [mine.id, 'created', 'flood@x.example', recent],
+      [mine.id, 'held', 'flood@x.example', recent],
+      [mine.id, 'created', 'flood@x.example', old],
+      [mine.id, 'created', 'other@x.example', recent],
+      [theirs.id, 'created', 'flood@x.example', recent],
+    ] as const) {
+      await db.dataSource.query(log, [tenantId, outcome, from, at(when)]);
+    }
+    const asked = await facts.gatherFacts(mine.id, questions({ storageLimited: true, throttledSender: 'flood@x.example' }));
+    expect(asked).toMatchObject({ bytesStored: 3500, newTicketsFromSenderLastHour: 2 });
+    const notAsked = await facts.gatherFacts(mine.id, questions({ sender: 'flood@x.example' }));
+    expect(notAsked).not.toHaveProperty('bytesStored');
+    expect(notAsked).not.toHaveProperty('newTicketsFromSenderLastHour');
+  });
 });

@@ -47,7 +47,7 @@ describe.each(ENGINES)('ingest service on %s', (engine) => {
     expect(Number(n)).toBe(3);
   });
 
-  it('rejects mail to a disabled tenant and mail over the daily limit, with a log row each', async () => {
+  it('rejects mail to a disabled tenant and holds new-ticket mail over the daily limit, with a log row each', async () => {
     const disabled = await tenant();
     await db.query("UPDATE tenants SET status = 'disabled' WHERE id = ?", [disabled.id]);
     const [rejected] = (await ingest(buildMail({ to: disabled.address }))).results;
@@ -57,8 +57,9 @@ describe.each(ENGINES)('ingest service on %s', (engine) => {
     const day = new Date().toISOString().slice(0, 10);
     await db.query('INSERT INTO tenant_usage (tenant_id, day, messages_in, messages_out, bytes_stored) VALUES (?, ?, 100, 0, 0)', [full.id, day]);
     const [over] = (await ingest(buildMail({ to: full.address }))).results;
-    expect(over).toMatchObject({ outcome: 'rejected', reason: "over the free tier's 100 messages per day" });
+    const reason = "held: over the free tier's 100 messages per day; released when the day rolls over";
+    expect(over).toMatchObject({ outcome: 'held', reason });
     const [log] = await db.query('SELECT outcome, reason FROM email_processing_logs WHERE id = ?', [over.logId]);
-    expect(log).toEqual({ outcome: 'rejected', reason: "over the free tier's 100 messages per day" });
+    expect(log).toEqual({ outcome: 'held', reason });
   });
 });

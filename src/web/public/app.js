@@ -12,6 +12,7 @@ import { SettingsPage } from './view-settings.js';
 import { LogPage } from './view-log.js';
 import { TeamPage } from './view-team.js';
 import { TenantsPage } from './view-tenants.js';
+import { OperatorLogPage } from './view-operator-log.js';
 
 const AGENT = ['agent', 'tenant_admin'];
 const ADMIN = ['tenant_admin'];
@@ -25,6 +26,7 @@ const ROUTES = [
   { pattern: /^\/team$/, page: TeamPage, roles: ADMIN, nav: 'team' },
   { pattern: /^\/tenants$/, page: TenantsPage, roles: PLATFORM, nav: 'tenants' },
   { pattern: /^\/tenants\/(\d+)$/, page: TeamPage, roles: PLATFORM, nav: 'tenants' },
+  { pattern: /^\/mail-log$/, page: OperatorLogPage, roles: PLATFORM, nav: 'mail-log' },
 ];
 
 const NAV = {
@@ -35,7 +37,10 @@ const NAV = {
     ['log', 'Processing log', '#/log'],
     ['team', 'Team & usage', '#/team'],
   ],
-  platform_admin: [['tenants', 'Tenants', '#/tenants']],
+  platform_admin: [
+    ['tenants', 'Tenants', '#/tenants'],
+    ['mail-log', 'All mail', '#/mail-log'],
+  ],
 };
 
 const ROLE_LABELS = { agent: 'Agent', tenant_admin: 'Tenant admin', platform_admin: 'Platform admin' };

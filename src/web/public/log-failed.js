@@ -28,7 +28,7 @@ export function FailedPanel({ failed, refresh }) {
 
   return html`<section class="panel" aria-labelledby="failed-heading">
     <h2 id="failed-heading">Failed messages (${failed.total})</h2>
-    <p class="small muted">These could not be stored. The raw message is kept; reprocess it once the cause is fixed.</p>
+    <p class="small muted">Failed ones could not be stored: reprocess them once the cause is fixed. Held ones are over a limit (their reason says which): reprocessing releases them. The raw message is kept either way.</p>
     <${Notice} notice=${action.notice} />
     <div class="table-wrap"><table id="failed-table">
       <${TableHead} columns=${['Time', 'Message', 'Reason', 'Action']} />

@@ -1,9 +1,10 @@
 import { html, useState } from './vendor/htm-preact.js';
-import { get, post, query } from './api.js';
-import { Badge, BusyButton, Field, Notice, Pager, rangeText, Select, TableHead, Time } from './components.js';
+import { get, query } from './api.js';
+import { Badge, Field, Pager, rangeText, Select, TableHead, Time } from './components.js';
 import { dayEnd, dayStart, formatBytes, formatDate } from './format.js';
-import { useAction, useLoad, useTitle } from './hooks.js';
+import { useLoad, useTitle } from './hooks.js';
 import { FailedPanel } from './log-failed.js';
+import { LogActions } from './log-actions.js';
 
 const PER_PAGE = 50;
 const OUTCOMES = [
@@ -13,6 +14,7 @@ const OUTCOMES = [
   ['duplicate', 'Duplicate'],
   ['ignored', 'Ignored'],
   ['quarantined', 'Quarantined (spam)'],
+  ['held', 'Held (over a limit)'],
   ['rejected', 'Rejected'],
   ['failed', 'Failed'],
 ];
@@ -74,7 +76,6 @@ export function sourceLabel(source) {
 const dash = html`<span class="muted">–</span>`;
 
 function LogRow({ entry, refresh }) {
-  const releasable = entry.outcome === 'quarantined' && !entry.resolved_at;
   return html`<tr data-log-id=${entry.id} data-outcome=${entry.outcome}>
     <td class="nowrap"><${Time} value=${entry.created_at} /></td>
     <td><${Badge} text=${entry.outcome} /></td>
@@ -88,24 +89,7 @@ function LogRow({ entry, refresh }) {
     </td>
     <td class="nowrap">
       ${entry.ticket_id ? html`<a href=${`#/tickets/${entry.ticket_id}`}>Open ticket</a>` : null}
-      ${releasable ? html`<${ReleaseButton} entry=${entry} refresh=${refresh} />` : null}
-      ${!entry.ticket_id && !releasable ? dash : null}
+      <${LogActions} entry=${entry} refresh=${refresh} />
     </td>
   </tr>`;
-}
-
-/** A quarantined message (Mailu said spam) goes through the pipeline again without the spam check. */
-function ReleaseButton({ entry, refresh }) {
-  const action = useAction('Could not release');
-  const release = () =>
-    action.run(async () => {
-      const result = await post(`/api/inbound/failed/${entry.id}/reprocess`);
-      refresh();
-      return { kind: 'ok', text: `Released: ${result.outcome}` };
-    });
-  return html`<div>
-    <${BusyButton} class="button small secondary" busy=${action.busy} label="Release" busyLabel="Releasing…"
-      aria-label=${`Release the quarantined message from ${entry.from ?? 'unknown sender'}`} onClick=${release} />
-    <${Notice} class="small" notice=${action.notice} />
-  </div>`;
 }

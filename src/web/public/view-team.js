@@ -5,8 +5,9 @@ import { Badge } from './components.js';
 import { formatBytes, formatDate } from './format.js';
 import { useLoad, useTitle } from './hooks.js';
 import { TokensPanel } from './team-tokens.js';
+import { LimitsForm } from './tenant-limits-form.js';
 
-export function TeamPage({ me, params }) {
+export function TeamPage({ me, params, refresh }) {
   const tenantId = params[0] ? Number(params[0]) : me.tenant_id;
   const platform = me.kind === 'platform_admin';
   const { data, fallback } = useLoad(async () => {
@@ -40,15 +41,18 @@ export function TeamPage({ me, params }) {
       </section>
       <${UsagePanel} report=${usage} />
     </div>
+    ${platform ? html`<${LimitsForm} tenant=${tenant} onSaved=${refresh} />` : null}
     <${TokensPanel} tenantId=${tenantId} initial=${tokens.data} />
   </section>`;
 }
+
+const LIMIT_LABELS = { max_users: 'Users', max_domains: 'Own domains', max_storage_mb: 'Storage (MB)', max_messages_per_day: 'Messages today' };
 
 function UsagePanel({ report }) {
   const rows = [
     ['Users', report.usage.users, report.limits.max_users, (v) => String(v)],
     ['Own domains', report.usage.domains, report.limits.max_domains, (v) => String(v)],
-    ['Storage', report.usage.storage_gb, report.limits.max_storage_gb, (v, isLimit) => (isLimit ? `${v} GB` : formatBytes(report.usage.storage_bytes))],
+    ['Storage', report.usage.storage_mb, report.limits.max_storage_mb, (v, isLimit) => (isLimit ? formatBytes(v * 1024 * 1024) : formatBytes(report.usage.storage_bytes))],
     ['Messages today', report.usage.messages_today, report.limits.max_messages_per_day, (v) => String(v)],
   ];
   return html`<section class="panel" aria-labelledby="usage-heading">
@@ -65,6 +69,7 @@ function UsagePanel({ report }) {
         </li>`;
       })}
     </ul>
+    ${(report.warnings ?? []).map((w) => html`<p class="notice warning" role="status">${LIMIT_LABELS[w.limit] ?? w.limit}: ${w.threshold === 100 ? 'limit reached' : `${w.threshold}% of the limit used`} (${w.used} of ${w.max})${w.limit === 'max_messages_per_day' || w.limit === 'max_storage_mb' ? ' — new tickets over it are held, not lost; see the processing log' : ''}.</p>`)}
     <p class="small muted">Messages so far: ${report.usage.messages_in_total ?? 0} in, ${report.usage.messages_out_total ?? 0} out.</p>
   </section>`;
 }

@@ -20,14 +20,14 @@ export function TenantsPage({ query: params }) {
   const rowAction = useAction();
   if (fallback) return fallback;
 
-  const replace = (tenant) => setData({ ...result, data: result.data.map((t) => (t.id === tenant.id ? tenant : t)) });
+  const replace = (tenant) => setData({ ...result, tenants: result.tenants.map((t) => (t.id === tenant.id ? tenant : t)) });
   const change = (tenant, patch, success, failureTitle) =>
     rowAction.run(async () => {
       const updated = await put(`/api/tenants/${tenant.id}`, patch);
       replace({ ...tenant, ...updated });
       return ok(success(updated));
     }, failureTitle);
-  const added = (tenant) => setData({ ...result, total: result.total + 1, data: [...result.data, tenant] });
+  const added = (tenant) => setData({ ...result, total: result.total + 1, tenants: [...result.tenants, tenant] });
 
   return html`<section>
     <div class="page-head"><h1>Tenants</h1><span class="muted small">${`${result.total} tenant${result.total === 1 ? '' : 's'}`}</span></div>
@@ -36,9 +36,9 @@ export function TenantsPage({ query: params }) {
     <div class="table-wrap">
       <table id="tenants-table">
         <${TableHead} columns=${['Tenant', 'Inbound address', 'Tier', 'State', 'Created', 'Actions']} />
-        <tbody>${result.data.map((tenant) => html`<${TenantRow} key=${tenant.id} tenant=${tenant} busy=${rowAction.busy} change=${change} />`)}</tbody>
+        <tbody>${result.tenants.map((tenant) => html`<${TenantRow} key=${tenant.id} tenant=${tenant} busy=${rowAction.busy} change=${change} />`)}</tbody>
       </table>
-      ${result.data.length ? null : html`<p class="empty">No tenants yet: create the first one above.</p>`}
+      ${result.tenants.length ? null : html`<p class="empty">No tenants yet: create the first one above.</p>`}
     </div>
     ${result.total > PER_PAGE
       ? html`<${Pager} page=${page} perPage=${PER_PAGE} total=${result.total} labels=${['← Previous', 'Next →']} href=${(target) => `#/tenants${query({ page: target })}`} />`
