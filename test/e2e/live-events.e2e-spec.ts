@@ -1,0 +1,120 @@
+import { AddressInfo } from 'node:net';
+import { buildMail, postSigned } from '../support/mail';
+import { SseClient } from '../support/sse';
+import { ADMIN_TOKEN, bearer, createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
+
+type Tenant = Awaited<ReturnType<typeof createTenantWithTokens>>;
+
+const urlOf = (t: TestApp, path = '/api/events') => `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}${path}`;
+
+/** Files a mail through the webhook; returns the new ticket's id. */
+async function fileMail(t: TestApp, tenant: Tenant, subject: string): Promise<number> {
+  const answer = await postSigned(t, buildMail({ to: tenant.inboundAddress, subject })).expect(200);
+  return answer.body.ticket_id as number;
+}
+
+describe.each(ENGINES)('live updates: GET /api/events (%s)', (engine) => {
+  let t: TestApp;
+  let acme: Tenant;
+  let globex: Tenant;
+  const clients: SseClient[] = [];
+  const connect = async (headers: Record<string, string>, path?: string) => {
+    const client = await SseClient.connect(urlOf(t, path), headers);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp(engine, { EVENTS_POLL_MS: '50' });
+    acme = await createTenantWithTokens(t, 'Acme');
+    globex = await createTenantWithTokens(t, 'Globex');
+  });
+  afterEach(() => clients.splice(0).forEach((c) => c.close()));
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('refuses a missing or wrong token with 401, and a bad scope or Last-Event-ID with 4xx', async () => {
+    const refused = async (headers: Record<string, string>, path = '/api/events') => {
+      const opened = await SseClient.open(urlOf(t, path), headers);
+      if (opened instanceof SseClient) throw new Error('the stream opened');
+      return opened;
+    };
+    expect(await refused({})).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
+    expect(await refused(bearer('inb_not-a-token'))).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
+    expect(await refused(bearer(ADMIN_TOKEN))).toMatchObject({ status: 400, body: { message: expect.stringMatching(/tenant_id/) } });
+    expect(await refused(bearer(ADMIN_TOKEN), '/api/events?tenant_id=999999')).toMatchObject({ status: 404 });
+    expect(await refused(acme.agent, `/api/events?tenant_id=${globex.id}`)).toMatchObject({ status: 404 });
+    expect(await refused({ ...acme.agent, 'Last-Event-ID': 'yesterday' })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/Last-Event-ID/) } });
+  });
+
+  it('sends a webhook-filed mail to a connected client as ticket.created and message.created, and only to its tenant', async () => {
+    const acmeClient = await connect(acme.agent);
+    const globexClient = await connect(globex.agent);
+    const operator = await connect(bearer(ADMIN_TOKEN), `/api/events?tenant_id=${acme.id}`);
+    const ticketId = await fileMail(t, acme, 'Live one');
+
+    for (const client of [acmeClient, operator]) {
+      await client.waitFor('message.created', () => client.payloads().some((e) => e.type === 'message.created' && e.ticket_id === ticketId));
+      expect(client.payloads().map((e) => e.type)).toEqual(expect.arrayContaining(['ticket.created', 'message.created']));
+      expect(client.payloads().every((e) => e.ticket_id === ticketId)).toBe(true);
+    }
+    const event = acmeClient.events.find((e) => e.event === 'ticket.created')!;
+    expect(Number(event.id)).toBe(JSON.parse(event.data).id);
+
+    const globexTicket = await fileMail(t, globex, 'Globex only');
+    await globexClient.waitFor('the Globex mail', () => globexClient.payloads().some((e) => e.type === 'message.created'));
+    expect(globexClient.payloads().every((e) => e.ticket_id === globexTicket)).toBe(true);
+    expect(acmeClient.payloads().some((e) => e.ticket_id === globexTicket)).toBe(false);
+  });
+
+  it('reports a status change as ticket.updated', async () => {
+    const ticketId = await fileMail(t, acme, 'To be closed');
+    const client = await connect(acme.agent);
+    await t.http().patch(`/api/tickets/${ticketId}`).set(acme.agent).send({ status: 'closed' }).expect(200);
+    await client.waitFor('ticket.updated', () => client.payloads().some((e) => e.type === 'ticket.updated' && e.ticket_id === ticketId));
+  });
+
+  it('resumes after Last-Event-ID without losing or repeating an event', async () => {
+    const first = await connect(acme.agent);
+    const before = await fileMail(t, acme, 'Seen before the break');
+    await first.waitFor('the first mail', () => first.payloads().some((e) => e.type === 'message.created' && e.ticket_id === before));
+    const lastSeen = first.lastId!;
+    first.close();
+
+    const missed = [await fileMail(t, acme, 'Missed one'), await fileMail(t, acme, 'Missed two')];
+    await fileMail(t, globex, 'Not for Acme');
+    const resumed = await connect({ ...acme.agent, 'Last-Event-ID': lastSeen });
+    await resumed.waitFor('both missed mails', () => missed.every((id) => resumed.payloads().some((e) => e.type === 'message.created' && e.ticket_id === id)));
+    const ids = resumed.payloads().map((e) => e.id);
+    expect(ids.every((id) => id > Number(lastSeen))).toBe(true);
+    expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+    expect(resumed.payloads().every((e) => missed.includes(e.ticket_id))).toBe(true);
+
+    const live = await fileMail(t, acme, 'After the resume');
+    await resumed.waitFor('the live mail', () => resumed.payloads().some((e) => e.ticket_id === live));
+  });
+});
+
+describe('live updates across two instances on one MariaDB database', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let client: SseClient | undefined;
+
+  beforeAll(async () => {
+    a = await startTestApp('mysql', { EVENTS_POLL_MS: '50' });
+    b = await startTestApp('mysql', { EVENTS_POLL_MS: '50', DB_DATABASE: a.config.database.database, INSTANCE_ID: 'instance-b' });
+  });
+  afterAll(async () => {
+    client?.close();
+    await b?.close();
+    await a?.close();
+  });
+
+  it('delivers a mail filed through instance A to a client of instance B', async () => {
+    const acme = await createTenantWithTokens(a, 'Acme');
+    client = await SseClient.connect(urlOf(b), acme.agent);
+    const ticketId = await fileMail(a, acme, 'Filed on A');
+    await client.waitFor('the event on B', () => client!.payloads().some((e) => e.type === 'message.created' && e.ticket_id === ticketId));
+  });
+});
