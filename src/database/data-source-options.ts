@@ -7,9 +7,10 @@ import { RawMessageLocations1763900000000 } from '../../migrations/1763900000000
 import { TenantBoundary1764600000000 } from '../../migrations/1764600000000-tenant-boundary';
 import { DropUsersDisabledAt1764800000000 } from '../../migrations/1764800000000-drop-users-disabled-at';
 import { Events1765150000000 } from '../../migrations/1765150000000-events';
+import { TicketsUnreadIndex1765150000001 } from '../../migrations/1765150000001-tickets-unread-index';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
-export const MIGRATIONS = [CreateSchema1763700000000, RawMessageLocations1763900000000, TenantBoundary1764600000000, DropUsersDisabledAt1764800000000, Events1765150000000];
+export const MIGRATIONS = [CreateSchema1763700000000, RawMessageLocations1763900000000, TenantBoundary1764600000000, DropUsersDisabledAt1764800000000, Events1765150000000, TicketsUnreadIndex1765150000001];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {
