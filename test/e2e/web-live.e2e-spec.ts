@@ -73,14 +73,14 @@ describe('web UI: live updates and triage in Chromium', () => {
     const page = await newPage();
     await signIn(page, acme.agentToken);
     await page.locator('.live-state.live').waitFor();
-    await page.waitForFunction(() => document.title === '(3) Tickets · Inbound');
+    await page.waitForFunction("document.title === '(3) Tickets · Inbound'");
 
     const liveTicket = await fileMail('Arrived while you were looking', { messageId: '<live-1@example.com>', body: 'Is anyone there?\nSecond line' });
     const row = page.locator(`.ticket-row[data-ticket-id="${liveTicket}"]`);
     await row.waitFor();
     await expect(row.locator('.preview').textContent()).resolves.toBe('Is anyone there?');
     await expect(subjects(page)).resolves.toHaveLength(4);
-    await page.waitForFunction(() => document.title === '(4) Tickets · Inbound');
+    await page.waitForFunction("document.title === '(4) Tickets · Inbound'");
 
     await row.click();
     await page.getByRole('heading', { name: 'Arrived while you were looking' }).waitFor();
@@ -96,8 +96,8 @@ describe('web UI: live updates and triage in Chromium', () => {
     await expect(page.locator('.key-hint').textContent()).resolves.toMatch(/j \/ k move · Enter open · r reply · \/ search/);
     const rows = page.locator('.ticket-row');
     await rows.first().waitFor();
-    const focusedTicket = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.ticketId ?? null);
-    const ids = await rows.evaluateAll((links) => links.map((a) => (a as HTMLElement).dataset.ticketId));
+    const focusedTicket = () => page.evaluate<string | null>('document.activeElement?.dataset.ticketId ?? null');
+    const ids = await rows.evaluateAll((links) => links.map((a) => a.getAttribute('data-ticket-id')));
 
     await page.keyboard.press('j');
     await expect(focusedTicket()).resolves.toBe(ids[0]);
@@ -111,22 +111,22 @@ describe('web UI: live updates and triage in Chromium', () => {
     await page.waitForURL(new RegExp(`#/tickets/${ids[1]}$`));
     await page.locator('article.message').first().waitFor();
     await page.keyboard.press('r');
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('reply-body');
+    await expect(page.evaluate<string>('document.activeElement?.id')).resolves.toBe('reply-body');
     await page.keyboard.type('j and k are text here');
     await expect(page.locator('#reply-body').inputValue()).resolves.toBe('j and k are text here');
 
     await page.goBack();
     await rows.first().waitFor();
     await page.keyboard.press('/');
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('ticket-search');
+    await expect(page.evaluate<string>('document.activeElement?.id')).resolves.toBe('ticket-search');
     await page.keyboard.type('VAT');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelectorAll('.ticket-row').length === 1);
+    await page.waitForFunction("document.querySelectorAll('.ticket-row').length === 1");
     await expect(subjects(page)).resolves.toEqual(['Invoice 2024-113 shows the wrong VAT number']);
     await page.locator('#ticket-search').blur();
     await page.keyboard.press('r');
     await page.waitForURL(new RegExp(`#/tickets/${ticketIds[0]}\\?reply=1$`));
-    await page.waitForFunction(() => document.activeElement?.id === 'reply-body');
+    await page.waitForFunction("document.activeElement?.id === 'reply-body'");
   });
 
   it('filters by status with the arrow keys without losing focus, sorts, and refetches on Tickets', async () => {
@@ -140,13 +140,13 @@ describe('web UI: live updates and triage in Chromium', () => {
     await page.waitForURL(/status=open/);
     await page.keyboard.press('ArrowDown');
     await page.waitForURL(/status=pending/);
-    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('ticket-status');
-    await page.waitForFunction(() => [...document.querySelectorAll('.ticket-row .subject')].map((s) => s.textContent).join('|') === 'Cannot log in since the update');
+    await expect(page.evaluate<string>('document.activeElement?.id')).resolves.toBe('ticket-status');
+    await page.waitForFunction("[...document.querySelectorAll('.ticket-row .subject')].map((s) => s.textContent).join('|') === 'Cannot log in since the update'");
 
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Sort').selectOption('waiting');
     await page.waitForURL(/sort=waiting/);
-    await page.waitForFunction((first) => document.querySelector('.ticket-row .subject')?.textContent === first, 'Invoice 2024-113 shows the wrong VAT number');
+    await page.waitForFunction("document.querySelector('.ticket-row .subject')?.textContent === 'Invoice 2024-113 shows the wrong VAT number'");
 
     // Clicking Tickets on the ticket list loads it again.
     await page.goto(`${base}/#/tickets`);
@@ -181,9 +181,9 @@ describe('web UI: live updates and triage in Chromium', () => {
     await signIn(page, acme.adminToken);
     const long = page.locator('.ticket-row .subject', { hasText: LONG_SUBJECT });
     await long.waitFor();
-    const fits = await long.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= window.innerWidth);
+    const fits = await long.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= el.ownerDocument.documentElement.clientWidth);
     expect(fits).toBe(true);
-    await expect(long.evaluate((el) => getComputedStyle(el).whiteSpace)).resolves.toBe('normal');
+    await expect(long.evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).whiteSpace)).resolves.toBe('normal');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team & usage' }).click();
     const current = page.locator('nav a[aria-current="page"]');
@@ -205,7 +205,7 @@ describe('web UI: live updates and triage in Chromium', () => {
     const page = await newPage(LAPTOP, { colorScheme: 'dark' });
     await signIn(page, acme.agentToken);
     await page.locator('.ticket-row').first().waitFor();
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     const [r, g, b] = background.match(/\d+/g)!.map(Number);
     expect(r + g + b).toBeLessThan(120);
     await shot(page, 'ticket-list-dark');
