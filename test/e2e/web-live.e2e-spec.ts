@@ -18,6 +18,18 @@ const LONG_SUBJECT = 'The quarterly invoice for the Rotterdam warehouse lists ev
 
 type Tenant = Awaited<ReturnType<typeof createTenantWithTokens>>;
 
+/**
+ * Waits until `expression` is true in the page. Evaluated over the DevTools protocol: the page's
+ * CSP forbids the in-page eval that waitForFunction uses for a string.
+ */
+async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('web UI: live updates and triage in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
@@ -73,14 +85,14 @@ describe('web UI: live updates and triage in Chromium', () => {
     const page = await newPage();
     await signIn(page, acme.agentToken);
     await page.locator('.live-state.live').waitFor();
-    await page.waitForFunction("document.title === '(3) Tickets · Inbound'");
+    await until(page, "document.title === '(3) Tickets · Inbound'");
 
     const liveTicket = await fileMail('Arrived while you were looking', { messageId: '<live-1@example.com>', body: 'Is anyone there?\nSecond line' });
     const row = page.locator(`.ticket-row[data-ticket-id="${liveTicket}"]`);
     await row.waitFor();
     await expect(row.locator('.preview').textContent()).resolves.toBe('Is anyone there?');
     await expect(subjects(page)).resolves.toHaveLength(4);
-    await page.waitForFunction("document.title === '(4) Tickets · Inbound'");
+    await until(page, "document.title === '(4) Tickets · Inbound'");
 
     await row.click();
     await page.getByRole('heading', { name: 'Arrived while you were looking' }).waitFor();
@@ -121,12 +133,12 @@ describe('web UI: live updates and triage in Chromium', () => {
     await expect(page.evaluate<string>('document.activeElement?.id')).resolves.toBe('ticket-search');
     await page.keyboard.type('VAT');
     await page.keyboard.press('Enter');
-    await page.waitForFunction("document.querySelectorAll('.ticket-row').length === 1");
+    await until(page, "document.querySelectorAll('.ticket-row').length === 1");
     await expect(subjects(page)).resolves.toEqual(['Invoice 2024-113 shows the wrong VAT number']);
     await page.locator('#ticket-search').blur();
     await page.keyboard.press('r');
     await page.waitForURL(new RegExp(`#/tickets/${ticketIds[0]}\\?reply=1$`));
-    await page.waitForFunction("document.activeElement?.id === 'reply-body'");
+    await until(page, "document.activeElement?.id === 'reply-body'");
   });
 
   it('filters by status with the arrow keys without losing focus, sorts, and refetches on Tickets', async () => {
@@ -141,12 +153,12 @@ describe('web UI: live updates and triage in Chromium', () => {
     await page.keyboard.press('ArrowDown');
     await page.waitForURL(/status=pending/);
     await expect(page.evaluate<string>('document.activeElement?.id')).resolves.toBe('ticket-status');
-    await page.waitForFunction("[...document.querySelectorAll('.ticket-row .subject')].map((s) => s.textContent).join('|') === 'Cannot log in since the update'");
+    await until(page, "[...document.querySelectorAll('.ticket-row .subject')].map((s) => s.textContent).join('|') === 'Cannot log in since the update'");
 
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Sort').selectOption('waiting');
     await page.waitForURL(/sort=waiting/);
-    await page.waitForFunction("document.querySelector('.ticket-row .subject')?.textContent === 'Invoice 2024-113 shows the wrong VAT number'");
+    await until(page, "document.querySelector('.ticket-row .subject')?.textContent === 'Invoice 2024-113 shows the wrong VAT number'");
 
     // Clicking Tickets on the ticket list loads it again.
     await page.goto(`${base}/#/tickets`);
