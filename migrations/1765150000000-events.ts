@@ -1,11 +1,11 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
 
-/** What each trigger records: [name, timing and table, event type, message id or null, condition or null]. */
-const TRIGGERS: [string, string, string, string, string | null][] = [
-  ['trg_events_ticket_created', 'AFTER INSERT ON tickets', 'ticket.created', 'NULL', null],
-  ['trg_events_ticket_updated', 'AFTER UPDATE ON tickets', 'ticket.updated', 'NULL', null],
-  ['trg_events_message_created', 'AFTER INSERT ON ticket_messages', 'message.created', 'NEW.id', null],
-  ['trg_events_delivery_updated', 'AFTER UPDATE ON ticket_messages', 'delivery.updated', 'NEW.id', 'delivery_status'],
+/** What each trigger records: [name, timing and table, event type, message id, the columns whose change counts (all when empty)]. */
+const TRIGGERS: [string, string, string, string, string[]][] = [
+  ['trg_events_ticket_created', 'AFTER INSERT ON tickets', 'ticket.created', 'NULL', []],
+  ['trg_events_ticket_updated', 'AFTER UPDATE ON tickets', 'ticket.updated', 'NULL', []],
+  ['trg_events_message_created', 'AFTER INSERT ON ticket_messages', 'message.created', 'NEW.id', []],
+  ['trg_events_delivery_updated', 'AFTER UPDATE ON ticket_messages', 'delivery.updated', 'NEW.id', ['delivery_status', 'delivery_detail']],
 ];
 
 /**
@@ -34,6 +34,8 @@ export class Events1765150000000 implements MigrationInterface {
           new TableIndex({ name: 'idx_events_tenant_id', columnNames: ['tenant_id', 'id'] }),
           new TableIndex({ name: 'idx_events_created', columnNames: ['created_at'] }),
         ],
+        // Deleting a tenant deletes its data, its events included.
+        foreignKeys: [new TableForeignKey({ columnNames: ['tenant_id'], referencedTableName: 'tenants', referencedColumnNames: ['id'], onDelete: 'CASCADE' })],
       }),
     );
     for (const [name, when, type, messageId, changed] of TRIGGERS) {
@@ -49,8 +51,8 @@ export class Events1765150000000 implements MigrationInterface {
 
 const ticketOf = (when: string) => (when.endsWith('ON tickets') ? 'NEW.id' : 'NEW.ticket_id');
 
-function sqliteTrigger(name: string, when: string, type: string, messageId: string, changed: string | null): string {
-  const condition = changed ? ` WHEN NEW.${changed} IS NOT OLD.${changed}` : '';
+function sqliteTrigger(name: string, when: string, type: string, messageId: string, changed: string[]): string {
+  const condition = changed.length ? ` WHEN ${changed.map((c) => `NEW.${c} IS NOT OLD.${c}`).join(' OR ')}` : '';
   return `CREATE TRIGGER ${name} ${when} FOR EACH ROW${condition} BEGIN
     INSERT INTO events (tenant_id, ticket_id, type, message_id, created_at)
     VALUES (NEW.tenant_id, ${ticketOf(when)}, '${type}', ${messageId}, strftime('%Y-%m-%d %H:%M:%f', 'now'));
@@ -58,8 +60,8 @@ function sqliteTrigger(name: string, when: string, type: string, messageId: stri
 }
 
 /** One statement without BEGIN…END: no DELIMITER games, and it runs through any driver. */
-function mysqlTrigger(name: string, when: string, type: string, messageId: string, changed: string | null): string {
-  const condition = changed ? ` FROM DUAL WHERE NOT (NEW.${changed} <=> OLD.${changed})` : '';
+function mysqlTrigger(name: string, when: string, type: string, messageId: string, changed: string[]): string {
+  const condition = changed.length ? ` FROM DUAL WHERE ${changed.map((c) => `NOT (NEW.${c} <=> OLD.${c})`).join(' OR ')}` : '';
   return `CREATE TRIGGER ${name} ${when} FOR EACH ROW
     INSERT INTO events (tenant_id, ticket_id, type, message_id, created_at)
     SELECT NEW.tenant_id, ${ticketOf(when)}, '${type}', ${messageId}, UTC_TIMESTAMP(3)${condition}`;

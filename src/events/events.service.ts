@@ -60,6 +60,7 @@ export class EventsService {
     };
 
     const upTo = await this.hub.subscribe(subscriber);
+    if (req.destroyed) return end();
     req.on('close', end);
     openEventStream(res, RECONNECT_MS);
     timers.push(setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS), setTimeout(end, MAX_STREAM_MS));

@@ -1,5 +1,6 @@
 import { AddressInfo } from 'node:net';
 import { buildMail, postSigned } from '../support/mail';
+import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
 import { SseClient } from '../support/sse';
 import { ADMIN_TOKEN, bearer, createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
 
@@ -17,6 +18,7 @@ describe.each(ENGINES)('live updates: GET /api/events (%s)', (engine) => {
   let t: TestApp;
   let acme: Tenant;
   let globex: Tenant;
+  let sink: SmtpSink;
   const clients: SseClient[] = [];
   const connect = async (headers: Record<string, string>, path?: string) => {
     const client = await SseClient.connect(urlOf(t, path), headers);
@@ -25,13 +27,21 @@ describe.each(ENGINES)('live updates: GET /api/events (%s)', (engine) => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp(engine, { EVENTS_POLL_MS: '50' });
+    sink = await startSmtpSink();
+    t = await startTestApp(engine, { EVENTS_POLL_MS: '50', OUTBOX_POLL_INTERVAL_MS: '100', OUTBOUND_SMTP_TLS_VERIFY: 'false', EGRESS_ALLOWED_HOSTS: '127.0.0.1' });
     acme = await createTenantWithTokens(t, 'Acme');
+    await t
+      .http()
+      .put('/api/email-settings')
+      .set(acme.admin)
+      .send({ smtp_host: '127.0.0.1', smtp_port: sink.port, smtp_security: 'starttls', smtp_username: 'outbound', smtp_password: 'secret', from_address: 'support@acme.example' })
+      .expect(200);
     globex = await createTenantWithTokens(t, 'Globex');
   });
   afterEach(() => clients.splice(0).forEach((c) => c.close()));
   afterAll(async () => {
     await t?.close();
+    await sink?.close();
   });
 
   it('refuses a missing or wrong token with 401, and a bad scope or Last-Event-ID with 4xx', async () => {
@@ -75,6 +85,16 @@ describe.each(ENGINES)('live updates: GET /api/events (%s)', (engine) => {
     await client.waitFor('ticket.updated', () => client.payloads().some((e) => e.type === 'ticket.updated' && e.ticket_id === ticketId));
   });
 
+  it('reports a reply as message.created and its sending as delivery.updated', async () => {
+    const ticketId = await fileMail(t, acme, 'Please answer');
+    const client = await connect(acme.agent);
+    const reply = await t.http().post(`/api/tickets/${ticketId}/reply`).set(acme.agent).send({ body_text: 'On it.' }).expect(202);
+    const messageId = reply.body.id as number;
+    await client.waitFor('delivery.updated', () => client.payloads().some((e) => e.type === 'delivery.updated' && e.message_id === messageId), 15_000);
+    expect(client.payloads().find((e) => e.type === 'message.created')).toMatchObject({ ticket_id: ticketId, message_id: messageId });
+    expect((await t.http().get(`/api/tickets/${ticketId}`).set(acme.agent).expect(200)).body.messages[1].delivery_status).toBe('sent');
+  });
+
   it('resumes after Last-Event-ID without losing or repeating an event', async () => {
     const first = await connect(acme.agent);
     const before = await fileMail(t, acme, 'Seen before the break');
@@ -89,7 +109,10 @@ describe.each(ENGINES)('live updates: GET /api/events (%s)', (engine) => {
     const ids = resumed.payloads().map((e) => e.id);
     expect(ids.every((id) => id > Number(lastSeen))).toBe(true);
     expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
-    expect(resumed.payloads().every((e) => missed.includes(e.ticket_id))).toBe(true);
+    for (const id of missed) {
+      expect(resumed.payloads().filter((e) => e.ticket_id === id).map((e) => e.type)).toEqual(expect.arrayContaining(['ticket.created', 'message.created']));
+    }
+    expect(resumed.payloads().some((e) => e.ticket_id === before)).toBe(false);
 
     const live = await fileMail(t, acme, 'After the resume');
     await resumed.waitFor('the live mail', () => resumed.payloads().some((e) => e.ticket_id === live));
