@@ -27,8 +27,13 @@ export function onLiveEvent(listener) {
   };
 }
 
+let lastToken = null;
+
 function ensureConnected() {
   if (connection || !session.token) return;
+  // Another session's position means nothing to this one.
+  if (session.token !== lastToken) lastEventId = null;
+  lastToken = session.token;
   const abort = new AbortController();
   connection = { abort, token: session.token };
   void run(connection);
