@@ -10,6 +10,7 @@ import { LiveEvent } from './live-event.entity';
 const GAP_WAIT_MS = 5_000;
 const BATCH = 500;
 const PRUNE_EVERY_MS = 10 * 60_000;
+export const EVENTS_PRUNE = 'events-prune';
 
 export interface Subscriber {
   readonly tenantId: TenantId;
@@ -61,7 +62,7 @@ export class EventsHub implements OnModuleDestroy {
     this.subscribers.clear();
   }
 
-  @Interval('events-prune', PRUNE_EVERY_MS)
+  @Interval(EVENTS_PRUNE, PRUNE_EVERY_MS)
   async prune(): Promise<void> {
     const cutoff = new Date(Date.now() - this.config.events.retentionHours * 3_600_000);
     try {

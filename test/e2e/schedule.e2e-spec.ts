@@ -1,13 +1,14 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { EVENTS_PRUNE } from '../../src/events/events-hub';
 import { OUTBOX_POLL } from '../../src/outbound/outbox-schedule';
 import { startTestApp } from '../support/test-app';
 
 describe('periodic jobs', () => {
-  it('registers the outbox poll as an interval of the app’s scheduler and removes it at shutdown', async () => {
+  it('registers the outbox poll and the events pruning as intervals of the app’s scheduler and removes them at shutdown', async () => {
     const t = await startTestApp('sqlite', { OUTBOX_POLL_INTERVAL_MS: '250' });
     const scheduler = t.app.get(SchedulerRegistry);
     try {
-      expect(scheduler.getIntervals()).toEqual([OUTBOX_POLL]);
+      expect(scheduler.getIntervals().sort()).toEqual([EVENTS_PRUNE, OUTBOX_POLL].sort());
     } finally {
       await t.close();
     }
