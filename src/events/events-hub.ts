@@ -1,7 +1,8 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { TenantId } from '../common/tenant-id';
+import { MetricsRegistry } from '../health/metrics.registry';
 import { EventCursor } from './event-cursor';
 import { EventsRepository } from './events.repository';
 import { LiveEvent } from './live-event.entity';
@@ -24,7 +25,7 @@ export interface Subscriber {
  * Every instance reads the same table, so an event reaches clients of all replicas.
  */
 @Injectable()
-export class EventsHub implements OnModuleDestroy {
+export class EventsHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(EventsHub.name);
   private readonly subscribers = new Set<Subscriber>();
   private cursor: EventCursor | null = null;
@@ -35,7 +36,12 @@ export class EventsHub implements OnModuleDestroy {
   constructor(
     private readonly config: AppConfig,
     private readonly events: EventsRepository,
+    private readonly metrics: MetricsRegistry,
   ) {}
+
+  onModuleInit(): void {
+    this.metrics.addCollector(() => this.metrics.set('inbound_live_clients', 'Live-update streams open on this instance', {}, this.subscribers.size));
+  }
 
   /**
    * Registers `subscriber`; returns the id up to which the log has been handed out. Everything

@@ -65,6 +65,7 @@ describe.each(ENGINES)('live updates: GET /api/events (%s)', (engine) => {
     const acmeClient = await connect(acme.agent);
     const globexClient = await connect(globex.agent);
     const operator = await connect(bearer(ADMIN_TOKEN), `/api/events?tenant_id=${acme.id}`);
+    expect((await t.http().get('/metrics').expect(200)).text).toMatch(/^inbound_live_clients 3$/m);
     const ticketId = await fileMail(t, acme, 'Live one');
 
     for (const client of [acmeClient, operator]) {
