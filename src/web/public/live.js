@@ -2,7 +2,7 @@
 // EventSource cannot send the Authorization header and the token never goes into a URL, so the
 // stream is read with fetch; reconnects send Last-Event-ID and so miss nothing.
 import { useEffect, useRef, useState } from './vendor/htm-preact.js';
-import { session } from './api.js';
+import { get, session } from './api.js';
 
 const RETRY_MS = [1000, 2000, 5000, 10000, 30000];
 const listeners = new Set();
@@ -50,7 +50,11 @@ async function run(mine) {
   while (connection === mine && session.token === mine.token) {
     try {
       const ended = await readStream(mine);
-      if (ended === 'refused') break;
+      if (ended === 'refused') {
+        // Any API call answered 401 ends the session the usual way (sign-in page, with why).
+        await get('/api/me').catch(() => undefined);
+        break;
+      }
       failures = 0;
     } catch {
       if (mine.abort.signal.aborted) return;
@@ -69,7 +73,7 @@ async function readStream(mine) {
   const headers = { Accept: 'text/event-stream', Authorization: `Bearer ${mine.token}` };
   if (lastEventId) headers['Last-Event-ID'] = lastEventId;
   const response = await fetch('/api/events', { headers, cache: 'no-store', credentials: 'omit', redirect: 'error', signal: mine.abort.signal });
-  // A refused token is the API's to report (the next call signs the tab out); no retry loop here.
+  // A refused token is the API's to report; no retry loop here.
   if (response.status === 401 || response.status === 403) return 'refused';
   if (!response.ok || !response.body) throw new Error(`events: ${response.status}`);
   setStatus('live');
