@@ -4,6 +4,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AuthModule } from './auth/auth.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { EmailSettingsModule } from './email-settings/email-settings.module';
 import { HealthModule } from './health/health.module';
 import { InboundModule } from './inbound/inbound.module';
@@ -33,6 +34,7 @@ export class AppModule {
         OutboundModule,
         SourcesModule,
         WebModule,
+        EventsModule,
       ],
     };
   }

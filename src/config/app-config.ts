@@ -115,6 +115,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100) OUTBOX_MAX_ATTEMPTS?: number;
   @IsOptional() @Transform(toBoolean) @IsBoolean() OUTBOUND_SMTP_TLS_VERIFY?: boolean;
 
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(20) @Max(60_000) EVENTS_POLL_MS?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(8_760) EVENTS_RETENTION_HOURS?: number;
+
   @IsOptional() @IsString() @MaxLength(100) @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'INSTANCE_ID may hold letters, digits and . _ : - only' })
   INSTANCE_ID?: string;
 
@@ -204,6 +207,8 @@ export class AppConfig {
   readonly maildirPath: string | null;
   readonly devSmtp: { readonly host: string; readonly port: number } | null;
   readonly outbound: OutboundConfig;
+  /** Live updates: how often each instance reads new rows of the events table, and how long rows stay. */
+  readonly events: { readonly pollMs: number; readonly retentionHours: number };
   readonly instanceId: string;
   /** Private hosts tenants' SMTP (and later IMAP) settings may reach on purpose (EGRESS_ALLOWED_HOSTS). */
   readonly egressAllowedHosts: readonly EgressAllowance[];
@@ -324,6 +329,7 @@ export class AppConfig {
         maxAttempts: vars.OUTBOX_MAX_ATTEMPTS ?? 10,
         verifyTls: vars.OUTBOUND_SMTP_TLS_VERIFY ?? true,
       },
+      events: { pollMs: vars.EVENTS_POLL_MS ?? 250, retentionHours: vars.EVENTS_RETENTION_HOURS ?? 24 },
       instanceId: vars.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
       egressAllowedHosts: parseEgressAllowedHosts(vars.EGRESS_ALLOWED_HOSTS ?? ''),
       trustProxy: parseTrustProxy(vars.TRUST_PROXY ?? 'loopback'),

@@ -7,6 +7,8 @@ import { RawMessageLocations1763900000000 } from '../../migrations/1763900000000
 import { TenantBoundary1764600000000 } from '../../migrations/1764600000000-tenant-boundary';
 import { DropUsersDisabledAt1764800000000 } from '../../migrations/1764800000000-drop-users-disabled-at';
 import { RemoteImageSenders1765100000000 } from '../../migrations/1765100000000-remote-image-senders';
+import { Events1765150000000 } from '../../migrations/1765150000000-events';
+import { TicketsUnreadIndex1765150000001 } from '../../migrations/1765150000001-tickets-unread-index';
 import { TenantLimits1765300000000 } from '../../migrations/1765300000000-tenant-limits';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
@@ -16,6 +18,8 @@ export const MIGRATIONS = [
   TenantBoundary1764600000000,
   DropUsersDisabledAt1764800000000,
   RemoteImageSenders1765100000000,
+  Events1765150000000,
+  TicketsUnreadIndex1765150000001,
   TenantLimits1765300000000,
 ];
 

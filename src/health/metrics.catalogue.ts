@@ -36,6 +36,7 @@ export const DECLARED_METRICS: readonly DeclaredMetric[] = [
   },
   { name: 'inbound_outbox_entries', type: 'gauge', labelNames: ['state'], help: 'Outbox entries waiting (queued) or being sent (sending), all tenants' },
   { name: 'inbound_outbox_deliveries_total', type: 'counter', labelNames: ['outcome'], help: 'Delivery attempts by this instance: sent, retry (rescheduled) or failed (given up)' },
+  { name: 'inbound_live_clients', type: 'gauge', labelNames: [], help: 'Live-update streams (GET /api/events) open on this instance' },
   { name: 'inbound_storage_writable', type: 'gauge', labelNames: [], help: 'Whether DATA_DIR takes new mail (1) or not (0)' },
   { name: 'inbound_storage_free_bytes', type: 'gauge', labelNames: [], help: 'Free bytes in DATA_DIR' },
   {

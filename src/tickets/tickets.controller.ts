@@ -15,11 +15,17 @@ import { TicketsService } from './tickets.service';
 export class TicketsController {
   constructor(private readonly tickets: TicketsService) {}
 
-  @ApiOkResponse({ description: 'A page of the tenant’s tickets, newest activity first: {data, page, per_page, total}' })
+  @ApiOkResponse({ description: 'A page of the tenant’s tickets (newest activity first unless sorted): {data, page, per_page, total}; each with a preview line of its latest message' })
   @ApiErrors(400)
   @Get('tickets')
   list(@CurrentTenant() tenant: TenantPrincipal, @Query() query: ListTicketsQuery) {
     return this.tickets.list(tenant.tenantId, query);
+  }
+
+  @ApiOkResponse({ description: 'Counts over all the tenant’s tickets: {unread} (tickets with messages nobody has read)' })
+  @Get('tickets/summary')
+  summary(@CurrentTenant() tenant: TenantPrincipal) {
+    return this.tickets.summary(tenant.tenantId);
   }
 
   @ApiOkResponse({

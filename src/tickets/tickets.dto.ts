@@ -3,12 +3,15 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, Max } from 'class-validator';
 import { TICKET_STATUSES, TicketStatus } from './ticket.entity';
 import { SingleLine } from '../common/validation';
+import { TICKET_SORTS, TicketSort } from './tickets.repository';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
 export class ListTicketsQuery {
   @ApiPropertyOptional({ enum: TICKET_STATUSES })
   @IsOptional() @IsIn(TICKET_STATUSES) status?: TicketStatus;
+  @ApiPropertyOptional({ enum: TICKET_SORTS, default: 'activity', description: 'activity: newest activity first; waiting: longest without activity first' })
+  @IsOptional() @IsIn(TICKET_SORTS) sort?: TicketSort;
   @ApiPropertyOptional({ maxLength: 200, description: 'Words searched in the subject, the requester and the ticket number' })
   @IsOptional() @IsString() @MaxLength(200) @SingleLine() q?: string;
   @ApiPropertyOptional({ minimum: 1, default: 1 })

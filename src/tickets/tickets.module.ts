@@ -13,11 +13,20 @@ import { TicketMessagesRepository } from './ticket-messages.repository';
 import { TicketsController } from './tickets.controller';
 import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
+import { TicketSummariesRepository } from './ticket-summaries.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment, RemoteImageSender])],
   controllers: [TicketsController, MailFrameController, RemoteImageSendersController],
-  providers: [TicketsService, TicketsRepository, TicketMessagesRepository, MailFrameService, RemoteImageSendersService, RemoteImageSendersRepository],
+  providers: [
+    TicketsService,
+    TicketsRepository,
+    TicketMessagesRepository,
+    TicketSummariesRepository,
+    MailFrameService,
+    RemoteImageSendersService,
+    RemoteImageSendersRepository,
+  ],
   exports: [TicketsRepository, TicketMessagesRepository],
 })
 export class TicketsModule {}

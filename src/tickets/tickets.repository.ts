@@ -6,8 +6,13 @@ import { Attachment } from './attachment.entity';
 import { Ticket, TicketStatus } from './ticket.entity';
 import { TicketMessage } from './ticket-message.entity';
 
+export type TicketSort = 'activity' | 'waiting';
+export const TICKET_SORTS: readonly TicketSort[] = ['activity', 'waiting'];
+
 interface TicketFilter {
   status?: TicketStatus;
+  /** activity: newest activity first; waiting: the longest without activity first. */
+  sort?: TicketSort;
   /** Matched against the subject and the messages' text and sender. */
   text?: string;
   page: number;
@@ -34,9 +39,10 @@ export class TicketsRepository {
         { like },
       );
     }
+    const direction = filter.sort === 'waiting' ? 'ASC' : 'DESC';
     const [rows, total] = await qb
-      .orderBy('t.last_activity_at', 'DESC')
-      .addOrderBy('t.id', 'DESC')
+      .orderBy('t.last_activity_at', direction)
+      .addOrderBy('t.id', direction)
       .skip((filter.page - 1) * filter.perPage)
       .take(filter.perPage)
       .getManyAndCount();

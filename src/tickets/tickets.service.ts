@@ -10,11 +10,14 @@ import { Ticket } from './ticket.entity';
 import { toMessageView, toTicketView } from './ticket-views';
 import { ListTicketsQuery, UpdateTicketDto } from './tickets.dto';
 import { TicketsRepository } from './tickets.repository';
+import { TicketSummariesRepository } from './ticket-summaries.repository';
+import { previewLine } from './ticket-preview';
 
 @Injectable()
 export class TicketsService {
   constructor(
     private readonly tickets: TicketsRepository,
+    private readonly summaries: TicketSummariesRepository,
     private readonly attachmentStore: AttachmentStore,
     private readonly mailFrames: MailFrameService,
     private readonly imageSenders: RemoteImageSendersRepository,
@@ -23,8 +26,13 @@ export class TicketsService {
   async list(tenantId: TenantId, query: ListTicketsQuery) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 25;
-    const { rows, total } = await this.tickets.page(tenantId, { status: query.status, text: query.q?.trim() || undefined, page, perPage });
-    return { data: rows.map(toTicketView), total, page, per_page: perPage };
+    const { rows, total } = await this.tickets.page(tenantId, { status: query.status, sort: query.sort, text: query.q?.trim() || undefined, page, perPage });
+    const texts = await this.summaries.latestTexts(tenantId, rows.map((t) => t.id));
+    return { data: rows.map((t) => ({ ...toTicketView(t), preview: previewLine(texts.get(t.id) ?? null) })), total, page, per_page: perPage };
+  }
+
+  async summary(tenantId: TenantId) {
+    return { unread: await this.summaries.unreadCount(tenantId) };
   }
 
   async get(tenantId: TenantId, ticketId: number) {

@@ -13,6 +13,9 @@ import { LogPage } from './view-log.js';
 import { TeamPage } from './view-team.js';
 import { TenantsPage } from './view-tenants.js';
 import { OperatorLogPage } from './view-operator-log.js';
+import { UnreadTitle } from './unread-title.js';
+import { afterSignIn, signInRoute } from './deep-link.js';
+import { labelTableCells } from './table-cards.js';
 
 const AGENT = ['agent', 'tenant_admin'];
 const ADMIN = ['tenant_admin'];
@@ -71,12 +74,19 @@ function go(hash) {
   else location.hash = hash;
 }
 
+/** A link to the page already shown loads it again (hash links alone would do nothing). */
+function reloadIfHere(event, href) {
+  if (location.hash !== href || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+  event.preventDefault();
+  go(href);
+}
+
 function TopBar({ me, current, onSignOut }) {
   const role = me ? roleOf(me) : null;
   return html`<header class="topbar">
     <a class="brand" href="#/">Inbound</a>
     <nav id="nav" class="nav" aria-label="Main">
-      ${role ? NAV[role].map(([key, label, href]) => html`<a href=${href} aria-current=${key === current ? 'page' : null}>${label}</a>`) : null}
+      ${role ? NAV[role].map(([key, label, href]) => html`<a href=${href} aria-current=${key === current ? 'page' : null} onClick=${(e) => reloadIfHere(e, href)}>${label}</a>`) : null}
     </nav>
     <div id="who" class="who">
       ${me
@@ -96,7 +106,7 @@ function SignedIn({ children }) {
 }
 
 function pageFor(me, where, visit) {
-  const { path, query } = where.path === '/' || where.path === '/signin' ? redirect(homeOf(me)) : where;
+  const { path, query } = where.path === '/' || where.path === '/signin' ? redirect(afterSignIn(where, homeOf(me))) : where;
   const found = ROUTES.map((route) => ({ route, match: route.pattern.exec(path) })).find((r) => r.match);
   if (!found) return { nav: null, body: html`<${ErrorPage} title="Not found" error=${new ApiError(404, 'not_found', `There is no page ${path}`)} />` };
   const { route, match } = found;
@@ -127,7 +137,7 @@ function App() {
     session.onUnauthorized((error) => {
       session.signOut();
       setFlash({ kind: 'error', text: `Your session ended: ${error.message}. Sign in again with a valid token.` });
-      go('#/signin');
+      go(signInRoute(parseLocation()));
     });
     return () => {
       window.removeEventListener('hashchange', onHashChange);
@@ -150,7 +160,7 @@ function App() {
   const signedIn = (me) => {
     session.me = me;
     setFlash(null);
-    location.hash = homeOf(me);
+    location.hash = afterSignIn(parseLocation(), homeOf(me));
   };
 
   let where = parseLocation();
@@ -160,7 +170,7 @@ function App() {
     <main id="main" class="main" tabindex="-1" ref=${main}>${body}</main>`;
 
   if (!session.token) {
-    if (where.path !== '/signin') where = redirect('#/signin');
+    if (where.path !== '/signin') where = redirect(signInRoute(where));
     const notice = flash ? html`<${Alert} kind=${flash.kind}>${flash.text}<//>` : null;
     return shell(null, null, html`<${SignInPage} key=${visit.count} flash=${notice} onSignedIn=${signedIn} />`);
   }
@@ -168,7 +178,7 @@ function App() {
     ${(me, fallback) => {
       if (fallback) return shell(null, null, fallback);
       const routed = pageFor(me, where, visit.count);
-      return shell(me, routed.nav, routed.body);
+      return shell(me, routed.nav, html`${me.kind === 'tenant' ? html`<${UnreadTitle} />` : null}${routed.body}`);
     }}
   <//>`;
 }
@@ -176,4 +186,5 @@ function App() {
 const root = document.getElementById('app');
 root.replaceChildren();
 render(html`<${App} />`, root);
+labelTableCells(root);
 window.inboundStarted = true;

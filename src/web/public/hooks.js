@@ -3,6 +3,7 @@ import { html, useEffect, useRef, useState } from './vendor/htm-preact.js';
 import { ApiError, errorText } from './api.js';
 import { ErrorPage } from './error-page.js';
 import { Loading } from './components.js';
+import { setPageTitle } from './title.js';
 
 /**
  * What the user typed cannot be sent as it is: shown without a title, and the field it names
@@ -102,6 +103,6 @@ export function useLoad(load) {
 /** The tab's title while this page is shown. */
 export function useTitle(title) {
   useEffect(() => {
-    document.title = title ? `${title} · Inbound` : 'Inbound';
+    setPageTitle(title);
   }, [title]);
 }

@@ -4,6 +4,8 @@ import { BusyButton, Field, Notice } from './components.js';
 import { formatDate, formatPerson } from './format.js';
 import { failure, InputProblem, ok, useAction, useLoad, useTitle } from './hooks.js';
 import { Message } from './ticket-message.js';
+import { useLiveEvents } from './live.js';
+import { KeyHint, useKeys } from './ticket-keys.js';
 
 const STATUSES = [
   ['open', 'Open'],
@@ -13,9 +15,20 @@ const STATUSES = [
 const DELIVERY_POLL_MS = 2000;
 const DELIVERY_POLL_LIMIT = 30;
 
-export function TicketPage({ params }) {
+const focusReply = () => document.getElementById('reply-body')?.focus();
+
+export function TicketPage({ params, query }) {
   const ticketId = Number(params[0]);
   const { data: ticket, fallback, reload, setData } = useLoad(() => get(`/api/tickets/${ticketId}`));
+  // New messages and delivery changes of this ticket, from any instance, show without a refresh.
+  useLiveEvents((events) => {
+    if (events.some((e) => e.ticket_id === ticketId)) reload({ quiet: true }).catch(() => undefined);
+  });
+  useKeys({ r: focusReply });
+  const loaded = Boolean(ticket);
+  useEffect(() => {
+    if (loaded && query?.get('reply')) focusReply();
+  }, [loaded]);
   const action = useAction();
   const [polls, setPolls] = useState(0);
   useTitle(ticket ? `#${ticket.number} ${ticket.subject}` : null);
@@ -60,7 +73,7 @@ export function TicketPage({ params }) {
 
   const requester = formatPerson(ticket.requester_name, ticket.requester_email);
   return html`<section class="ticket">
-    <p class="small"><a href="#/tickets">← All tickets</a></p>
+    <div class="ticket-nav small"><a href="#/tickets">← All tickets</a><${KeyHint} keys=${[['r', 'reply']]} /></div>
     <div class="ticket-head">
       <div>
         <h1>${ticket.subject || '(no subject)'}</h1>
