@@ -5,6 +5,7 @@ import { download } from './api.js';
 import { Badge, Notice, Time } from './components.js';
 import { formatBytes, formatDate } from './format.js';
 import { useAction } from './hooks.js';
+import { SenderAuthBadge } from './sender-auth-badge.js';
 
 export function Message({ message: m }) {
   const outbound = m.direction === 'outbound';
@@ -23,6 +24,7 @@ export function Message({ message: m }) {
       ${outbound ? html`<${Badge} text="Our reply" kind="outbound" />` : html`<${Badge} text="Customer" kind="inbound" />`}
       ${m.is_auto_reply ? html`<${Badge} text="Auto-reply" kind="auto-reply" />` : null}
       ${m.is_bounce ? html`<${Badge} text="Bounce" kind="bounce" />` : null}
+      <${SenderAuthBadge} message=${m} />
       <${Time} value=${m.created_at} />
     </header>
     ${to.length || cc.length
