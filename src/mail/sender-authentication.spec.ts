@@ -109,6 +109,14 @@ describe('the SMTP client our MTA saw', () => {
     ['unknown rDNS', ['from helo.example (unknown [198.51.100.2]) by mail.test (Postfix)'], { ip: '198.51.100.2', helo: 'helo.example' }],
     ['IPv6', ['from h.example (h.example [IPv6:2001:db8::1]) by mail.test'], { ip: '2001:db8::1', helo: 'h.example' }],
     ['only the topmost counts', ['by mail.test (Postfix, from userid 0)', 'from forged.example (forged [203.0.113.9]) by x'], null],
+    [
+      "below Dovecot's LMTP hop (IMAP, Maildir)",
+      ['from mx.mail.test by imap with LMTP id 8Gl5 (envelope-from <a@example.org>) for <inbound@mail.test>', 'from mx.example.org (mx.example.org [192.0.2.7]) by mx.mail.test (Postfix)'],
+      { ip: '192.0.2.7', helo: 'mx.example.org' },
+    ],
+    ['a loopback client (an internal hop)', ['from vm (localhost [127.0.0.1]) by mx.mail.test (Postfix)'], null],
+    ['a private client (an internal relay)', ['from relay (relay.lan [10.1.2.3]) by mx.mail.test (Postfix)'], null],
+    ['an IPv4-mapped IPv6 address', ['from h.example (h.example [IPv6:::ffff:192.0.2.9]) by mx.mail.test'], { ip: '::ffff:192.0.2.9', helo: 'h.example' }],
     ['no Received at all', [], null],
   ])('%s', (_, received, client) => {
     expect(clientOfTopReceived(headers(received.length ? { Received: received } : {}))).toEqual(client);

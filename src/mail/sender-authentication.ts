@@ -1,4 +1,5 @@
 import type { MessageHeaders } from './classify-message';
+import ipaddr from 'ipaddr.js';
 import type { ThreadDecision } from './threading';
 
 /** An RFC 8601 result as SPF, DKIM, DMARC and ARC give it. */
@@ -163,18 +164,28 @@ export interface SmtpClient {
 }
 
 /**
- * The client our MTA received the message from, as its own Received header (the topmost one:
- * every MTA prepends its own) says: `from helo (rdns [192.0.2.1])`. Headers further down
- * were written by others and are never read. Null when the top one names no address.
+ * The client our MTA received the message from, as its own Received header says:
+ * `from helo (rdns [192.0.2.1])`. That is the topmost one (every MTA prepends its own), below
+ * only Dovecot's LMTP delivery hop when the mail went through the mailbox (IMAP, Maildir).
+ * Headers further down were written by others and are never read. Null when our header names
+ * no address, or only a loopback or private one (an internal hop that says nothing about the
+ * sender): SPF is then not checked.
  */
 export function clientOfTopReceived(headers: MessageHeaders): SmtpClient | null {
-  const top = headers.get('received')?.[0]?.replace(/\s+/g, ' ');
-  if (top === undefined) return null;
-  const from = /^\s*from\s+(\S+)\s*(\([^)]*\))?/i.exec(top);
+  const received = (headers.get('received') ?? []).map((value) => value.replace(/\s+/g, ' '));
+  const ours = received.find((value) => !/\bwith\s+LMTPS?A?\b/i.test(value));
+  if (ours === undefined) return null;
+  const from = /^\s*from\s+(\S+)\s*(\([^)]*\))?/i.exec(ours);
   const ip = /\[(?:IPv6:)?([0-9a-f.:]+)\]/i.exec(from?.[2] ?? '')?.[1] ?? null;
-  if (ip === null) return null;
+  if (ip === null || !isPublicAddress(ip)) return null;
   const helo = from?.[1]?.replace(/^\[|\]$/g, '') ?? null;
   return { ip, helo };
+}
+
+const INTERNAL_RANGES: ReadonlySet<string> = new Set(['loopback', 'private', 'linkLocal', 'uniqueLocal', 'unspecified', 'carrierGradeNat']);
+
+function isPublicAddress(ip: string): boolean {
+  return ipaddr.isValid(ip) && !INTERNAL_RANGES.has(ipaddr.process(ip).range());
 }
 
 /** The envelope sender our MTA (Postfix's pipe flag R, Dovecot's LMTP) wrote as the topmost Return-Path; '' for the null sender. */
