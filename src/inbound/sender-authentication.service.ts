@@ -7,6 +7,7 @@ import {
   aligned,
   asResult,
   AuthenticationChecks,
+  AuthResult,
   clientOfTopReceived,
   domainOf,
   envelopeSender,
@@ -46,7 +47,8 @@ export class SenderAuthenticationService {
       timer = setTimeout(() => resolve({ verdict: 'temperror', details: `verification took over ${VERIFY_TIMEOUT_MS / 1000} s (mailauth)` }), VERIFY_TIMEOUT_MS);
     });
     try {
-      return await Promise.race([this.verify(raw, parsed, fromDomain).then(senderAuthentication), timeout]);
+      const verified = this.verify(raw, parsed, fromDomain).then((checks) => senderAuthentication(checks, this.config.arcTrustedSealers));
+      return await Promise.race([verified, timeout]);
     } catch (error) {
       this.logger.warn(`sender authentication failed: ${(error as Error).message}`);
       return { verdict: 'temperror', details: `verification error: ${(error as Error).message}`.slice(0, 255) };
@@ -80,7 +82,15 @@ export class SenderAuthenticationService {
       dkim: signatures.map((r) => ({ result: asResult(r.status.result), aligned: r.status.aligned === undefined ? aligned(r.signingDomain, fromDomain) : Boolean(r.status.aligned) })),
       dmarc: dmarcResult ? asResult(dmarcResult.status.result) : null,
       arc: arcResult ? asResult(arcResult.status.result) : null,
+      arcSealer: arcResult && arcResult.signature ? arcResult.signature.signingDomain : null,
+      arcDmarc: sealerDmarc(arcResult),
       by: 'mailauth',
     };
   }
+}
+
+/** The DMARC result the newest ARC sealer recorded (its ARC-Authentication-Results). */
+function sealerDmarc(arcResult: { authenticationResults?: Record<string, unknown> } | null): AuthResult | null {
+  const dmarc = arcResult?.authenticationResults?.dmarc as { result?: unknown } | undefined;
+  return typeof dmarc?.result === 'string' ? asResult(dmarc.result) : null;
 }

@@ -42,11 +42,26 @@ describe('senderVerdict', () => {
     expect(senderVerdict({ ...NONE, ...checks })).toBe(verdict);
   });
 
+  describe('ARC, for mail a forwarder broke', () => {
+    const forwarded: AuthenticationChecks = { ...NONE, dmarc: 'fail', spf: { result: 'fail', aligned: true }, arc: 'pass', arcSealer: 'lists.example.net', arcDmarc: 'pass' };
+    it.each<[string, Partial<AuthenticationChecks>, readonly string[], SenderVerdict]>([
+      ['a trusted sealer that recorded a DMARC pass', {}, ['LISTS.example.net'], 'pass'],
+      ['an untrusted sealer', {}, ['google.com'], 'fail'],
+      ['no trusted sealers at all (the default)', {}, [], 'fail'],
+      ['a chain that does not validate', { arc: 'fail' }, ['lists.example.net'], 'fail'],
+      ['a trusted sealer that recorded a DMARC fail', { arcDmarc: 'fail' }, ['lists.example.net'], 'fail'],
+      ['a trusted sealer that recorded nothing', { arcDmarc: null }, ['lists.example.net'], 'fail'],
+    ])('%s', (_, change, trusted, verdict) => {
+      expect(senderVerdict({ ...forwarded, ...change }, trusted)).toBe(verdict);
+    });
+  });
+
   it('describes the checks for the badge', () => {
     expect(describeChecks({ ...NONE, dmarc: 'fail', ...spf('softfail'), ...dkim(['fail', true], ['pass', false]), arc: 'pass' })).toBe(
       'dmarc=fail spf=softfail dkim=fail,pass arc=pass (mailauth)',
     );
     expect(describeChecks(NONE)).toBe('dmarc=none spf=unchecked dkim=none arc=none (mailauth)');
+    expect(describeChecks({ ...NONE, arc: 'pass', arcSealer: 'lists.example.net' })).toBe('dmarc=none spf=unchecked dkim=none arc=pass sealed by lists.example.net (mailauth)');
   });
 });
 

@@ -22,8 +22,11 @@ export interface AuthenticationChecks {
   dkim: { result: AuthResult; aligned: boolean }[];
   /** Null when DMARC was not evaluated (no From domain). */
   dmarc: AuthResult | null;
-  /** Recorded for the operator; a chain anyone can seal proves nothing without a list of trusted sealers. */
+  /** The ARC chain's validation; it counts only for a sealer in ARC_TRUSTED_SEALERS (anyone can seal a chain). */
   arc: AuthResult | null;
+  /** The domain of the newest ARC seal, and the DMARC result that sealer recorded when it received the mail. */
+  arcSealer?: string | null;
+  arcDmarc?: AuthResult | null;
   /** `mailauth` when we verified, else the authserv-id of the trusted Authentication-Results. */
   by: string;
 }
@@ -36,7 +39,23 @@ export interface SenderAuthentication {
 
 const NOT_A_PASS: ReadonlySet<string> = new Set(['fail', 'softfail', 'neutral', 'none', 'permerror', 'policy']);
 
-export function senderVerdict(checks: AuthenticationChecks): SenderVerdict {
+/**
+ * A forwarder (a mailing list, a mailbox's forwarding rule) breaks SPF and often DKIM. When it
+ * sealed an ARC chain that validates, and it is one of the sealers we trust, the DMARC result it
+ * recorded on receipt stands in for ours.
+ */
+export function senderVerdict(checks: AuthenticationChecks, trustedSealers: readonly string[] = []): SenderVerdict {
+  const own = verdictOfOwnChecks(checks);
+  if (own !== 'pass' && vouchedByTrustedSealer(checks, trustedSealers)) return 'pass';
+  return own;
+}
+
+function vouchedByTrustedSealer(checks: AuthenticationChecks, trustedSealers: readonly string[]): boolean {
+  const sealer = checks.arcSealer?.toLowerCase();
+  return checks.arc === 'pass' && checks.arcDmarc === 'pass' && sealer !== undefined && trustedSealers.some((domain) => domain.toLowerCase() === sealer);
+}
+
+function verdictOfOwnChecks(checks: AuthenticationChecks): SenderVerdict {
   if (checks.dmarc === 'pass') return 'pass';
   if (checks.dmarc === 'fail') return 'fail';
   if (checks.dmarc === 'temperror') return 'temperror';
@@ -51,11 +70,12 @@ export function senderVerdict(checks: AuthenticationChecks): SenderVerdict {
 
 export function describeChecks(checks: AuthenticationChecks): string {
   const dkim = checks.dkim.length === 0 ? 'none' : checks.dkim.map((d) => d.result).join(',');
-  return `dmarc=${checks.dmarc ?? 'none'} spf=${checks.spf?.result ?? 'unchecked'} dkim=${dkim} arc=${checks.arc ?? 'none'} (${checks.by})`.slice(0, 255);
+  const arc = `${checks.arc ?? 'none'}${checks.arcSealer ? ` sealed by ${checks.arcSealer}` : ''}`;
+  return `dmarc=${checks.dmarc ?? 'none'} spf=${checks.spf?.result ?? 'unchecked'} dkim=${dkim} arc=${arc} (${checks.by})`.slice(0, 255);
 }
 
-export function senderAuthentication(checks: AuthenticationChecks): SenderAuthentication {
-  return { verdict: senderVerdict(checks), details: describeChecks(checks) };
+export function senderAuthentication(checks: AuthenticationChecks, trustedSealers: readonly string[] = []): SenderAuthentication {
+  return { verdict: senderVerdict(checks, trustedSealers), details: describeChecks(checks) };
 }
 
 export interface SenderAuthenticationRule {

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { dkimSign, DKIMSignOptions } from 'mailauth';
+import { ARCSealOptions, dkimSign, DKIMSignOptions, sealMessage } from 'mailauth';
 import { DataSource } from 'typeorm';
 import { buildMail, MailSpec, postSigned } from '../support/mail';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
@@ -17,6 +17,14 @@ async function signed(raw: Buffer, domain = 'customer.example'): Promise<Buffer>
   if (!signatures.startsWith('DKIM-Signature:')) throw new Error('mailauth returned no signature');
   if (errors.length > 0) throw new Error(`could not sign: ${JSON.stringify(errors)}`);
   return Buffer.concat([Buffer.from(signatures), raw]);
+}
+
+/** A forwarder's ARC seal over the mail, recording what it saw on receipt. */
+async function sealed(raw: Buffer, sealer: string, recorded: string): Promise<Buffer> {
+  // authResults and cv are read by mailauth but missing from its bundled typings.
+  const options = { signingDomain: sealer, selector: 's1', privateKey: PRIVATE_KEY, authResults: `mx.${sealer}; ${recorded}`, cv: 'none' } as ARCSealOptions;
+  const seal = await sealMessage(raw, options);
+  return Buffer.concat([seal, raw]);
 }
 
 /** As our MTA would write them: the client it saw and the envelope sender. */
@@ -38,8 +46,10 @@ describe.each(ENGINES)('sender authentication on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp(engine);
+    t = await startTestApp(engine, { ARC_TRUSTED_SEALERS: 'lists.example.net' });
     t.dns
+      .txt('s1._domainkey.lists.example.net', `v=DKIM1; k=rsa; p=${PUBLIC_KEY}`)
+      .txt('s1._domainkey.evil.example', `v=DKIM1; k=rsa; p=${PUBLIC_KEY}`)
       .txt('s1._domainkey.customer.example', `v=DKIM1; k=rsa; p=${PUBLIC_KEY}`)
       .txt('_dmarc.customer.example', 'v=DMARC1; p=reject')
       .txt('customer.example', 'v=spf1 ip4:192.0.2.10 -all')
@@ -109,5 +119,14 @@ describe.each(ENGINES)('sender authentication on %s', (engine) => {
     const theirs = await post({ from: 'ann@customer.example', subject: 'Checked by someone', headers: { 'Authentication-Results': 'mx.evil.example; dkim=pass header.d=customer.example; dmarc=pass' } });
     // Not trusted: verified here instead, and the unsigned mail fails customer.example's DMARC.
     expect(await message(theirs.ticket_id)).toMatchObject({ sender_auth: 'fail', sender_auth_details: expect.stringContaining('(mailauth)') });
+  });
+
+  it('passes a forwarded mail that DMARC fails when a trusted forwarder sealed an ARC chain recording a DMARC pass; not for another sealer', async () => {
+    const mail = (subject: string) => buildMail({ to: tenant.inboundAddress, from: 'ann@customer.example', subject, headers: viaOurMta('198.51.100.30', 'bounces@lists.example.net') });
+    const recorded = 'dkim=pass header.d=customer.example; spf=pass smtp.mailfrom=customer.example; dmarc=pass header.from=customer.example';
+    const trusted = (await postSigned(t, await sealed(mail('Via the list'), 'lists.example.net', recorded)).expect(200)).body;
+    expect(await message(trusted.ticket_id)).toMatchObject({ sender_auth: 'pass', sender_auth_details: expect.stringContaining('dmarc=fail spf=none dkim=none arc=pass sealed by lists.example.net') });
+    const untrusted = (await postSigned(t, await sealed(mail('Via some relay'), 'evil.example', recorded)).expect(200)).body;
+    expect(await message(untrusted.ticket_id)).toMatchObject({ sender_auth: 'fail', sender_auth_details: expect.stringContaining('arc=pass sealed by evil.example') });
   });
 });
