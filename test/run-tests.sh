@@ -30,7 +30,7 @@ RESULTS=""
 finish() {
   local rc=$?
   trap - EXIT
-  if (( STOP_ALL )) || (( ${#STARTED[@]} == 3 )); then
+  if (( STOP_ALL )) || (( ${#STARTED[@]} == 4 )); then
     bash "$S" down || true
   elif (( ${#STARTED[@]} )); then
     bash "$S" stop "${STARTED[@]}" || true
@@ -63,7 +63,7 @@ else
 fi
 export RS_DIR
 # The services that are down now are the ones this run starts (and stops).
-for s in mariadb dovecot postfix; do
+for s in mariadb dovecot postfix mailu; do
   bash "$S" status "$s" >/dev/null 2>&1 || STARTED+=("$s")
 done
 

@@ -77,6 +77,12 @@ class EnvironmentVariables {
   })
   DOCKER_MAIL_DOMAIN?: string;
 
+  @IsOptional() @Matches(/^[a-z0-9]([a-z0-9.-]{0,252})$/i, { message: 'AUTHSERV_ID must be a host name such as mail.example.com' })
+  AUTHSERV_ID?: string;
+
+  @IsOptional() @Matches(/^\s*([a-z0-9][a-z0-9.-]*\s*(,\s*|$))*$/i, { message: 'ARC_TRUSTED_SEALERS must be a comma-separated list of domain names' })
+  ARC_TRUSTED_SEALERS?: string;
+
   @IsOptional() @IsString() @MinLength(16, { message: 'DOCKER_MAIL_WEBHOOK_SECRET must be at least 16 characters' })
   DOCKER_MAIL_WEBHOOK_SECRET?: string;
 
@@ -198,6 +204,10 @@ export class AppConfig {
   readonly appKey: string;
   readonly dockerMailEnabled: boolean;
   readonly mailDomain: string;
+  /** Our MTA's authserv-id: only an Authentication-Results header with it is trusted. */
+  readonly authservId: string;
+  /** Forwarders whose ARC seal we believe (their recorded DMARC pass stands in for ours). */
+  readonly arcTrustedSealers: readonly string[];
   readonly webhookSecret: string;
   /** The Mailu server's public host name and address: what tenants' MX and A records point at. */
   readonly mailServer: { readonly hostname: string; readonly ipv4: string | null };
@@ -300,6 +310,8 @@ export class AppConfig {
       appKey: secret('APP_KEY'),
       dockerMailEnabled: vars.DOCKER_MAIL_ENABLED ?? true,
       mailDomain: (vars.DOCKER_MAIL_DOMAIN ?? 'mail.localhost').toLowerCase(),
+      authservId: (vars.AUTHSERV_ID ?? vars.DOCKER_MAIL_DOMAIN ?? 'mail.localhost').toLowerCase(),
+      arcTrustedSealers: Object.freeze((vars.ARC_TRUSTED_SEALERS ?? '').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean)),
       webhookSecret: secret('DOCKER_MAIL_WEBHOOK_SECRET'),
       mailServer: {
         hostname: (vars.DOCKER_MAIL_HOSTNAME ?? vars.DOCKER_MAIL_DOMAIN ?? 'mail.localhost').toLowerCase(),

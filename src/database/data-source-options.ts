@@ -9,6 +9,7 @@ import { DropUsersDisabledAt1764800000000 } from '../../migrations/1764800000000
 import { RemoteImageSenders1765100000000 } from '../../migrations/1765100000000-remote-image-senders';
 import { Events1765150000000 } from '../../migrations/1765150000000-events';
 import { TicketsUnreadIndex1765150000001 } from '../../migrations/1765150000001-tickets-unread-index';
+import { SenderAuthentication1765200000000 } from '../../migrations/1765200000000-sender-authentication';
 import { TenantLimits1765300000000 } from '../../migrations/1765300000000-tenant-limits';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   RemoteImageSenders1765100000000,
   Events1765150000000,
   TicketsUnreadIndex1765150000001,
+  SenderAuthentication1765200000000,
   TenantLimits1765300000000,
 ];
 

@@ -2,6 +2,7 @@ import { COLUMN_WIDTHS, fitColumn, TEXT_EXCERPT_LENGTH } from '../database/colum
 import { normaliseMessageIdForStorage } from '../mail/fingerprint';
 import { ParsedMessage } from '../mail/parse-message';
 import { sanitizeEmailHtml } from '../mail/sanitize-html';
+import { SenderAuthentication } from '../mail/sender-authentication';
 import { extractNewText } from '../mail/strip-quotes';
 import { StoredAddress } from '../tickets/ticket-message.entity';
 import { IngestOutcome } from './email-processing-log.entity';
@@ -21,6 +22,8 @@ export interface MessageInHand {
   parsed: ParsedMessage;
   source: IngestSourceRef;
   started: number;
+  /** The sender-authentication verdict, taken once per message after routing. */
+  senderAuth?: SenderAuthentication;
 }
 
 export type LogFields = { outcome: IngestOutcome; reason: string | null } & {
@@ -60,6 +63,8 @@ export function inboundMessageRow(m: MessageInHand, messageKey: string, flags: {
     threadTopic: parsed.threadTopic ? fitColumn(parsed.threadTopic, ticketMessages.threadTopic) : null,
     threadIndex: parsed.threadIndex ? fitColumn(parsed.threadIndex, ticketMessages.threadIndex) : null,
     sentAt: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : null,
+    senderAuth: m.senderAuth?.verdict ?? null,
+    senderAuthDetails: m.senderAuth ? fitColumn(m.senderAuth.details, 255) : null,
   };
 }
 

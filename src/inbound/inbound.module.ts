@@ -5,6 +5,8 @@ import { InboundWriterRepository } from './inbound-writer.repository';
 import { IngestFactsRepository } from './ingest-facts.repository';
 import { IngestRoutesRepository } from './ingest-routes.repository';
 import { IngestService } from './ingest.service';
+import { SenderAuthenticationService } from './sender-authentication.service';
+import { SenderDns } from './sender-dns';
 import { ProcessingLogsController } from './processing-logs.controller';
 import { ProcessingLogsRepository } from './processing-logs.repository';
 import { ProcessingLogsService } from './processing-logs.service';
@@ -15,7 +17,18 @@ import { OperatorLogsController } from './operator-logs.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([EmailProcessingLog])],
   controllers: [ProcessingLogsController, OperatorLogsController],
-  providers: [IngestService, IngestRoutesRepository, IngestFactsRepository, InboundWriterRepository, IngestLogRepository, ProcessingLogsService, ProcessingLogsRepository, HeldMailRelease],
+  providers: [
+    IngestService,
+    IngestRoutesRepository,
+    IngestFactsRepository,
+    InboundWriterRepository,
+    IngestLogRepository,
+    ProcessingLogsService,
+    ProcessingLogsRepository,
+    HeldMailRelease,
+    SenderAuthenticationService,
+    SenderDns,
+  ],
   exports: [IngestService],
 })
 export class InboundModule {}

@@ -14,6 +14,7 @@ import { IngestFactsRepository } from './ingest-facts.repository';
 import { IngestRoutesRepository } from './ingest-routes.repository';
 import { IngestReport, IngestSourceRef, TenantIngestResult } from './ingest.types';
 import { IngestLogRepository } from './ingest-log.repository';
+import { SenderAuthenticationService } from './sender-authentication.service';
 import { recipientsFromRawHeaders, RoutedTenant, routeToTenants } from './recipient-routing';
 import { TenantId } from '../common/tenant-id';
 import { IngestOutcome } from './email-processing-log.entity';
@@ -54,6 +55,7 @@ export class IngestService {
     private readonly rawStore: RawMessageStore,
     private readonly attachmentStore: AttachmentStore,
     private readonly metrics: MetricsRegistry,
+    private readonly senderAuthentication: SenderAuthenticationService,
   ) {
     this.replyKey = replyTokenKey(config.appKey);
   }
@@ -88,7 +90,14 @@ export class IngestService {
         const rejected = await this.logOutcome(message, { tenantId: null, outcome: 'rejected', reason: `no tenant has the address ${describeRecipients(parsed)}` });
         return { rawSha256: stored.sha256, results: [rejected], failed: false };
       }
-      const policy: IngestPolicy = { mailDomain: this.config.mailDomain, replyKey: this.replyKey, releaseQuarantine: options.releaseQuarantine ?? false, releaseHold: options.releaseHold ?? false };
+      message.senderAuth = await this.senderAuthentication.authenticate(raw, parsed);
+      const policy: IngestPolicy = {
+        mailDomain: this.config.mailDomain,
+        replyKey: this.replyKey,
+        releaseQuarantine: options.releaseQuarantine ?? false,
+        releaseHold: options.releaseHold ?? false,
+        senderVerdict: message.senderAuth.verdict,
+      };
       const results: TenantIngestResult[] = [];
       for (const route of routes) results.push(await this.ingestForTenant(message, ingestRoute(route, this.config.newTicketsPerSenderPerHour), policy));
       return { rawSha256: stored.sha256, results, failed: results.every((r) => r.outcome === 'failed') };

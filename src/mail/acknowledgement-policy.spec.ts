@@ -23,6 +23,7 @@ describe('acknowledgementDecision', () => {
     ['bounce', { isBounce: true }],
     ['mailing list', { isMailingList: true }],
     ['our own address', { isOurAddress: true }],
+    ['the sender asked for no automatic responses (X-Auto-Response-Suppress)', { asksForNoAutoResponse: true }],
     ['mailer-daemon', { sender: 'MAILER-DAEMON@example.com' }],
     ['postmaster', { sender: 'postmaster@example.com' }],
     ['noreply', { sender: 'noreply@example.com' }],

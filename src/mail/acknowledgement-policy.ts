@@ -9,6 +9,8 @@ export interface AcknowledgementContext {
   isAutoReply: boolean;
   isBounce: boolean;
   isMailingList: boolean;
+  /** X-Auto-Response-Suppress: All, AutoReply or OOF (optional: absent is false). */
+  asksForNoAutoResponse?: boolean;
   isOurAddress: boolean;
   senderLastMailWasAutoReply: boolean;
   acknowledgementsToSenderLastHour: number;
@@ -23,6 +25,7 @@ export function acknowledgementDecision(ctx: AcknowledgementContext): Acknowledg
   if (ctx.isAutoReply) return { send: false, reason: 'message is an auto-reply' };
   if (ctx.isBounce) return { send: false, reason: 'message is a bounce' };
   if (ctx.isMailingList) return { send: false, reason: 'message comes from a mailing list' };
+  if (ctx.asksForNoAutoResponse) return { send: false, reason: 'the sender asked for no automatic responses (X-Auto-Response-Suppress)' };
   if (ctx.isOurAddress) return { send: false, reason: 'sender is one of our own addresses' };
   if (NEVER_ACKNOWLEDGE.test(ctx.sender.split('@')[0] ?? '')) return { send: false, reason: `sender ${ctx.sender} is a system address` };
   if (ctx.senderLastMailWasAutoReply) return { send: false, reason: "sender's last mail was an auto-reply" };

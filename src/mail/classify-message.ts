@@ -1,3 +1,4 @@
+import { exchangeAutoReplyPrefix } from './exchange-auto-reply-subjects';
 import { extractMessageIds, ParsedAttachment, ParsedMessage } from './parse-message';
 
 export type MessageHeaders = ReadonlyMap<string, readonly string[]>;
@@ -56,8 +57,6 @@ export function autoReplySignal(headers: MessageHeaders, ours?: OurIdentity): st
   if (autoSubmitted !== undefined) return `Auto-Submitted: ${autoSubmitted}`;
   const marker = AUTO_REPLY_MARKER_HEADERS.find((name) => headers.has(name));
   if (marker !== undefined) return marker;
-  const suppress = values(headers, 'x-auto-response-suppress').find((value) => /(^|[\s,])(all|autoreply)($|[\s,])/i.test(value));
-  if (suppress !== undefined) return `X-Auto-Response-Suppress: ${suppress}`;
   for (const name of ['precedence', 'x-precedence']) {
     const precedence = values(headers, name).find((value) => AUTO_REPLY_PRECEDENCE.has(leadingToken(value)));
     if (precedence !== undefined) return `${name}: ${precedence}`;
@@ -70,6 +69,32 @@ export function autoReplySignal(headers: MessageHeaders, ours?: OurIdentity): st
     if (loop !== undefined) return `X-Loop: ${loop}`;
   }
   return null;
+}
+
+/**
+ * Headers an Exchange server writes on the automatic replies it generates (out-of-office and
+ * inbox rules), though not only on them: each counts only with a localised auto-reply subject.
+ * X-Auto-Response-Suppress asks the recipient not to answer automatically; Exchange sets it on
+ * its own auto-replies, but Outlook, ticket systems (ours too) and newsletters set it on
+ * ordinary mail, so alone it makes no auto-reply.
+ */
+const EXCHANGE_AUTO_REPLY_HEADERS = ['x-auto-response-suppress', 'x-ms-exchange-generated-message-source', 'x-ms-exchange-inbox-rules-loop'];
+
+/**
+ * An auto-reply by its headers (autoReplySignal) or, as Exchange and Outlook send them without
+ * any RFC 3834 header, by a localised "Automatic reply:" subject with an Exchange header.
+ */
+export function autoReplySignalOf(parsed: Pick<ParsedMessage, 'headers' | 'subject'>, ours?: OurIdentity): string | null {
+  const byHeader = autoReplySignal(parsed.headers, ours);
+  if (byHeader !== null) return byHeader;
+  const prefix = exchangeAutoReplyPrefix(parsed.subject);
+  const exchange = prefix === null ? undefined : EXCHANGE_AUTO_REPLY_HEADERS.find((name) => parsed.headers.has(name));
+  return exchange === undefined ? null : `subject "${prefix}" with ${exchange}`;
+}
+
+/** The sender asked for no automatic answers (X-Auto-Response-Suppress: All, AutoReply or OOF): no acknowledgement. */
+export function suppressesAutoResponses(headers: MessageHeaders): boolean {
+  return values(headers, 'x-auto-response-suppress').some((value) => /(^|[\s,])(all|autoreply|oof)($|[\s,])/i.test(value));
 }
 
 function isOurLoopMarker(value: string, ours: OurIdentity): boolean {
@@ -118,7 +143,6 @@ export function isLoop(parsed: ParsedMessage, ours: OurIdentity): boolean {
 }
 
 const RETURNED_MESSAGE_TYPES = new Set(['message/rfc822', 'message/global', 'text/rfc822-headers', 'message/global-headers']);
-const OTHER_REPORT_TYPES = /report-type\s*=\s*"?(disposition-notification|feedback-report)/i;
 
 /**
  * A delivery-status notification, by the rules of design.md, with what it says about the
@@ -137,6 +161,11 @@ export function detectBounce(parsed: ParsedMessage): Bounce | null {
   };
 }
 
+/**
+ * A null `Return-Path: <>` alone is no evidence: RFC 3834 auto-replies, read receipts, and
+ * forwarded newsletters and list mail carry it too. A bounce has a report's structure, a
+ * MAILER-DAEMON or postmaster sender, or X-Failed-Recipients (Exim).
+ */
 function bounceEvidence(parsed: ParsedMessage): string | null {
   const contentType = values(parsed.headers, 'content-type')[0] ?? '';
   if (/^\s*multipart\/report\b/i.test(contentType) && /report-type\s*=\s*"?delivery-status/i.test(contentType)) {
@@ -146,26 +175,12 @@ function bounceEvidence(parsed: ParsedMessage): string | null {
   if (parsed.headers.has('x-failed-recipients')) return 'X-Failed-Recipients header';
   const sender = systemSender(parsed);
   if (sender !== null) return `sender ${sender}`;
-  if (hasNullReturnPath(parsed.headers) && !isOtherMachineReport(parsed, contentType)) return 'Return-Path: <>';
   return null;
 }
 
 function systemSender(parsed: ParsedMessage): string | null {
   const address = parsed.from?.address ?? '';
   return /^(mailer-daemon|postmaster)(@|$)/i.test(address) ? address : null;
-}
-
-function hasNullReturnPath(headers: MessageHeaders): boolean {
-  return values(headers, 'return-path').some((value) => /^<\s*>$/.test(value.trim()));
-}
-
-/**
- * RFC 3834 asks auto-responders, and RFC 8098 read receipts, to use the null sender as well:
- * `Return-Path: <>` alone would make every out-of-office reply a bounce. Such a message says
- * what it is (auto-reply headers, a non-DSN report type) and is then not taken for one.
- */
-function isOtherMachineReport(parsed: ParsedMessage, contentType: string): boolean {
-  return OTHER_REPORT_TYPES.test(contentType) || autoReplySignal(parsed.headers) !== null;
 }
 
 interface DeliveryReport {

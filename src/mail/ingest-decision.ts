@@ -1,11 +1,12 @@
 import type { TenantId } from '../common/tenant-id';
 import { acknowledgementDecision } from './acknowledgement-policy';
-import { detectBounce, isAutoReply, isBulkMail, isLoop, isMailingList, OurIdentity, spamVerdict } from './classify-message';
+import { autoReplySignalOf, detectBounce, isBulkMail, isLoop, isMailingList, OurIdentity, spamVerdict, suppressesAutoResponses } from './classify-message';
 import { messageFingerprint, normaliseMessageIdForStorage } from './fingerprint';
 import { ParsedMessage } from './parse-message';
 import { verifyReplyToken } from './reply-token';
 import { newTicketHoldReason } from './limit-policy';
 import { splitPlusAddress } from './route-recipients';
+import { SenderVerdict, senderAuthenticationRule, withoutForgedSubjectTag } from './sender-authentication';
 import { resolveThread, subjectTicketNumber, threadingMessageIds, ThreadDecision } from './threading';
 
 /** The tenant a message was routed to, as far as the decision needs it. */
@@ -36,6 +37,8 @@ export interface IngestPolicy {
   releaseQuarantine: boolean;
   /** The tenant admin released a held message: the limits no longer hold it. */
   releaseHold?: boolean;
+  /** What the message proved about its sender (SPF, DKIM, DMARC); absent or null: no verdict. */
+  senderVerdict?: SenderVerdict | null;
 }
 
 /** What the facts of one message for one tenant are looked up by; each null or empty asks nothing. */
@@ -139,16 +142,20 @@ export function decideIngest(parsed: ParsedMessage, route: IngestRoute, facts: I
   if (facts.duplicate) return { outcome: 'duplicate', reason: 'this message was already filed', copy: facts.duplicate };
 
   const bounce = detectBounce(parsed);
-  const autoReply = !bounce && isAutoReply(parsed.headers, ours);
+  const autoReply = !bounce && autoReplySignalOf(parsed, ours) !== null;
   const bounced = bounce ? facts.bouncedOutbound : null;
+  const authentication = senderAuthenticationRule(policy.senderVerdict ?? null);
   const thread: ThreadDecision = bounced
     ? { kind: 'existing', ticketId: bounced.ticketId, by: 'references' }
-    : resolveThread({
-        replyTokenTicketId: facts.replyTokenTicketId,
-        referencedTicketIds: facts.referencedTicketIds,
-        subjectTagNumber: subjectTicketNumber(parsed.subject),
-        subjectTagTicket: facts.subjectTagTicket,
-      });
+    : withoutForgedSubjectTag(
+        resolveThread({
+          replyTokenTicketId: facts.replyTokenTicketId,
+          referencedTicketIds: facts.referencedTicketIds,
+          subjectTagNumber: subjectTicketNumber(parsed.subject),
+          subjectTagTicket: facts.subjectTagTicket,
+        }),
+        authentication,
+      );
   if (bounce && thread.kind === 'new') return { outcome: 'ignored', reason: 'bounce for a message that is not ours' };
   if (autoReply && thread.kind === 'new') return { outcome: 'ignored', reason: 'auto-reply that belongs to no ticket' };
 
@@ -157,12 +164,14 @@ export function decideIngest(parsed: ParsedMessage, route: IngestRoute, facts: I
 
   const acknowledge =
     thread.kind === 'new' &&
+    authentication.acknowledges &&
     acknowledgementDecision({
       enabled: route.acknowledgementsEnabled,
       sender,
       isAutoReply: autoReply,
       isBounce: bounce !== null,
       isMailingList: isMailingList(parsed.headers) || isBulkMail(parsed.headers),
+      asksForNoAutoResponse: suppressesAutoResponses(parsed.headers),
       isOurAddress: facts.senderIsOurAddress,
       senderLastMailWasAutoReply: facts.senderLastMailWasAutoReply,
       acknowledgementsToSenderLastHour: facts.acknowledgementsToSenderLastHour,

@@ -32,6 +32,9 @@ export class TicketMessage {
   @Column({ name: 'raw_sha256', type: 'varchar', length: 64, nullable: true }) rawSha256: string | null;
   @Column({ name: 'thread_topic', type: 'varchar', length: 500, nullable: true }) threadTopic: string | null;
   @Column({ name: 'thread_index', type: 'varchar', length: 500, nullable: true }) threadIndex: string | null;
+  /** SenderVerdict (src/mail/sender-authentication.ts) of an inbound message; null when none was taken. */
+  @Column({ name: 'sender_auth', type: 'varchar', length: 16, nullable: true }) senderAuth?: string | null;
+  @Column({ name: 'sender_auth_details', type: 'varchar', length: 255, nullable: true }) senderAuthDetails?: string | null;
   @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true }) sentAt: Date | null;
   @Column({ name: 'author_user_id', type: 'integer', nullable: true }) authorUserId: number | null;
   @Column({ name: 'delivery_status', type: 'varchar', length: 20, nullable: true }) deliveryStatus: DeliveryStatus | null;

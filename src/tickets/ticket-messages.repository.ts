@@ -63,6 +63,9 @@ export interface NewInboundMessage {
   threadTopic: string | null;
   threadIndex: string | null;
   sentAt: Date | null;
+  /** The sender-authentication verdict and its checks (issue 19). */
+  senderAuth?: string | null;
+  senderAuthDetails?: string | null;
 }
 
 /**
@@ -96,7 +99,7 @@ export async function countMessagesOnTicket(
 
 const INBOUND_COLUMNS = [
   'tenant_id', 'ticket_id', 'direction', 'message_key', 'message_id', 'in_reply_to', 'references_json', 'from_address', 'from_name', 'to_json', 'cc_json',
-  'subject', 'text_body', 'html_body', 'new_text', 'is_auto_reply', 'is_bounce', 'raw_sha256', 'thread_topic', 'thread_index', 'sent_at',
+  'subject', 'text_body', 'html_body', 'new_text', 'is_auto_reply', 'is_bounce', 'raw_sha256', 'thread_topic', 'thread_index', 'sent_at', 'sender_auth', 'sender_auth_details',
 ];
 
 /**
@@ -116,7 +119,7 @@ export async function insertInboundMessages(
     rows.map(({ tenantId, ticketId, message: m }) => [
       tenantId, ticketId, 'inbound', m.messageKey, m.messageId, m.inReplyTo, JSON.stringify(m.references), m.fromAddress, m.fromName,
       JSON.stringify(m.to), JSON.stringify(m.cc), m.subject, m.textBody, m.htmlBody, m.newText, m.isAutoReply ? 1 : 0, m.isBounce ? 1 : 0,
-      m.rawSha256, m.threadTopic, m.threadIndex, m.sentAt ? sqlTime(mysql, m.sentAt) : null,
+      m.rawSha256, m.threadTopic, m.threadIndex, m.sentAt ? sqlTime(mysql, m.sentAt) : null, m.senderAuth ?? null, m.senderAuthDetails ?? null,
     ]),
   );
   const tenantIds = [...new Set(rows.map((r) => r.tenantId))];

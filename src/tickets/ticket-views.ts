@@ -63,6 +63,8 @@ export function toMessageView(m: TicketMessage, attachments: Attachment[], displ
     sender_images_allowed: display?.senderImagesAllowed ?? false,
     is_auto_reply: m.isAutoReply,
     is_bounce: m.isBounce,
+    sender_auth: m.senderAuth ?? null,
+    sender_auth_details: m.senderAuthDetails ?? null,
     delivery_status: m.deliveryStatus,
     delivery_detail: m.deliveryDetail,
     sent_at: m.sentAt,

@@ -10,7 +10,7 @@
 #   real-services.sh down                     stop everything, delete RS_DIR
 #   real-services.sh status [SERVICE ...]     what runs; exit 0 only if all asked for answer
 #   real-services.sh env                      export lines for the test process
-# SERVICE: mariadb | dovecot | postfix
+# SERVICE: mariadb | dovecot | postfix | mailu (the mailu/ overrides, see its section)
 #
 # Settings (environment):
 #   RS_DIR      default: $TEST_RS_DIR if set (so a test process can call this
@@ -37,7 +37,7 @@ DB_NAME=helpdesk DB_USER=helpdesk DB_PASSWORD=helpdesk
 MY="$RS_DIR/mariadb"
 DV="$RS_DIR/dovecot"
 PF="$RS_DIR/postfix"
-ALL_SERVICES=(mariadb dovecot postfix)
+ALL_SERVICES=(mariadb dovecot postfix mailu)
 
 log() { printf '[real-services] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -309,11 +309,103 @@ postfix_down() {
   return 0
 }
 
+# ------------------------------------------------------------------ Mailu ---
+# The files users deploy from mailu/ applied to a Postfix and a Dovecot of their own, the way
+# Mailu's containers apply them at start (its smtp start.py runs os.system, i.e. through a shell):
+#   overrides/postfix/postfix.cf        each line: postconf -e "<line>"
+#   overrides/postfix/postfix.master    each line: postconf -Me "<line>" (\${...} reaches Postfix as ${...})
+#   overrides/postfix/*.map             copied and postmapped (transport.map from transport.map.example)
+#   overrides/dovecot/dovecot.conf      !include_try from Dovecot's own config
+# Only what names a deployment is rendered for the test, each a value the files mark CHANGE or
+# an image path: the transport key mail.example.com -> gate.mailu.test; in the pipe's argv
+# /usr/bin/node -> this machine's node, /opt/inbound -> MU/opt-inbound (a test builds the CLI
+# there), the --url -> http://127.0.0.1:MAILU_WEBHOOK_PORT/api/inbound/webhook (a test listens
+# there), /overrides/ -> the copied overrides/postfix/ (mailgate.secret written there).
+# mailu.test is delivered to Dovecot (IMAP/Maildir methods), gate.mailu.test piped (webhook).
+MU="$RS_DIR/mailu"
+MAILU_WEBHOOK_SECRET=mailu-test-webhook-secret-0123456789
+
+mailu_ports() {
+  if [[ -s "$MU/ports.env" ]]; then source "$MU/ports.env"; return 0; fi
+  local p=${MAILU_SMTP_PORT:-2526} w=${MAILU_WEBHOOK_PORT:-2580}
+  while port_open "$p" || [[ "$p" == "$SMTP_IN_PORT" ]]; do p=$((p + 1)); (( p < 2726 )) || die "no free port for mailu smtp"; done
+  while port_open "$w" || [[ "$w" == "$p" ]]; do w=$((w + 1)); (( w < 2780 )) || die "no free port for the mailu webhook"; done
+  MAILU_SMTP_PORT=$p MAILU_WEBHOOK_PORT=$w
+  mkdir -p "$MU"; printf 'MAILU_SMTP_PORT=%s\nMAILU_WEBHOOK_PORT=%s\n' "$p" "$w" >"$MU/ports.env"
+}
+mailu_render() { # mailu_render TEMPLATE OUT
+  sed -e "s#@MAILU@#$MU#g" -e "s#@DIR@/postfix#$MU/postfix#g" -e "s#@SMTP_PORT@#$MAILU_SMTP_PORT#g" \
+      -e "s#@MAIL_UID@#$(id -u mail)#g" -e "s#@MAIL_GID@#$(id -g mail)#g" "$1" >"$2"
+}
+# The deployment's own values in a postfix.master line, replaced by the test's.
+mailu_deployment_values() {
+  sed -e "s#/usr/bin/node #$(command -v node) #" -e "s#/opt/inbound/#$MU/opt-inbound/#g" \
+      -e "s#--url [^ ]*#--url http://127.0.0.1:$MAILU_WEBHOOK_PORT/api/inbound/webhook#" \
+      -e "s# /overrides/# $MU/overrides/postfix/#g" <<<"$1"
+}
+mailu_apply() { # mailu_apply FILE POSTCONF-FLAG: each non-comment line through a shell, as Mailu does
+  local line
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    [[ -z "${line//[[:space:]]/}" || "$line" == \#* ]] && continue
+    [[ "$2" == -Me ]] && line=$(mailu_deployment_values "$line")
+    sh -c "postconf -c '$MU/postfix/conf' $2 \"$line\"" || die "postconf $2 failed for: $line"
+  done <"$1"
+}
+mailu_ready() { [[ "$(banner "$MAILU_SMTP_PORT")" == 220* && -S "$MU/dovecot/run/lmtp" ]]; }
+mailu_running() { [[ -s "$MU/ports.env" ]] && mailu_ports && pid_alive "$MU/postfix/spool/pid/master.pid" && pid_alive "$MU/dovecot/run/master.pid" && mailu_ready; }
+
+mailu_up() {
+  [[ -x /usr/sbin/postfix && -x /usr/sbin/dovecot && -x /usr/lib/dovecot/lmtp ]] || die "postfix and dovecot-lmtpd are needed (run: $0 install)"
+  if mailu_running; then log "mailu already running on 127.0.0.1:$MAILU_SMTP_PORT"; return 0; fi
+  mailu_down
+  mailu_ports
+  port_open "$MAILU_SMTP_PORT" && die "port $MAILU_SMTP_PORT is taken by another process"
+  local t0 conf="$MU/postfix/conf"; t0=$(now)
+  mkdir -p "$conf" "$MU/postfix/spool" "$MU/dovecot" "$MU/mail" "$MU/opt-inbound/dist"
+  chmod 755 "$MU" "$MU/opt-inbound" "$MU/opt-inbound/dist"
+  rm -rf "$MU/overrides"; cp -r "$HERE/../../mailu/overrides" "$MU/overrides"
+  printf '%s\n' "$MAILU_WEBHOOK_SECRET" >"$MU/overrides/postfix/mailgate.secret"
+  chmod -R a+rX "$MU/overrides"
+  chown mail:mail "$MU/mail"
+  mailu_render "$HERE/mailu/dovecot.conf" "$MU/dovecot/dovecot.conf"
+  doveconf -c "$MU/dovecot/dovecot.conf" -n >/dev/null || die "mailu dovecot config invalid"
+  dovecot -c "$MU/dovecot/dovecot.conf" </dev/null >/dev/null 2>>"$MU/dovecot/dovecot.stderr" \
+    || { cat "$MU/dovecot/dovecot.stderr" >&2; die "mailu dovecot failed to start"; }
+  mailu_render "$HERE/mailu/main.cf" "$conf/main.cf"
+  mailu_render "$HERE/postfix/master.cf" "$conf/master.cf"
+  printf 'inbound@mailu.test OK\ninbound@gate.mailu.test OK\n' >"$conf/vmailbox"
+  printf '@mailu.test inbound@mailu.test\n@gate.mailu.test inbound@gate.mailu.test\n' >"$conf/catchall"
+  sed -e 's/^mail\.example\.com\([[:space:]]\)/gate.mailu.test\1/' "$MU/overrides/postfix/transport.map.example" >"$conf/transport.map"
+  mailu_apply "$MU/overrides/postfix/postfix.cf" -e
+  mailu_apply "$MU/overrides/postfix/postfix.master" -Me
+  postmap -c "$conf" "hash:$conf/transport.map" || die "postmap transport.map failed"
+  touch -d '1 minute ago' "$conf"/*
+  postfix -c "$conf" start </dev/null >/dev/null 2>&1 || { tail -20 "$MU/postfix/postfix.log" >&2; die "mailu postfix failed to start"; }
+  wait_until 15 mailu_ready || { tail -20 "$MU/postfix/postfix.log" "$MU/dovecot/dovecot.log" >&2; die "mailu not ready after 15 s"; }
+  log "mailu (the mailu/ overrides) ready: SMTP 127.0.0.1:$MAILU_SMTP_PORT, webhook expected on 127.0.0.1:$MAILU_WEBHOOK_PORT, in $(since "$t0") s"
+}
+
+mailu_down() {
+  [[ -s "$MU/postfix/spool/pid/master.pid" ]] && stop_pid "$(tr -d ' ' <"$MU/postfix/spool/pid/master.pid")" "mailu postfix" group
+  [[ -s "$MU/dovecot/run/master.pid" ]] && stop_pid "$(cat "$MU/dovecot/run/master.pid")" "mailu dovecot" group
+  return 0
+}
+
+mailu_status() {
+  if mailu_running; then echo "mailu    up   127.0.0.1:$MAILU_SMTP_PORT (webhook on $MAILU_WEBHOOK_PORT)"; else echo "mailu    down"; return 1; fi
+}
+
+mailu_env() {
+  [[ -s "$MU/ports.env" ]] || return 0
+  mailu_ports
+  echo "export TEST_MAILU_DIR=$MU TEST_MAILU_SMTP_PORT=$MAILU_SMTP_PORT TEST_MAILU_WEBHOOK_PORT=$MAILU_WEBHOOK_PORT TEST_MAILU_WEBHOOK_SECRET=$MAILU_WEBHOOK_SECRET"
+}
+
 # ---------------------------------------------------------------- commands --
 services_or_all() { # validate the names; none = all
   local s
   for s in "$@"; do
-    case "$s" in mariadb|dovecot|postfix) ;; *) die "unknown service '$s' (mariadb|dovecot|postfix)" ;; esac
+    case "$s" in mariadb|dovecot|postfix|mailu) ;; *) die "unknown service '$s' (mariadb|dovecot|postfix|mailu)" ;; esac
   done
 }
 
@@ -343,7 +435,7 @@ cmd_restart() {
 
 cmd_down() {
   # stop the three in parallel
-  postfix_down & dovecot_down & mariadb_down & wait
+  postfix_down & dovecot_down & mariadb_down & mailu_down & wait
   if [[ -e "$MARKER" ]]; then
     rm -rf "$RS_DIR"
     log "removed $RS_DIR"
@@ -360,6 +452,7 @@ cmd_status() {
     case "$s" in
       mariadb) if mariadb_running; then echo "mariadb  up   127.0.0.1:$MARIADB_PORT pid $(cat "$MY/mysqld.pid")"; else echo "mariadb  down"; rc=1; fi ;;
       dovecot) if dovecot_running; then echo "dovecot  up   127.0.0.1:$IMAP_PORT,$IMAPS_PORT pid $(cat "$DV/run/master.pid")"; else echo "dovecot  down"; rc=1; fi ;;
+      mailu) mailu_status || rc=1 ;;
       postfix) if postfix_running; then echo "postfix  up   127.0.0.1:$SMTP_IN_PORT pid $(tr -d ' ' <"$PF/spool/pid/master.pid")"; else echo "postfix  down"; rc=1; fi ;;
     esac
   done
@@ -377,6 +470,7 @@ export MAILDIR_PATH=$RS_DIR/mail/mail.test/inbound/Maildir
 export TEST_SMTP_IN_HOST=127.0.0.1 TEST_SMTP_IN_PORT=$SMTP_IN_PORT
 export TEST_RS_DIR=$RS_DIR TEST_DB_ROOT_SOCKET=$MY/mysqld.sock
 EOF
+  mailu_env
 }
 
 case "${1:-}" in
@@ -388,5 +482,5 @@ case "${1:-}" in
   status) shift; cmd_status "$@" ;;
   env) cmd_env ;;
   *) echo "usage: $0 install | up [SERVICE...] | start|stop|restart SERVICE... | down | status [SERVICE...] | env" >&2
-     echo "       SERVICE: mariadb dovecot postfix" >&2; exit 2 ;;
+     echo "       SERVICE: mariadb dovecot postfix mailu" >&2; exit 2 ;;
 esac

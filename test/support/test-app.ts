@@ -5,7 +5,9 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/app-config';
+import { SenderDns } from '../../src/inbound/sender-dns';
 import { freshMysqlDatabase } from './database';
+import { TestDnsZone } from './test-dns';
 
 export type Engine = 'sqlite' | 'mysql';
 
@@ -22,6 +24,8 @@ export interface TestApp {
   dataDir: string;
   http: () => ReturnType<typeof request>;
   admin: { Authorization: string };
+  /** The DNS sender authentication sees (empty: no domain has SPF, DKIM or DMARC records). */
+  dns: TestDnsZone;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,8 @@ export async function startTestApp(engine: Engine, env: Record<string, string> =
     ...env,
   });
   const app = await createApp(config, { logger: false });
+  const dns = new TestDnsZone();
+  app.get(SenderDns).resolve = dns.resolve;
   // Listening once here: given a server without an address, supertest listens for each request
   // and closes the server when that request ends, resetting the connections of concurrent ones.
   await app.listen(0, '127.0.0.1');
@@ -75,6 +81,7 @@ export async function startTestApp(engine: Engine, env: Record<string, string> =
     dataDir,
     http: () => request(app.getHttpServer()),
     admin: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    dns,
     async close() {
       await app.close();
       await db?.drop();

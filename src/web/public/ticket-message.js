@@ -7,6 +7,7 @@ import { formatDate } from './format.js';
 import { LinkedText, trimLinkedText } from './linked-text.js';
 import { FormattedMail } from './mail-frame.js';
 import { MessageHeader } from './message-header.js';
+import { SenderAuthBadge } from './sender-auth-badge.js';
 
 export function Message({ message: m }) {
   const outbound = m.direction === 'outbound';
@@ -19,7 +20,7 @@ export function Message({ message: m }) {
   const cc = (m.cc ?? []).map(formatAddress).filter(Boolean);
 
   return html`<article class=${classes.join(' ')} data-message-id=${m.id} data-direction=${m.direction}>
-    <${MessageHeader} message=${m} />
+    <${MessageHeader} message=${m}><${SenderAuthBadge} message=${m} /></${MessageHeader}>
     ${to.length || cc.length
       ? html`<div class="muted small recipients">${to.length ? `To ${to.join(', ')}` : ''}${cc.length ? `${to.length ? ' · ' : ''}Cc ${cc.join(', ')}` : ''}</div>`
       : null}
