@@ -8,16 +8,9 @@ import { ContentStore } from './content-store';
 import { syncCreatedNames } from './durable-files';
 import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-files';
 import { asStorageUnavailable } from './storage-errors';
+import { RawMessageStore, StoredRaw } from './blob-stores';
 
-/** A stored raw message: what it is (its SHA-256) and where it is. */
-export interface StoredRaw {
-  sha256: string;
-  /**
-   * `<day>/<segment file>:<offset>:<length>`. Null for a message stored as a file of its own,
-   * `<xx>/<sha256>`, as versions before the segment files did.
-   */
-  location: string | null;
-}
+export type { StoredRaw };
 
 interface Segment {
   /** Relative to the store's root: `<day>/<file>.seg`. */
@@ -50,7 +43,7 @@ const SEGMENT_BYTES = 64 * 1024 * 1024;
  * A failed append (disk full, read-only, unwritable) throws DomainError 'unavailable' and leaves
  * nothing behind: the file is cut back to what earlier appends stored, removed if that is nothing.
  */
-export class RawMessageStore implements OnApplicationShutdown {
+export class LocalRawMessageStore extends RawMessageStore implements OnApplicationShutdown {
   private segment: Segment | null = null;
   private lastAppend: Promise<unknown> = Promise.resolve();
   private readonly appends = new RequestBatcher<Buffer, string>((contents) => this.append(contents), {
@@ -68,6 +61,7 @@ export class RawMessageStore implements OnApplicationShutdown {
     private readonly root: string,
     private readonly segmentBytes = SEGMENT_BYTES,
   ) {
+    super();
     this.legacyFiles = new ContentStore(root);
   }
 

@@ -1,0 +1,41 @@
+/** A stored raw message: what it is (its SHA-256) and where it is. */
+export interface StoredRaw {
+  sha256: string;
+  /**
+   * `<day>/<segment file>:<offset>:<length>` in the local segment files. Null for a message
+   * found by its SHA-256 alone: a file of its own (`<xx>/<sha256>`, as versions before the
+   * segment files stored it) or an object in the bucket.
+   */
+  location: string | null;
+}
+
+export interface StorageReport {
+  status: 'up' | 'down';
+  writable: boolean;
+  /** The least free space (for the service's user) among the folders probed; null when unknown (a bucket). */
+  free_bytes: number | null;
+  min_free_bytes: number;
+  error: string | null;
+}
+
+// The injection tokens of the storage, one implementation each on local disk (DATA_DIR) and in
+// an S3-compatible bucket (STORAGE_DRIVER). Both keep the same promise: put resolves only once
+// the bytes would survive a crash, and fails with DomainError 'unavailable' otherwise.
+
+/** Raw messages as received, kept so that any message can be reprocessed or exported. */
+export abstract class RawMessageStore {
+  abstract put(content: Buffer): Promise<StoredRaw>;
+  /** The message's bytes, or null when they are no longer stored. */
+  abstract get(stored: StoredRaw): Promise<Buffer | null>;
+}
+
+/** Attachment bytes by their SHA-256, shared by every message that carries the same file. */
+export abstract class AttachmentStore {
+  abstract put(content: Buffer, sha256?: string): Promise<string>;
+  abstract get(sha256: string): Promise<Buffer>;
+}
+
+/** Whether new mail can be stored, for /health and the metrics. */
+export abstract class StorageHealth {
+  abstract report(): Promise<StorageReport>;
+}
