@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ConfigError, configFromProcessEnv, loadDotEnv } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
-import { StoredRaw } from '../storage/blob-stores';
+import { rawRows } from '../backup/raw-rows';
 import { moveLocalStoreToBucket } from '../storage/move-to-bucket';
 import { S3Bucket } from '../storage/s3-bucket';
 
@@ -14,22 +14,6 @@ Copies the raw messages and attachments under DATA_DIR into the bucket of STORAG
 local instances still take mail and to run again: what is already in the bucket is skipped. Stop
 the instances, run it a last time, then start them with STORAGE_DRIVER=s3. Nothing local is deleted.
 Exit status: 0 all moved, 1 some raw messages or attachments were missing or damaged, 2 error.`;
-
-const PAGE = 1000;
-
-/** Every row's raw message, page by page in id order (a table of millions is never held at once). */
-async function* rawRows(dataSource: DataSource): AsyncGenerator<StoredRaw> {
-  let after = 0;
-  for (;;) {
-    const rows: { id: number; raw_sha256: string; raw_location: string | null }[] = await dataSource.query(
-      `SELECT id, raw_sha256, raw_location FROM email_processing_logs WHERE id > ? AND raw_sha256 IS NOT NULL ORDER BY id LIMIT ${PAGE}`,
-      [after],
-    );
-    for (const row of rows) yield { sha256: row.raw_sha256, location: row.raw_location };
-    if (rows.length < PAGE) return;
-    after = Number(rows[rows.length - 1].id);
-  }
-}
 
 async function main(): Promise<number> {
   if (process.argv.includes('--help')) {
