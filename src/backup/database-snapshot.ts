@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DatabaseConfig } from '../config/app-config';
 import { PRIVATE_FILE_MODE } from '../storage/private-files';
@@ -72,12 +74,26 @@ export async function tableCount(db: DatabaseConfig): Promise<number> {
 }
 
 function connectionArgs(db: DatabaseConfig): string[] {
-  return ['--no-defaults', '--protocol=tcp', `--host=${db.host}`, `--port=${db.port}`, `--user=${db.username}`];
+  return ['--protocol=tcp', `--host=${db.host}`, `--port=${db.port}`, `--user=${db.username}`];
 }
 
-/** Runs a MariaDB client with the password in MYSQL_PWD (never on the command line, where ps shows it). */
+/**
+ * Runs a MariaDB client with the password in an option file of the service user's only, never
+ * on the command line (where ps shows it); the file also keeps the machine's my.cnf out.
+ */
 async function runClient(command: string, args: string[], password: string, io: { stdin?: string; stdout?: string }): Promise<string> {
-  const child = spawn(command, args, { env: { ...process.env, MYSQL_PWD: password }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const folder = await mkdtemp(join(tmpdir(), 'inbound-client-'));
+  const options = join(folder, 'client.cnf');
+  await writeFile(options, `[client]\npassword="${password.replace(/["\\]/g, '\\$&')}"\n`, { mode: PRIVATE_FILE_MODE });
+  try {
+    return await runWithOptions(command, [`--defaults-file=${options}`, ...args], io);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+async function runWithOptions(command: string, args: string[], io: { stdin?: string; stdout?: string }): Promise<string> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   let errors = '';
   const written = io.stdout ? pipeline(child.stdout, createWriteStream(io.stdout, { mode: PRIVATE_FILE_MODE })) : Promise.resolve();

@@ -334,7 +334,9 @@ s3_up() {
   fi
   port_open "$p" && die "port $p is taken by another process"
   printf '%s\n' "$p" >"$S3D/port"
-  setsid node "$HERE/s3-server.mjs" "$S3D/data" "$p" "$S3_BUCKET_NAME" </dev/null >>"$S3D/s3rver.log" 2>&1 &
+  # --openssl-legacy-provider: s3rver's ListObjectsV2 continuation tokens use DES, which
+  # OpenSSL 3 keeps in its legacy provider (without it every listing past one page fails).
+  setsid node --openssl-legacy-provider "$HERE/s3-server.mjs" "$S3D/data" "$p" "$S3_BUCKET_NAME" </dev/null >>"$S3D/s3rver.log" 2>&1 &
   echo $! >"$S3D/s3rver.pid"
   wait_until 30 s3_ready || { tail -20 "$S3D/s3rver.log" >&2; die "s3 not ready after 30 s"; }
   log "s3 (s3rver) ready on 127.0.0.1:$p (pid $(cat "$S3D/s3rver.pid")) in $(since "$t0") s"
