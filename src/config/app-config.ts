@@ -134,6 +134,7 @@ class EnvironmentVariables {
   @IsOptional() @IsString() S3_ACCESS_KEY_ID?: string;
   @IsOptional() @IsString() S3_SECRET_ACCESS_KEY?: string;
   @IsOptional() @Transform(toBoolean) @IsBoolean() S3_FORCE_PATH_STYLE?: boolean;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10_080) RETENTION_SWEEP_GRACE_MINUTES?: number;
 
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -224,6 +225,8 @@ export class AppConfig {
   /** Below this much free space in DATA_DIR, /health reports storage as not writable enough. */
   readonly storageMinFreeBytes: number;
   readonly storage: StorageConfig;
+  /** Blobs written within this long before a sweep's mark are kept even when no row names them (mail in flight). */
+  readonly retention: { readonly sweepGraceMs: number };
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Secrets that were generated because the environment did not give them (embedded mode only). */
   readonly generatedSecrets: readonly string[];
@@ -342,6 +345,7 @@ export class AppConfig {
       webhookMaxInFlight: vars.WEBHOOK_MAX_IN_FLIGHT ?? 32,
       storageMinFreeBytes: (vars.STORAGE_MIN_FREE_MB ?? 512) * 1024 * 1024,
       storage: storageConfig(vars),
+      retention: { sweepGraceMs: (vars.RETENTION_SWEEP_GRACE_MINUTES ?? 60) * 60_000 },
       logLevel: vars.LOG_LEVEL ?? 'log',
       generatedSecrets: generated,
       createdSecrets: created,

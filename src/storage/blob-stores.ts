@@ -27,12 +27,33 @@ export abstract class RawMessageStore {
   abstract put(content: Buffer): Promise<StoredRaw>;
   /** The message's bytes, or null when they are no longer stored. */
   abstract get(stored: StoredRaw): Promise<Buffer | null>;
+  /** Destroys the stored bytes (erasure): the caller has checked that no row refers to them any more. */
+  abstract erase(stored: StoredRaw): Promise<void>;
 }
 
 /** Attachment bytes by their SHA-256, shared by every message that carries the same file. */
 export abstract class AttachmentStore {
   abstract put(content: Buffer, sha256?: string): Promise<string>;
   abstract get(sha256: string): Promise<Buffer>;
+  /** Removes the file (erasure, retention): the caller has checked that no row refers to it any more. */
+  abstract delete(sha256: string): Promise<void>;
+}
+
+/**
+ * One stored blob as the sweep sees it: a content-addressed file or object (`sha256`), or a
+ * local segment file of raw messages (`segment`, `<day>/<file>.seg`).
+ */
+export interface StoredBlob {
+  kind: 'raw' | 'attachments';
+  sha256: string | null;
+  segment: string | null;
+  modifiedAt: Date;
+}
+
+/** Every blob in the store, for the mark-and-sweep that removes those no row refers to. */
+export abstract class BlobInventory {
+  abstract list(): AsyncIterable<StoredBlob>;
+  abstract remove(blob: StoredBlob): Promise<void>;
 }
 
 /** Whether new mail can be stored, for /health and the metrics. */

@@ -82,6 +82,29 @@ export class LocalRawMessageStore extends RawMessageStore implements OnApplicati
     return content;
   }
 
+  /**
+   * A message of its own file is removed; one inside a segment file is overwritten with zeros in
+   * place (the file's other messages stay where their rows point), and the file goes once no row
+   * refers to it any more (the sweep).
+   */
+  async erase(stored: StoredRaw): Promise<void> {
+    if (stored.location === null) {
+      await unlink(this.legacyFiles.pathOf(stored.sha256)).catch(notFoundAsNull);
+      return;
+    }
+    const match = LOCATION.exec(stored.location);
+    if (!match) throw new Error(`Not a raw message location: ${stored.location}`);
+    const [, name, offset, length] = match;
+    const handle = await open(join(this.root, name), 'r+').catch(notFoundAsNull);
+    if (!handle) return;
+    try {
+      await handle.write(Buffer.alloc(Number(length)), 0, Number(length), Number(offset));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.lastAppend.catch(() => undefined);
     const segment = this.segment;
@@ -118,11 +141,12 @@ export class LocalRawMessageStore extends RawMessageStore implements OnApplicati
 
   private async segmentWithRoomFor(bytes: number): Promise<Segment> {
     const current = this.segment;
-    if (current && (current.size === 0 || current.size + bytes <= this.segmentBytes)) return current;
-    this.segment = null;
-    await current?.handle.close();
     const now = new Date();
     const day = now.toISOString().slice(0, 10);
+    // A new file each day too: the sweep may then remove files of past days, which no process appends to.
+    if (current && current.name.startsWith(day) && (current.size === 0 || current.size + bytes <= this.segmentBytes)) return current;
+    this.segment = null;
+    await current?.handle.close();
     const name = `${day}/${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}Z-${process.pid}-${randomBytes(4).toString('hex')}.seg`;
     const dayFolder = join(this.root, day);
     const createdFolder = await makePrivateFolder(dayFolder);

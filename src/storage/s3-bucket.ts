@@ -78,12 +78,17 @@ export class S3Bucket implements OnApplicationShutdown {
 
   /** Every key under `prefix`, page by page. */
   async *keys(prefix: string): AsyncGenerator<string> {
+    for await (const object of this.objects(prefix)) yield object.key;
+  }
+
+  /** Every object under `prefix` with the time it was last written, page by page. */
+  async *objects(prefix: string): AsyncGenerator<{ key: string; lastModified: Date }> {
     let token: string | undefined;
     do {
       const page = await this.send('list', () =>
         this.client.send(new ListObjectsV2Command({ Bucket: this.name, Prefix: prefix, ContinuationToken: token })),
       );
-      for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
+      for (const object of page.Contents ?? []) if (object.Key) yield { key: object.Key, lastModified: object.LastModified ?? new Date() };
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }

@@ -1,5 +1,5 @@
 import { DomainError } from '../common/domain-error';
-import { AttachmentStore, RawMessageStore, StorageHealth, StorageReport, StoredRaw } from './blob-stores';
+import { AttachmentStore, BlobInventory, RawMessageStore, StorageHealth, StorageReport, StoredBlob, StoredRaw } from './blob-stores';
 import { ContentStore } from './content-store';
 import { S3Bucket } from './s3-bucket';
 
@@ -33,6 +33,10 @@ export class S3RawMessageStore extends RawMessageStore {
     }
     return content;
   }
+
+  erase(stored: StoredRaw): Promise<void> {
+    return this.bucket.delete(blobKey('raw', stored.sha256));
+  }
 }
 
 export class S3AttachmentStore extends AttachmentStore {
@@ -49,6 +53,29 @@ export class S3AttachmentStore extends AttachmentStore {
     const content = await this.bucket.get(blobKey('attachments', sha256));
     if (!content) throw new Error(`attachment ${sha256} is missing from bucket ${this.bucket.name}`);
     return content;
+  }
+
+  delete(sha256: string): Promise<void> {
+    return this.bucket.delete(blobKey('attachments', sha256));
+  }
+}
+
+export class S3BlobInventory extends BlobInventory {
+  constructor(private readonly bucket: S3Bucket) {
+    super();
+  }
+
+  async *list(): AsyncGenerator<StoredBlob> {
+    for (const kind of ['raw', 'attachments'] as const) {
+      for await (const { key, lastModified } of this.bucket.objects(`${kind}/`)) {
+        const sha256 = /^[a-z]+\/[a-f0-9]{2}\/([a-f0-9]{64})$/.exec(key)?.[1];
+        if (sha256) yield { kind, sha256, segment: null, modifiedAt: lastModified };
+      }
+    }
+  }
+
+  remove(blob: StoredBlob): Promise<void> {
+    return this.bucket.delete(blobKey(blob.kind, blob.sha256!));
   }
 }
 

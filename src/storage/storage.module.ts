@@ -1,15 +1,17 @@
 import { Global, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
-import { AttachmentStore, RawMessageStore, StorageHealth, StoredRaw } from './blob-stores';
+import { AttachmentStore, BlobInventory, RawMessageStore, StorageHealth, StoredRaw } from './blob-stores';
+import { LocalBlobInventory } from './local-blob-inventory';
 import { ContentStore } from './content-store';
 import { ensurePrivateFolder } from './private-files';
 import { LocalRawMessageStore } from './raw-message-store';
 import { S3Bucket } from './s3-bucket';
-import { S3AttachmentStore, S3RawMessageStore, S3StorageHealth } from './s3-stores';
+import { S3AttachmentStore, S3BlobInventory, S3RawMessageStore, S3StorageHealth } from './s3-stores';
 import { StorageProbe } from './storage-health';
 
-export { AttachmentStore, RawMessageStore, StorageHealth };
+export { AttachmentStore, BlobInventory, RawMessageStore, StorageHealth };
 export type { StoredRaw };
 
 /** Attachments as files named by their SHA-256 under DATA_DIR/attachments. */
@@ -24,6 +26,12 @@ export class LocalAttachmentStore extends AttachmentStore {
 
   get(sha256: string): Promise<Buffer> {
     return this.files.get(sha256);
+  }
+
+  async delete(sha256: string): Promise<void> {
+    await unlink(this.files.pathOf(sha256)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
   }
 }
 
@@ -65,6 +73,11 @@ const bucketOf = (c: AppConfig): S3Bucket | null => (c.storage.driver === 's3' ?
         bucket ? new S3AttachmentStore(bucket) : new LocalAttachmentStore(new ContentStore(attachmentsFolder(c))),
     },
     {
+      provide: BlobInventory,
+      inject: [AppConfig, S3Bucket],
+      useFactory: (c: AppConfig, bucket: S3Bucket | null) => (bucket ? new S3BlobInventory(bucket) : new LocalBlobInventory(c.dataDir)),
+    },
+    {
       provide: StorageHealth,
       inject: [AppConfig, S3Bucket],
       useFactory: (c: AppConfig, bucket: S3Bucket | null) =>
@@ -73,7 +86,7 @@ const bucketOf = (c: AppConfig): S3Bucket | null => (c.storage.driver === 's3' ?
           : new StorageProbe([rawFolder(c), attachmentsFolder(c)], c.storageMinFreeBytes),
     },
   ],
-  exports: [RawMessageStore, AttachmentStore, StorageHealth, S3Bucket],
+  exports: [RawMessageStore, AttachmentStore, StorageHealth, BlobInventory, S3Bucket],
 })
 export class StorageModule implements OnModuleInit {
   constructor(private readonly config: AppConfig) {}
