@@ -38,4 +38,16 @@ export const DECLARED_METRICS: readonly DeclaredMetric[] = [
   { name: 'inbound_outbox_deliveries_total', type: 'counter', labelNames: ['outcome'], help: 'Delivery attempts by this instance: sent, retry (rescheduled) or failed (given up)' },
   { name: 'inbound_storage_writable', type: 'gauge', labelNames: [], help: 'Whether DATA_DIR takes new mail (1) or not (0)' },
   { name: 'inbound_storage_free_bytes', type: 'gauge', labelNames: [], help: 'Free bytes in DATA_DIR' },
+  {
+    name: 'inbound_storage_errors_total',
+    type: 'counter',
+    labelNames: ['error'],
+    help: 'Messages refused because the raw message or an attachment could not be stored (disk or bucket), by error code',
+  },
+  {
+    name: 'inbound_limit_hits_total',
+    type: 'counter',
+    labelNames: ['limit'],
+    help: 'Mail refused by a limit: daily_messages (a tier limit, per tenant and message) or webhook_in_flight (WEBHOOK_MAX_IN_FLIGHT)',
+  },
 ];

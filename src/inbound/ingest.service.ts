@@ -52,8 +52,16 @@ export class IngestService {
 
   async ingest(raw: Buffer, source: IngestSourceRef, options: IngestOptions = {}): Promise<IngestReport> {
     const started = Date.now();
-    const report = await this.ingestOnce(raw, source, options);
+    const report = await this.ingestOnce(raw, source, options).catch((error: unknown) => {
+      const storageError = error instanceof DomainError ? error.details?.storage_error : undefined;
+      if (typeof storageError === 'string') this.metrics.increment('inbound_storage_errors_total', 'Messages refused because storage failed', { error: storageError });
+      throw error;
+    });
     for (const result of report.results) {
+      // decideIngest names the tier's daily limit in its reason ("over the free tier's 100 messages per day").
+      if (result.outcome === 'rejected' && result.reason?.includes('messages per day')) {
+        this.metrics.increment('inbound_limit_hits_total', 'Mail refused by a limit', { limit: 'daily_messages' });
+      }
       this.metrics.increment('inbound_ingest_total', 'Messages ingested, by source and outcome', { source: source.source, outcome: result.outcome });
     }
     this.metrics.increment('inbound_ingest_seconds_sum', 'Time spent ingesting messages', {}, (Date.now() - started) / 1000);

@@ -114,6 +114,7 @@ describe('object storage that stops answering (private s3rver)', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.body).toMatchObject({ error: 'unavailable', message: expect.stringContaining('Object storage is unavailable'), details: { storage_error: 'ECONNREFUSED' } });
     await waitFor('/health to report the storage down', async () => (await t.http().get('/health')).status === 503, 15_000, 200);
+    expect((await t.http().get('/metrics').expect(200)).text).toMatch(/^inbound_storage_errors_total\{error="ECONNREFUSED"\} [1-9]/m);
 
     const imapMessageId = `<imap-while-down-${Date.now()}@customer.example>`;
     await appendToFolder(folders.mailbox, [buildMail({ to: tenant.inboundAddress, messageId: imapMessageId })]);
