@@ -17,6 +17,14 @@ interface SweepOptions {
 const DAY_MS = 86_400_000;
 
 /**
+ * Blobs last written before this may go when no row names them. One second more than the grace
+ * for stores that keep modification times to the second (S3 listings).
+ */
+export function settledBefore(markedAt: Date, graceMs: number): number {
+  return markedAt.getTime() - graceMs - 1000;
+}
+
+/**
  * Mark and sweep, not reference counts: blobs are shared by content between messages and
  * tenants, and a count kept beside every write would be one more row to get right in the hot
  * path and after every crash. The mark reads every reference; the sweep removes a blob that none
@@ -40,8 +48,7 @@ export class BlobSweeper {
     const markedAt = options.now ?? new Date();
     const references = await this.references.all();
     await options.afterMark?.();
-    // One second more for stores that keep modification times to the second (S3 listings).
-    const cutoff = markedAt.getTime() - this.config.retention.sweepGraceMs - 1000;
+    const cutoff = settledBefore(markedAt, this.config.retention.sweepGraceMs);
     const oldestOpenDay = new Date(markedAt.getTime() - DAY_MS).toISOString().slice(0, 10);
     const report: SweepReport = { deleted: 0, kept: 0 };
     for await (const blob of this.inventory.list()) {

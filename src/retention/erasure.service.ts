@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TenantId } from '../common/tenant-id';
-import { AttachmentStore, RawMessageStore, StoredRaw } from '../storage/blob-stores';
+import { AppConfig } from '../config/app-config';
+import { AttachmentStore, BlobInventory, RawMessageStore, StoredBlob, StoredRaw } from '../storage/blob-stores';
+import { settledBefore } from './blob-sweeper';
 import { BlobReferencesRepository } from './blob-references.repository';
 import { CustomerData, ErasureRepository } from './erasure.repository';
 import { zipArchive, ZipEntry } from './zip';
@@ -13,6 +15,8 @@ export interface ErasureReport {
   processing_logs: number;
   /** Raw messages and attachment files destroyed; those another row still uses are kept. */
   blobs_erased: number;
+  /** Written within RETENTION_SWEEP_GRACE_MINUTES: removed by the next sweep after it. */
+  blobs_left_for_sweep: number;
 }
 
 const safeName = (name: string) => name.replace(/[^\w.-]+/g, '_').slice(0, 100) || 'file';
@@ -27,6 +31,8 @@ export class ErasureService {
     private readonly references: BlobReferencesRepository,
     private readonly rawStore: RawMessageStore,
     private readonly attachmentStore: AttachmentStore,
+    private readonly inventory: BlobInventory,
+    private readonly config: AppConfig,
   ) {}
 
   /** A zip of what erase() would remove: the raw messages as .eml, attachments, and the rows as JSON. */
@@ -47,22 +53,32 @@ export class ErasureService {
 
   /**
    * Deletes the rows, then destroys each raw message and attachment no other row uses (another
-   * tenant may have received the same message, another ticket the same file). A blob a message
-   * in flight stores again meanwhile is rewritten by it and stays, as it should.
+   * tenant may have received the same message, another customer the same file). A blob stored
+   * by content that was written within the sweep's grace is left to the sweep: a message in
+   * flight may have just stored the same bytes (a common logo) and not yet committed its row.
    */
   async erase(tenantId: TenantId, email: string): Promise<ErasureReport> {
+    const cutoff = settledBefore(new Date(), this.config.retention.sweepGraceMs);
     const data = await this.rows.customerData(tenantId, email);
     await this.rows.delete(tenantId, email, data);
-    let erased = 0;
+    const counts = { erased: 0, left: 0 };
+    const removeSettled = async (kind: StoredBlob['kind'], sha256: string) => {
+      const blob = await this.inventory.find(kind, sha256);
+      if (!blob) return;
+      if (blob.modifiedAt.getTime() >= cutoff) return void counts.left++;
+      await this.inventory.remove(blob);
+      counts.erased++;
+    };
     for (const stored of rawOf(data)) {
       if (await this.references.rawInUse(stored)) continue;
-      await this.rawStore.erase(stored);
-      erased++;
+      if (stored.location !== null) {
+        await this.rawStore.erasePlace(stored);
+        counts.erased++;
+      }
+      await removeSettled('raw', stored.sha256);
     }
     for (const sha256 of new Set(data.attachments.map((a) => a.sha256))) {
-      if (await this.references.attachmentInUse(sha256)) continue;
-      await this.attachmentStore.delete(sha256);
-      erased++;
+      if (!(await this.references.attachmentInUse(sha256))) await removeSettled('attachments', sha256);
     }
     const report = {
       email,
@@ -70,7 +86,8 @@ export class ErasureService {
       messages: data.messages.length,
       attachments: data.attachments.length,
       processing_logs: data.logs.length,
-      blobs_erased: erased,
+      blobs_erased: counts.erased,
+      blobs_left_for_sweep: counts.left,
     };
     this.logger.log(`erasure for tenant ${tenantId}: ${JSON.stringify({ ...report, email: undefined })}`);
     return report;

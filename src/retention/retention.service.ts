@@ -79,7 +79,7 @@ export class RetentionService {
   private async forgetRaw(tenantId: TenantId, cutoff: Date): Promise<number> {
     const forgotten = await this.policies.forgetRawBefore(tenantId, cutoff);
     for (const stored of forgotten) {
-      if (stored.location !== null && !(await this.references.rawInUse(stored))) await this.rawStore.erase(stored);
+      if (stored.location !== null && !(await this.references.rawInUse(stored))) await this.rawStore.erasePlace(stored);
     }
     return forgotten.length;
   }

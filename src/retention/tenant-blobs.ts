@@ -32,7 +32,7 @@ export class TenantBlobs {
   async eraseUnused(places: StoredRaw[]): Promise<void> {
     for (const stored of places) {
       try {
-        if (!(await this.references.rawInUse(stored))) await this.rawStore.erase(stored);
+        if (!(await this.references.rawInUse(stored))) await this.rawStore.erasePlace(stored);
       } catch (error) {
         this.logger.error(`could not overwrite a deleted tenant's raw message at ${stored.location}: ${(error as Error).message}`);
       }

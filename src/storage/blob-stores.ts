@@ -27,16 +27,19 @@ export abstract class RawMessageStore {
   abstract put(content: Buffer): Promise<StoredRaw>;
   /** The message's bytes, or null when they are no longer stored. */
   abstract get(stored: StoredRaw): Promise<Buffer | null>;
-  /** Destroys the stored bytes (erasure): the caller has checked that no row refers to them any more. */
-  abstract erase(stored: StoredRaw): Promise<void>;
+  /**
+   * Overwrites a message stored at a place of its own inside a local segment file (erasure,
+   * retention), which no later write can reuse; the caller has checked that no row names it.
+   * Copies stored by content (own files, bucket objects) go through BlobInventory, whose
+   * modification time tells whether the same bytes were just stored again.
+   */
+  abstract erasePlace(stored: StoredRaw): Promise<void>;
 }
 
 /** Attachment bytes by their SHA-256, shared by every message that carries the same file. */
 export abstract class AttachmentStore {
   abstract put(content: Buffer, sha256?: string): Promise<string>;
   abstract get(sha256: string): Promise<Buffer>;
-  /** Removes the file (erasure, retention): the caller has checked that no row refers to it any more. */
-  abstract delete(sha256: string): Promise<void>;
 }
 
 /**
@@ -53,6 +56,8 @@ export interface StoredBlob {
 /** Every blob in the store, for the mark-and-sweep that removes those no row refers to. */
 export abstract class BlobInventory {
   abstract list(): AsyncIterable<StoredBlob>;
+  /** The blob stored under this SHA-256, or null when there is none. */
+  abstract find(kind: StoredBlob['kind'], sha256: string): Promise<StoredBlob | null>;
   abstract remove(blob: StoredBlob): Promise<void>;
 }
 

@@ -30,6 +30,12 @@ export class LocalBlobInventory extends BlobInventory {
     }
   }
 
+  async find(kind: StoredBlob['kind'], sha256: string): Promise<StoredBlob | null> {
+    if (!SHA256.test(sha256)) return null;
+    const info = await stat(join(this.dataDir, kind, sha256.slice(0, 2), sha256)).catch(() => null);
+    return info ? { kind, sha256, segment: null, modifiedAt: info.mtime } : null;
+  }
+
   async remove(blob: StoredBlob): Promise<void> {
     const path = blob.segment ? join(this.dataDir, 'raw', blob.segment) : join(this.dataDir, blob.kind, blob.sha256!.slice(0, 2), blob.sha256!);
     await unlink(path).catch((error: NodeJS.ErrnoException) => {

@@ -83,15 +83,11 @@ export class LocalRawMessageStore extends RawMessageStore implements OnApplicati
   }
 
   /**
-   * A message of its own file is removed; one inside a segment file is overwritten with zeros in
-   * place (the file's other messages stay where their rows point), and the file goes once no row
-   * refers to it any more (the sweep).
+   * Zeros in place: the file's other messages stay where their rows point, and the file goes
+   * once no row refers to it any more (the sweep). A message of its own file is the inventory's.
    */
-  async erase(stored: StoredRaw): Promise<void> {
-    if (stored.location === null) {
-      await unlink(this.legacyFiles.pathOf(stored.sha256)).catch(notFoundAsNull);
-      return;
-    }
+  async erasePlace(stored: StoredRaw): Promise<void> {
+    if (stored.location === null) return;
     const match = LOCATION.exec(stored.location);
     if (!match) throw new Error(`Not a raw message location: ${stored.location}`);
     const [, name, offset, length] = match;

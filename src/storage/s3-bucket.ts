@@ -61,12 +61,16 @@ export class S3Bucket implements OnApplicationShutdown {
   }
 
   async exists(key: string): Promise<boolean> {
+    return (await this.lastModified(key)) !== null;
+  }
+
+  /** When the object was last written, or null when there is no such object. */
+  async lastModified(key: string): Promise<Date | null> {
     return this.send('read', async () => {
       try {
-        await this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: key }));
-        return true;
+        return (await this.client.send(new HeadObjectCommand({ Bucket: this.name, Key: key }))).LastModified ?? new Date();
       } catch (error) {
-        if (isNotFound(error)) return false;
+        if (isNotFound(error)) return null;
         throw error;
       }
     });

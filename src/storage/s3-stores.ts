@@ -34,9 +34,8 @@ export class S3RawMessageStore extends RawMessageStore {
     return content;
   }
 
-  erase(stored: StoredRaw): Promise<void> {
-    return this.bucket.delete(blobKey('raw', stored.sha256));
-  }
+  /** Objects have no places of their own: they are removed through S3BlobInventory. */
+  async erasePlace(): Promise<void> {}
 }
 
 export class S3AttachmentStore extends AttachmentStore {
@@ -54,10 +53,6 @@ export class S3AttachmentStore extends AttachmentStore {
     if (!content) throw new Error(`attachment ${sha256} is missing from bucket ${this.bucket.name}`);
     return content;
   }
-
-  delete(sha256: string): Promise<void> {
-    return this.bucket.delete(blobKey('attachments', sha256));
-  }
 }
 
 export class S3BlobInventory extends BlobInventory {
@@ -72,6 +67,11 @@ export class S3BlobInventory extends BlobInventory {
         if (sha256) yield { kind, sha256, segment: null, modifiedAt: lastModified };
       }
     }
+  }
+
+  async find(kind: StoredBlob['kind'], sha256: string): Promise<StoredBlob | null> {
+    const modifiedAt = await this.bucket.lastModified(blobKey(kind, sha256));
+    return modifiedAt ? { kind, sha256, segment: null, modifiedAt } : null;
   }
 
   remove(blob: StoredBlob): Promise<void> {

@@ -1,5 +1,4 @@
 import { Global, Logger, Module, OnModuleInit } from '@nestjs/common';
-import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { AttachmentStore, BlobInventory, RawMessageStore, StorageHealth, StoredRaw } from './blob-stores';
@@ -26,12 +25,6 @@ export class LocalAttachmentStore extends AttachmentStore {
 
   get(sha256: string): Promise<Buffer> {
     return this.files.get(sha256);
-  }
-
-  async delete(sha256: string): Promise<void> {
-    await unlink(this.files.pathOf(sha256)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
   }
 }
 

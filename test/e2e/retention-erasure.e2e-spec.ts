@@ -51,6 +51,9 @@ describe.each([
     const other = withFrom(buildMailWithAttachment({ to: tenant.inboundAddress, filename: 'logo.txt', contentType: 'text/plain', content: sharedFile }), 'other@customer.example');
     await postSigned(t, other).expect(200);
     expect(await blobsContaining(t, bucket, marker)).not.toEqual([]);
+    // Blobs written within the grace (0 here) and its one-second margin are left to the sweep.
+    const written = Date.now();
+    await waitFor('the blobs to be older than the one-second margin', () => Date.now() > written + 1_100, 5_000, 50);
 
     await t.http().post('/api/erasure-requests').set(tenant.agent).send({ email }).expect(403);
     await t.http().post('/api/erasure-requests').set(tenant.admin).send({ email: 'not an address' }).expect(400);
@@ -64,7 +67,7 @@ describe.each([
     expect(data.tickets).toHaveLength(4);
 
     const erased = await t.http().post('/api/erasure-requests').set(tenant.admin).send({ email: email.toUpperCase() }).expect(200);
-    expect(erased.body).toMatchObject({ email, tickets: 4, messages: 4, attachments: 2, processing_logs: 4 });
+    expect(erased.body).toMatchObject({ email, tickets: 4, messages: 4, attachments: 2, processing_logs: 4, blobs_left_for_sweep: 0 });
 
     expect(await count('SELECT COUNT(*) AS n FROM tickets WHERE LOWER(requester_email) = ?', [email])).toBe(0);
     expect(await count('SELECT COUNT(*) AS n FROM ticket_messages WHERE LOWER(from_address) = ? OR text_body LIKE ?', [email, `%${marker}%`])).toBe(0);
@@ -72,6 +75,21 @@ describe.each([
     expect(await blobsContaining(t, bucket, marker)).toEqual([]);
     expect(await blobsContaining(t, bucket, sharedFile)).toHaveLength(2); // the other customer's raw message and the shared file
     expect(await count('SELECT COUNT(*) AS n FROM ticket_messages WHERE LOWER(from_address) = ?', ['other@customer.example'])).toBe(1);
+  });
+
+  it('leaves a blob written during the erasure to the sweep: the same bytes may belong to a message in flight', async () => {
+    const tenant = await createTenantWithTokens(t, `Erasure race ${randomBytes(3).toString('hex')}`, { tier: 'enterprise' });
+    const email = `just-now-${randomBytes(3).toString('hex')}@customer.example`;
+    const logo = `common logo ${randomBytes(4).toString('hex')}`;
+    await postSigned(t, withFrom(buildMailWithAttachment({ to: tenant.inboundAddress, filename: 'logo.png', contentType: 'image/png', content: logo }), email)).expect(200);
+    // Within the margin: another customer's message with the same logo may be between storing it and committing its row.
+    const erased = await t.http().post('/api/erasure-requests').set(tenant.admin).send({ email }).expect(200);
+    expect(erased.body.blobs_left_for_sweep).toBeGreaterThan(0);
+    expect((await blobsContaining(t, bucket, logo)).filter((name) => name.startsWith('attachments/'))).toHaveLength(1);
+    const written = Date.now();
+    await waitFor('the blob to be older than the one-second margin', () => Date.now() > written + 1_100, 5_000, 50);
+    await t.app.get(BlobSweeper).sweep();
+    expect((await blobsContaining(t, bucket, logo)).filter((name) => name.startsWith('attachments/'))).toEqual([]);
   });
 
   it('applies a tenant retention policy, and the sweep removes the blobs of deleted rows and of a deleted tenant', async () => {
