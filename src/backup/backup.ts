@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { inParallel } from '../common/in-parallel';
 import { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { moveLocalStoreToBucket } from '../storage/move-to-bucket';
@@ -119,21 +120,15 @@ async function copyLocalBlobs(dataDir: string, destination: string): Promise<num
 
 async function downloadBucket(bucket: S3Bucket, destination: string): Promise<number> {
   let count = 0;
-  const running = new Set<Promise<void>>();
   for (const kind of BLOB_KINDS) {
-    for await (const key of bucket.keys(`${kind}/`)) {
-      const task: Promise<void> = (async () => {
-        const content = await bucket.get(key);
-        if (!content) return; // deleted since it was listed
-        const file = join(destination, key);
-        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-        await writeFile(file, content, { mode: PRIVATE_FILE_MODE });
-        count++;
-      })().finally(() => running.delete(task));
-      running.add(task);
-      if (running.size >= PARALLEL) await Promise.race(running);
-    }
+    await inParallel(bucket.keys(`${kind}/`), PARALLEL, async (key) => {
+      const content = await bucket.get(key);
+      if (!content) return; // deleted since it was listed
+      const file = join(destination, key);
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+      await writeFile(file, content, { mode: PRIVATE_FILE_MODE });
+      count++;
+    });
   }
-  await Promise.all(running);
   return count;
 }

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { inParallel } from '../common/in-parallel';
 import { StoredRaw } from './blob-stores';
 import { ContentStore } from './content-store';
 import { LocalRawMessageStore } from './raw-message-store';
@@ -34,7 +35,7 @@ export async function moveLocalStoreToBucket(
   const report: MoveReport = { copied: 0, present: 0, missing: [] };
   const raw = new LocalRawMessageStore(join(dataDir, 'raw'));
   try {
-    await inParallel(distinct(rawRows), async (stored) => {
+    await inParallel(distinct(rawRows), PARALLEL, async (stored) => {
       const key = blobKey('raw', stored.sha256);
       if (await bucket.exists(key)) return void report.present++;
       const content = await raw.get(stored);
@@ -44,7 +45,7 @@ export async function moveLocalStoreToBucket(
     });
     progress(`raw messages: ${report.copied} copied, ${report.present} already in the bucket`);
     const attachments = new ContentStore(join(dataDir, 'attachments'));
-    await inParallel(attachmentFiles(join(dataDir, 'attachments')), async (sha256) => {
+    await inParallel(attachmentFiles(join(dataDir, 'attachments')), PARALLEL, async (sha256) => {
       const key = blobKey('attachments', sha256);
       if (await bucket.exists(key)) return void report.present++;
       const content = await readFile(attachments.pathOf(sha256));
@@ -75,12 +76,3 @@ async function* attachmentFiles(root: string): AsyncGenerator<string> {
   }
 }
 
-async function inParallel<T>(items: AsyncIterable<T>, work: (item: T) => Promise<void>): Promise<void> {
-  const running = new Set<Promise<void>>();
-  for await (const item of items) {
-    const task: Promise<void> = work(item).finally(() => running.delete(task));
-    running.add(task);
-    if (running.size >= PARALLEL) await Promise.race(running);
-  }
-  await Promise.all(running);
-}
