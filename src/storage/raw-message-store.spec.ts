@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordFileHandleCalls } from '../../test/support/file-syncs';
@@ -27,6 +27,16 @@ describe('LocalRawMessageStore', () => {
     expect(stored.sha256).toBe(ContentStore.sha256(content));
     expect(stored.location).toMatch(/^\d{4}-\d{2}-\d{2}\/\d{8}T\d{6}Z-\d+-[0-9a-f]{8}\.seg:0:\d+$/);
     expect(await store.get(stored)).toEqual(content);
+  });
+
+  it('overwrites one message in place on erasure, and leaves its neighbours in the segment readable', async () => {
+    const [first, erased, last] = await Promise.all(['first message', 'SECRET of the erased customer', 'last message'].map((c) => store.put(Buffer.from(c))));
+    await store.erasePlace(erased);
+    await expect(store.get(erased)).rejects.toThrow(/damaged/);
+    expect(await store.get(first)).toEqual(Buffer.from('first message'));
+    expect(await store.get(last)).toEqual(Buffer.from('last message'));
+    const [segment] = segmentFiles();
+    expect(readFileSync(join(root, segment)).includes('SECRET')).toBe(false);
   });
 
   it('appends messages stored at the same moment to one segment, each at its own place', async () => {
