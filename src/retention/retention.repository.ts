@@ -11,6 +11,8 @@ export interface RetentionPolicy {
   closed_ticket_days: number | null;
 }
 
+const RUN_LOCK = 'inbound_retention';
+
 export const KEEP_FOREVER: RetentionPolicy = { raw_message_days: null, processing_log_days: null, closed_ticket_days: null };
 
 /** Retention policies and the deletions they lead to, each within one tenant. */
@@ -62,6 +64,29 @@ export class RetentionRepository {
   /** Closed tickets without activity since `cutoff`, with their messages and attachments (ON DELETE CASCADE). */
   async deleteClosedTicketsBefore(tenantId: TenantId, cutoff: Date): Promise<number> {
     return this.changed("DELETE FROM tickets WHERE tenant_id = ? AND status = 'closed' AND last_activity_at < ?", [tenantId, sqlTime(this.mysql, cutoff)]);
+  }
+
+  /**
+   * Runs `work` unless another instance is already at it (a MySQL named lock, held on one
+   * connection for the run; SQLite is one process): resolves to null then.
+   */
+  async exclusively<T>(work: () => Promise<T>): Promise<T | null> {
+    if (!this.mysql) return work();
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      // Named locks are server-wide: the database's name keeps other deployments on the same server out.
+      const lock = `${RUN_LOCK}:${String(this.db.options.database)}`.slice(0, 64);
+      const [row] = await runner.query('SELECT GET_LOCK(?, 0) AS locked', [lock]);
+      if (Number(row.locked) !== 1) return null;
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Runs a DELETE or UPDATE; resolves to the rows it touched (a structured result says so on both engines). */

@@ -43,10 +43,15 @@ export class RetentionService {
     return next;
   }
 
-  /** Every hour on every instance: the deletions are idempotent, and a run already under way is joined, not doubled. */
+  /** Every hour; with several instances on MySQL one runs it and the others skip that hour's run. */
   @Cron(CronExpression.EVERY_HOUR)
   async scheduledRun(): Promise<void> {
-    await this.run().catch((error: Error) => this.logger.error(`retention run failed: ${error.message}`, error.stack));
+    try {
+      const report = await this.policies.exclusively(() => this.run());
+      if (report === null) this.logger.debug('retention run skipped: another instance is running it');
+    } catch (error) {
+      this.logger.error(`retention run failed: ${(error as Error).message}`, (error as Error).stack);
+    }
   }
 
   run(now = new Date()): Promise<RetentionRunReport> {

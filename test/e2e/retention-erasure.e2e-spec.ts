@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { BlobSweeper } from '../../src/retention/blob-sweeper';
+import { RetentionRepository } from '../../src/retention/retention.repository';
 import { RetentionService } from '../../src/retention/retention.service';
 import { blobsContaining } from '../support/blobs';
 import { buildMail, buildMailWithAttachment, postSigned } from '../support/mail';
@@ -131,6 +132,23 @@ describe.each([
     expect(beforeSweep.length).toBeGreaterThan(0);
     await t.app.get(BlobSweeper).sweep({ now: new Date(Date.now() + 2 * DAY_MS) });
     expect(await blobsContaining(t, bucket, goneMarker)).toEqual([]);
+  });
+
+  (engine === 'mysql' ? it : it.skip)('runs on one instance at a time (a MySQL named lock; SQLite is one process)', async () => {
+    const repository = t.app.get(RetentionRepository);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    const first = repository.exclusively(async () => {
+      holding = true;
+      await gate;
+      return 'first';
+    });
+    await waitFor('the first run to hold the lock', () => holding, 10_000, 20);
+    expect(await repository.exclusively(async () => 'second')).toBeNull();
+    release();
+    expect(await first).toBe('first');
+    expect(await repository.exclusively(async () => 'third')).toBe('third');
   });
 
   it('keeps the blobs of mail that arrives while the sweep runs, new or the same bytes again', async () => {
