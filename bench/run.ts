@@ -190,6 +190,8 @@ async function main(): Promise<void> {
     if (existsSync(sourcesBench)) Object.assign(figures, await require(sourcesBench).runSourcesBench());
     const liveBench = join(__dirname, 'live-bench.js');
     if (existsSync(liveBench)) Object.assign(figures, await require(liveBench).runLiveBench());
+    const storageBench = join(__dirname, 'storage-bench.js');
+    if (process.env.S3_ENDPOINT && existsSync(storageBench)) Object.assign(figures, await require(storageBench).runStorageBench());
     console.log('\nmedians:');
     for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(30)} ${v}`);
     // Throughput is what the pipeline reaches with enough messages offered: the best of the series.

@@ -9,6 +9,7 @@ import { EmailSettingsModule } from './email-settings/email-settings.module';
 import { HealthModule } from './health/health.module';
 import { InboundModule } from './inbound/inbound.module';
 import { OutboundModule } from './outbound/outbound.module';
+import { RetentionModule } from './retention/retention.module';
 import { StorageModule } from './storage/storage.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -35,6 +36,7 @@ export class AppModule {
         SourcesModule,
         WebModule,
         EventsModule,
+        RetentionModule,
       ],
     };
   }

@@ -24,7 +24,7 @@ export default async function globalSetup(): Promise<void> {
   // Daemons must never inherit a pipe of ours (execFileSync would wait for EOF):
   // the script's own output goes straight to the terminal, the daemons' to files.
   execFileSync('bash', [REAL_SERVICES, 'install'], { stdio: 'inherit' });
-  const started = ['mariadb', 'dovecot', 'postfix'].filter((s) => !isUp(s));
+  const started = ['mariadb', 'dovecot', 'postfix', 'mailu', 's3'].filter((s) => !isUp(s));
   execFileSync('bash', [REAL_SERVICES, 'up'], { stdio: 'inherit' });
   const env = execFileSync('bash', [REAL_SERVICES, 'env'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   for (const [, key, value] of env.matchAll(/(\w+)=(\S+)/g)) process.env[key] = value;

@@ -9,7 +9,7 @@ export default async function globalTeardown(): Promise<void> {
   const started = process.env[STARTED_FLAG]?.split(' ').filter(Boolean) ?? [];
   const ci = process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
   if (!ci || started.length === 0) return;
-  const args = started.length === 3 ? ['down'] : ['stop', ...started];
+  const args = started.length === 5 ? ['down'] : ['stop', ...started];
   execFileSync('bash', [REAL_SERVICES, ...args], { stdio: 'inherit' });
   delete process.env[STARTED_FLAG];
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: the whole test suite (jest projects "unit", "medium" and "e2e") against real
-# MariaDB, Dovecot and Postfix on 127.0.0.1.
+# MariaDB, Dovecot, Postfix (also as configured by mailu/) and an S3-compatible server (s3rver) on 127.0.0.1.
 #
 #   bash test/run-tests.sh [jest args...]     e.g. bash test/run-tests.sh test/e2e
 #
@@ -30,7 +30,7 @@ RESULTS=""
 finish() {
   local rc=$?
   trap - EXIT
-  if (( STOP_ALL )) || (( ${#STARTED[@]} == 4 )); then
+  if (( STOP_ALL )) || (( ${#STARTED[@]} == 5 )); then
     bash "$S" down || true
   elif (( ${#STARTED[@]} )); then
     bash "$S" stop "${STARTED[@]}" || true
@@ -63,7 +63,7 @@ else
 fi
 export RS_DIR
 # The services that are down now are the ones this run starts (and stops).
-for s in mariadb dovecot postfix mailu; do
+for s in mariadb dovecot postfix mailu s3; do
   bash "$S" status "$s" >/dev/null 2>&1 || STARTED+=("$s")
 done
 

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError } from './config-error';
 import { generatedSecret } from './generated-secrets';
+import { storageConfig, StorageConfig, storageProblems, StorageDriver } from './storage-config';
 import { parseEgressAllowedHosts, parseProcessingMethods, parseTrustProxy, PROCESSING_METHODS, ProcessingMethod } from './list-variables';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -22,7 +23,7 @@ import {
 } from 'class-validator';
 
 export { PROCESSING_METHODS };
-export type { ProcessingMethod };
+export type { ProcessingMethod, StorageConfig };
 export type DbType = 'sqlite' | 'mysql';
 export type ImapSecurity = 'tls' | 'starttls' | 'none';
 
@@ -136,6 +137,17 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) WEBHOOK_MAX_IN_FLIGHT?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(1_000_000_000) STORAGE_MIN_FREE_MB?: number;
 
+  @IsOptional() @IsIn(['local', 's3']) STORAGE_DRIVER?: StorageDriver;
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+\/?$/, { message: 'S3_ENDPOINT must be an http(s) URL without a path, e.g. http://minio:9000' })
+  S3_ENDPOINT?: string;
+  @IsOptional() @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be a bucket name (3-63 lower-case letters, digits, . and -)' })
+  S3_BUCKET?: string;
+  @IsOptional() @IsString() @MinLength(1) S3_REGION?: string;
+  @IsOptional() @IsString() S3_ACCESS_KEY_ID?: string;
+  @IsOptional() @IsString() S3_SECRET_ACCESS_KEY?: string;
+  @IsOptional() @Transform(toBoolean) @IsBoolean() S3_FORCE_PATH_STYLE?: boolean;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10_080) RETENTION_SWEEP_GRACE_MINUTES?: number;
+
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
@@ -232,6 +244,9 @@ export class AppConfig {
   readonly webhookMaxInFlight: number;
   /** Below this much free space in DATA_DIR, /health reports storage as not writable enough. */
   readonly storageMinFreeBytes: number;
+  readonly storage: StorageConfig;
+  /** Blobs written within this long before a sweep's mark are kept even when no row names them (mail in flight). */
+  readonly retention: { readonly sweepGraceMs: number };
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Secrets that were generated because the environment did not give them (embedded mode only). */
   readonly generatedSecrets: readonly string[];
@@ -276,6 +291,7 @@ export class AppConfig {
     if (methods.includes('file_monitor') && !vars.MAILDIR_PATH) {
       problems.push('MAILDIR_PATH is required when EMAIL_PROCESSING_METHOD includes file_monitor');
     }
+    problems.push(...storageProblems(vars));
     if (problems.length > 0) throw new ConfigError(problems.join('; '));
 
     const generated: string[] = [];
@@ -352,6 +368,8 @@ export class AppConfig {
       },
       webhookMaxInFlight: vars.WEBHOOK_MAX_IN_FLIGHT ?? 32,
       storageMinFreeBytes: (vars.STORAGE_MIN_FREE_MB ?? 512) * 1024 * 1024,
+      storage: storageConfig(vars),
+      retention: { sweepGraceMs: (vars.RETENTION_SWEEP_GRACE_MINUTES ?? 60) * 60_000 },
       logLevel: vars.LOG_LEVEL ?? 'log',
       generatedSecrets: generated,
       createdSecrets: created,

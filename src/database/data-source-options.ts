@@ -11,6 +11,7 @@ import { Events1765150000000 } from '../../migrations/1765150000000-events';
 import { TicketsUnreadIndex1765150000001 } from '../../migrations/1765150000001-tickets-unread-index';
 import { SenderAuthentication1765200000000 } from '../../migrations/1765200000000-sender-authentication';
 import { TenantLimits1765300000000 } from '../../migrations/1765300000000-tenant-limits';
+import { RetentionPolicies1765400000000 } from '../../migrations/1765400000000-retention-policies';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   TicketsUnreadIndex1765150000001,
   SenderAuthentication1765200000000,
   TenantLimits1765300000000,
+  RetentionPolicies1765400000000,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

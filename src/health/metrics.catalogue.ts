@@ -45,4 +45,16 @@ export const DECLARED_METRICS: readonly DeclaredMetric[] = [
     labelNames: ['limit', 'threshold'],
     help: 'Active tenants at or above 80% (threshold="80") or at 100% (threshold="100") of a limit (max_users, max_domains, max_storage_mb, max_messages_per_day)',
   },
+  {
+    name: 'inbound_storage_errors_total',
+    type: 'counter',
+    labelNames: ['error'],
+    help: 'Messages refused because the raw message or an attachment could not be stored (disk or bucket), by error code',
+  },
+  {
+    name: 'inbound_limit_hits_total',
+    type: 'counter',
+    labelNames: ['limit'],
+    help: 'Mail held or refused by a limit: held by daily_messages, storage or sender_throttle (per tenant and message), refused by webhook_in_flight (WEBHOOK_MAX_IN_FLIGHT)',
+  },
 ];

@@ -6,6 +6,7 @@ import { MetricsRegistry } from '../health/metrics.registry';
 import { decideIngest, FileDecision, IngestFacts, IngestPolicy, IngestQuestions, IngestRoute, ingestQuestions } from '../mail/ingest-decision';
 import { ParsedMessage, parseMessage } from '../mail/parse-message';
 import { replyTokenKey } from '../mail/reply-token-key';
+import { heldLimitOf } from '../mail/limit-policy';
 import { AttachmentStore, RawMessageStore, StoredRaw } from '../storage/storage.module';
 import { finiteLimit, tierFeatures, tierLimits } from '../tenants/tiers';
 import { attachmentRow, deliveryDetail, describeRecipients, inboundMessageRow, LogFields, logRow, MessageInHand, newTicketRow, unparsedLogRow } from './inbound-rows';
@@ -62,8 +63,14 @@ export class IngestService {
 
   async ingest(raw: Buffer, source: IngestSourceRef, options: IngestOptions = {}): Promise<IngestReport> {
     const started = Date.now();
-    const report = await this.ingestOnce(raw, source, options);
+    const report = await this.ingestOnce(raw, source, options).catch((error: unknown) => {
+      const storageError = error instanceof DomainError ? error.details?.storage_error : undefined;
+      if (typeof storageError === 'string') this.metrics.increment('inbound_storage_errors_total', 'Messages refused because storage failed', { error: storageError });
+      throw error;
+    });
     for (const result of report.results) {
+      const heldBy = result.outcome === 'held' ? heldLimitOf(result.reason) : null;
+      if (heldBy) this.metrics.increment('inbound_limit_hits_total', 'Mail held by a limit', { limit: heldBy });
       this.metrics.increment('inbound_ingest_total', 'Messages ingested, by source and outcome', { source: source.source, outcome: result.outcome });
     }
     this.metrics.increment('inbound_ingest_seconds_sum', 'Time spent ingesting messages', {}, (Date.now() - started) / 1000);

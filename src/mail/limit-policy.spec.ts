@@ -1,4 +1,4 @@
-import { newTicketHoldReason, reachedThreshold } from './limit-policy';
+import { heldLimitOf, newTicketHoldReason, reachedThreshold } from './limit-policy';
 
 describe('newTicketHoldReason', () => {
   const limits = { tier: 'starter', dailyMessageLimit: 10, storageLimitBytes: 100, newTicketsPerSenderPerHour: 3 };
@@ -29,5 +29,20 @@ describe('reachedThreshold', () => {
     [0, 0, 100],
   ])('%d of %s', (used, limit, expected) => {
     expect(reachedThreshold(used, limit)).toBe(expected);
+  });
+});
+
+describe('heldLimitOf', () => {
+  const limits = { tier: 'free', dailyMessageLimit: 1, storageLimitBytes: 1, newTicketsPerSenderPerHour: 1 };
+  it.each<[Parameters<typeof newTicketHoldReason>[1], string]>([
+    [{ messagesReceivedToday: 0, bytesStored: 1 }, 'storage'],
+    [{ messagesReceivedToday: 1, bytesStored: 0 }, 'daily_messages'],
+    [{ messagesReceivedToday: 0, bytesStored: 0, newTicketsFromSenderLastHour: 1 }, 'sender_throttle'],
+  ])('names the limit of each hold reason (%j)', (usage, limit) => {
+    expect(heldLimitOf(newTicketHoldReason(limits, usage, 'ann@example.org'))).toBe(limit);
+  });
+  it('names nothing for mail that was not held', () => {
+    expect(heldLimitOf(null)).toBeNull();
+    expect(heldLimitOf('spam')).toBeNull();
   });
 });

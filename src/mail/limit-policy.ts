@@ -37,6 +37,14 @@ export function newTicketHoldReason(limits: NewTicketLimits, usage: LimitUsage, 
   return null;
 }
 
+/** Which limit a hold reason of newTicketHoldReason names, for the limit-hits metric. */
+export function heldLimitOf(reason: string | null): 'storage' | 'daily_messages' | 'sender_throttle' | null {
+  if (!reason?.startsWith('held: ')) return null;
+  if (reason.includes('storage of')) return 'storage';
+  if (reason.includes('messages per day')) return 'daily_messages';
+  return reason.includes('tickets in the last hour') ? 'sender_throttle' : null;
+}
+
 /** The thresholds at which a tenant admin is told (percent of a limit). */
 export const LIMIT_WARNING_THRESHOLDS = [80, 100] as const;
 

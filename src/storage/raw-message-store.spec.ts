@@ -1,18 +1,18 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordFileHandleCalls } from '../../test/support/file-syncs';
 import { DomainError } from '../common/domain-error';
 import { ContentStore } from './content-store';
-import { RawMessageStore } from './raw-message-store';
+import { LocalRawMessageStore } from './raw-message-store';
 
-describe('RawMessageStore', () => {
+describe('LocalRawMessageStore', () => {
   let root: string;
-  let store: RawMessageStore;
+  let store: LocalRawMessageStore;
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'raw-store-'));
-    store = new RawMessageStore(root, 1000);
+    store = new LocalRawMessageStore(root, 1000);
   });
   afterEach(async () => {
     await store.onApplicationShutdown();
@@ -29,10 +29,20 @@ describe('RawMessageStore', () => {
     expect(await store.get(stored)).toEqual(content);
   });
 
+  it('overwrites one message in place on erasure, and leaves its neighbours in the segment readable', async () => {
+    const [first, erased, last] = await Promise.all(['first message', 'SECRET of the erased customer', 'last message'].map((c) => store.put(Buffer.from(c))));
+    await store.erasePlace(erased);
+    await expect(store.get(erased)).rejects.toThrow(/damaged/);
+    expect(await store.get(first)).toEqual(Buffer.from('first message'));
+    expect(await store.get(last)).toEqual(Buffer.from('last message'));
+    const [segment] = segmentFiles();
+    expect(readFileSync(join(root, segment)).includes('SECRET')).toBe(false);
+  });
+
   it('appends messages stored at the same moment to one segment, each at its own place', async () => {
     const contents = Array.from({ length: 20 }, (_, i) => Buffer.from(`message ${i} `.repeat(i + 1)));
     await store.onApplicationShutdown();
-    store = new RawMessageStore(root);
+    store = new LocalRawMessageStore(root);
     const stored = await Promise.all(contents.map((c) => store.put(c)));
     expect(new Set(stored.map((s) => s.location)).size).toBe(20);
     for (const [i, s] of stored.entries()) expect(await store.get(s)).toEqual(contents[i]);
@@ -88,7 +98,7 @@ describe('RawMessageStore', () => {
     });
     try {
       await store.onApplicationShutdown();
-      store = new RawMessageStore(join(root, 'new', 'raw')); // neither folder exists yet
+      store = new LocalRawMessageStore(join(root, 'new', 'raw')); // neither folder exists yet
       const puts = Array.from({ length: 8 }, (_, i) =>
         store.put(Buffer.from(`message ${i}`)).then(({ location }) => {
           const [, offset, length] = location!.split(':').map(Number);
@@ -117,7 +127,7 @@ describe('RawMessageStore', () => {
     const previous = process.umask(0);
     try {
       await store.onApplicationShutdown();
-      store = new RawMessageStore(join(root, 'raw'));
+      store = new LocalRawMessageStore(join(root, 'raw'));
       const { location } = await store.put(Buffer.from('private'));
       const [day] = location!.split('/');
       expect(modeOf(join(root, 'raw'))).toBe('700');
@@ -132,7 +142,7 @@ describe('RawMessageStore', () => {
     await store.onApplicationShutdown();
     const today = new Date().toISOString().slice(0, 10);
     writeFileSync(join(root, today), 'a file where the day folder should be');
-    store = new RawMessageStore(root);
+    store = new LocalRawMessageStore(root);
     const refused = await store.put(Buffer.from('refused')).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DomainError);
     expect(refused).toMatchObject({ code: 'unavailable', httpStatus: 503 });

@@ -8,16 +8,9 @@ import { ContentStore } from './content-store';
 import { syncCreatedNames } from './durable-files';
 import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-files';
 import { asStorageUnavailable } from './storage-errors';
+import { RawMessageStore, StoredRaw } from './blob-stores';
 
-/** A stored raw message: what it is (its SHA-256) and where it is. */
-export interface StoredRaw {
-  sha256: string;
-  /**
-   * `<day>/<segment file>:<offset>:<length>`. Null for a message stored as a file of its own,
-   * `<xx>/<sha256>`, as versions before the segment files did.
-   */
-  location: string | null;
-}
+export type { StoredRaw };
 
 interface Segment {
   /** Relative to the store's root: `<day>/<file>.seg`. */
@@ -50,7 +43,7 @@ const SEGMENT_BYTES = 64 * 1024 * 1024;
  * A failed append (disk full, read-only, unwritable) throws DomainError 'unavailable' and leaves
  * nothing behind: the file is cut back to what earlier appends stored, removed if that is nothing.
  */
-export class RawMessageStore implements OnApplicationShutdown {
+export class LocalRawMessageStore extends RawMessageStore implements OnApplicationShutdown {
   private segment: Segment | null = null;
   private lastAppend: Promise<unknown> = Promise.resolve();
   private readonly appends = new RequestBatcher<Buffer, string>((contents) => this.append(contents), {
@@ -68,6 +61,7 @@ export class RawMessageStore implements OnApplicationShutdown {
     private readonly root: string,
     private readonly segmentBytes = SEGMENT_BYTES,
   ) {
+    super();
     this.legacyFiles = new ContentStore(root);
   }
 
@@ -86,6 +80,25 @@ export class RawMessageStore implements OnApplicationShutdown {
       throw new DomainError('conflict', `The stored raw message is damaged: its SHA-256 is not ${stored.sha256}`);
     }
     return content;
+  }
+
+  /**
+   * Zeros in place: the file's other messages stay where their rows point, and the file goes
+   * once no row refers to it any more (the sweep). A message of its own file is the inventory's.
+   */
+  async erasePlace(stored: StoredRaw): Promise<void> {
+    if (stored.location === null) return;
+    const match = LOCATION.exec(stored.location);
+    if (!match) throw new Error(`Not a raw message location: ${stored.location}`);
+    const [, name, offset, length] = match;
+    const handle = await open(join(this.root, name), 'r+').catch(notFoundAsNull);
+    if (!handle) return;
+    try {
+      await handle.write(Buffer.alloc(Number(length)), 0, Number(length), Number(offset));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -124,11 +137,12 @@ export class RawMessageStore implements OnApplicationShutdown {
 
   private async segmentWithRoomFor(bytes: number): Promise<Segment> {
     const current = this.segment;
-    if (current && (current.size === 0 || current.size + bytes <= this.segmentBytes)) return current;
-    this.segment = null;
-    await current?.handle.close();
     const now = new Date();
     const day = now.toISOString().slice(0, 10);
+    // A new file each day too: the sweep may then remove files of past days, which no process appends to.
+    if (current && current.name.startsWith(day) && (current.size === 0 || current.size + bytes <= this.segmentBytes)) return current;
+    this.segment = null;
+    await current?.handle.close();
     const name = `${day}/${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}Z-${process.pid}-${randomBytes(4).toString('hex')}.seg`;
     const dayFolder = join(this.root, day);
     const createdFolder = await makePrivateFolder(dayFolder);

@@ -1,16 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { open, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StorageHealth, StorageReport } from './blob-stores';
 import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-files';
-
-interface StorageReport {
-  status: 'up' | 'down';
-  writable: boolean;
-  /** The least free space (for the service's user) among the folders probed; null when unknown. */
-  free_bytes: number | null;
-  min_free_bytes: number;
-  error: string | null;
-}
 
 /** How long a probe's answer is reused: /health may be polled every second by each load balancer. */
 const PROBE_CACHE_MS = 5_000;
@@ -20,14 +12,16 @@ const PROBE_CACHE_MS = 5_000;
  * since root passes every permission check and only a write meets a full or read-only disk,
  * and the free space against STORAGE_MIN_FREE_MB.
  */
-export class StorageProbe {
+export class StorageProbe extends StorageHealth {
   private last: { at: number; report: Promise<StorageReport> } | null = null;
 
   constructor(
     private readonly folders: readonly string[],
     private readonly minFreeBytes: number,
     private readonly cacheMs = PROBE_CACHE_MS,
-  ) {}
+  ) {
+    super();
+  }
 
   report(): Promise<StorageReport> {
     if (this.last && Date.now() - this.last.at < this.cacheMs) return this.last.report;

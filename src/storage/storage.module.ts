@@ -1,22 +1,35 @@
 import { Global, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
+import { AttachmentStore, BlobInventory, RawMessageStore, StorageHealth, StoredRaw } from './blob-stores';
+import { LocalBlobInventory } from './local-blob-inventory';
 import { ContentStore } from './content-store';
 import { ensurePrivateFolder } from './private-files';
-import { RawMessageStore, StoredRaw } from './raw-message-store';
+import { LocalRawMessageStore } from './raw-message-store';
+import { S3Bucket } from './s3-bucket';
+import { S3AttachmentStore, S3BlobInventory, S3RawMessageStore, S3StorageHealth } from './s3-stores';
 import { StorageProbe } from './storage-health';
 
-export { RawMessageStore };
+export { AttachmentStore, BlobInventory, RawMessageStore, StorageHealth };
 export type { StoredRaw };
 
-/** Attachment bytes, shared by every message that carries the same file. */
-export class AttachmentStore extends ContentStore {}
+/** Attachments as files named by their SHA-256 under DATA_DIR/attachments. */
+export class LocalAttachmentStore extends AttachmentStore {
+  constructor(private readonly files: ContentStore) {
+    super();
+  }
 
-/** The folders mail is written to, probed by /health. */
-export class StorageHealth extends StorageProbe {}
+  put(content: Buffer, sha256?: string): Promise<string> {
+    return this.files.put(content, sha256);
+  }
 
-const rawFolder = (c: AppConfig) => join(c.dataDir, 'raw');
-const attachmentsFolder = (c: AppConfig) => join(c.dataDir, 'attachments');
+  get(sha256: string): Promise<Buffer> {
+    return this.files.get(sha256);
+  }
+}
+
+export const rawFolder = (c: AppConfig) => join(c.dataDir, 'raw');
+export const attachmentsFolder = (c: AppConfig) => join(c.dataDir, 'attachments');
 
 /**
  * DATA_DIR and its folders are the service user's only (0700), also when an earlier version or
@@ -24,7 +37,8 @@ const attachmentsFolder = (c: AppConfig) => join(c.dataDir, 'attachments');
  * reports the storage as down and ingest answers 503 until it is fixed.
  */
 function makePrivateFolders(c: AppConfig): void {
-  for (const folder of [c.dataDir, rawFolder(c), attachmentsFolder(c)]) {
+  const folders = c.storage.driver === 'local' ? [c.dataDir, rawFolder(c), attachmentsFolder(c)] : [c.dataDir];
+  for (const folder of folders) {
     try {
       ensurePrivateFolder(folder);
     } catch (error) {
@@ -33,18 +47,39 @@ function makePrivateFolders(c: AppConfig): void {
   }
 }
 
+/** The bucket when STORAGE_DRIVER=s3, else null. */
+const bucketOf = (c: AppConfig): S3Bucket | null => (c.storage.driver === 's3' ? new S3Bucket(c.storage) : null);
+
 @Global()
 @Module({
   providers: [
-    { provide: RawMessageStore, inject: [AppConfig], useFactory: (c: AppConfig) => new RawMessageStore(rawFolder(c)) },
-    { provide: AttachmentStore, inject: [AppConfig], useFactory: (c: AppConfig) => new AttachmentStore(attachmentsFolder(c)) },
+    { provide: S3Bucket, inject: [AppConfig], useFactory: bucketOf },
+    {
+      provide: RawMessageStore,
+      inject: [AppConfig, S3Bucket],
+      useFactory: (c: AppConfig, bucket: S3Bucket | null) => (bucket ? new S3RawMessageStore(bucket) : new LocalRawMessageStore(rawFolder(c))),
+    },
+    {
+      provide: AttachmentStore,
+      inject: [AppConfig, S3Bucket],
+      useFactory: (c: AppConfig, bucket: S3Bucket | null) =>
+        bucket ? new S3AttachmentStore(bucket) : new LocalAttachmentStore(new ContentStore(attachmentsFolder(c))),
+    },
+    {
+      provide: BlobInventory,
+      inject: [AppConfig, S3Bucket],
+      useFactory: (c: AppConfig, bucket: S3Bucket | null) => (bucket ? new S3BlobInventory(bucket) : new LocalBlobInventory(c.dataDir)),
+    },
     {
       provide: StorageHealth,
-      inject: [AppConfig],
-      useFactory: (c: AppConfig) => new StorageHealth([rawFolder(c), attachmentsFolder(c)], c.storageMinFreeBytes),
+      inject: [AppConfig, S3Bucket],
+      useFactory: (c: AppConfig, bucket: S3Bucket | null) =>
+        bucket
+          ? new S3StorageHealth(bucket, `health/${c.instanceId}`)
+          : new StorageProbe([rawFolder(c), attachmentsFolder(c)], c.storageMinFreeBytes),
     },
   ],
-  exports: [RawMessageStore, AttachmentStore, StorageHealth],
+  exports: [RawMessageStore, AttachmentStore, StorageHealth, BlobInventory, S3Bucket],
 })
 export class StorageModule implements OnModuleInit {
   constructor(private readonly config: AppConfig) {}

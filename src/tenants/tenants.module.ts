@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { EmailSettingsModule } from '../email-settings/email-settings.module';
+import { RetentionModule } from '../retention/retention.module';
 import { ApiTokensService } from './api-tokens.service';
 import { TokensController } from './tokens.controller';
 import { TenantDomainsController, TenantsController, TenantUsersController } from './tenants.controller';
@@ -21,7 +22,7 @@ import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Tenant, TenantDomain, TenantUsage, User]), AuthModule, EmailSettingsModule],
+  imports: [TypeOrmModule.forFeature([Tenant, TenantDomain, TenantUsage, User]), AuthModule, EmailSettingsModule, RetentionModule],
   controllers: [TenantsController, TenantDomainsController, TenantUsersController, TokensController],
   providers: [
     TenantsService,

@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { EmailSettingsRepository } from '../email-settings/email-settings.repository';
 import { EmailSettingsService } from '../email-settings/email-settings.service';
 import { refusedDomainReason } from '../mail/address-policy';
+import { TenantBlobs } from '../retention/tenant-blobs';
 import { ownershipRecordName, ownershipRecordValue } from './dns-records';
 import { slugify } from './slug';
 import { CreateTenantDto, UpdateTenantDto } from './tenants.dto';
@@ -60,6 +61,7 @@ export class TenantsService {
     private readonly settings: EmailSettingsRepository,
     private readonly emailSettings: EmailSettingsService,
     private readonly config: AppConfig,
+    private readonly blobs: TenantBlobs,
   ) {}
 
   async create(dto: CreateTenantDto): Promise<TenantView> {
@@ -117,10 +119,12 @@ export class TenantsService {
     return this.get(tenantId);
   }
 
-  /** Deletes the tenant and, through foreign-key cascades, every row that belongs to it. */
+  /** Deletes the tenant and, through foreign-key cascades, every row that belongs to it; its blobs go too (see TenantBlobs). */
   async remove(tenantId: TenantId): Promise<void> {
     await this.load(tenantId);
+    const rawPlaces = await this.blobs.rawPlacesOf(tenantId);
     await this.tenants.delete(tenantId);
+    await this.blobs.eraseUnused(rawPlaces);
   }
 
   async listDomains(tenantId: TenantId): Promise<DomainView[]> {

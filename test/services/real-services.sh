@@ -10,7 +10,7 @@
 #   real-services.sh down                     stop everything, delete RS_DIR
 #   real-services.sh status [SERVICE ...]     what runs; exit 0 only if all asked for answer
 #   real-services.sh env                      export lines for the test process
-# SERVICE: mariadb | dovecot | postfix | mailu (the mailu/ overrides, see its section)
+# SERVICE: mariadb | dovecot | postfix | mailu (the mailu/ overrides, see its section) | s3
 #
 # Settings (environment):
 #   RS_DIR      default: $TEST_RS_DIR if set (so a test process can call this
@@ -22,6 +22,8 @@
 #               next free one. The ports in use are kept in RS_DIR/ports.env,
 #               so later calls (env, status, restart, down) use the same ones.
 #   MAILGATE_CMD  command Postfix's pipe transport runs for *@gate.mail.test
+#   S3_PORT=4569  the S3-compatible server (s3rver, from node_modules); the
+#               port it runs on is kept in RS_DIR/s3/port
 #
 # Adapted from the project's real-services recipe (MariaDB 10.11, Dovecot 2.3,
 # Postfix 3.7 on Debian 12).
@@ -37,7 +39,8 @@ DB_NAME=helpdesk DB_USER=helpdesk DB_PASSWORD=helpdesk
 MY="$RS_DIR/mariadb"
 DV="$RS_DIR/dovecot"
 PF="$RS_DIR/postfix"
-ALL_SERVICES=(mariadb dovecot postfix mailu)
+S3D="$RS_DIR/s3"
+ALL_SERVICES=(mariadb dovecot postfix mailu s3)
 
 log() { printf '[real-services] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -135,6 +138,7 @@ cmd_install() {
   [[ -x /usr/sbin/postfix ]] || need+=(postfix)
   command -v swaks >/dev/null || need+=(swaks)
   command -v openssl >/dev/null || need+=(openssl)
+  command -v curl >/dev/null || need+=(curl)
   # Browser tests drive Debian's Chromium through playwright-core
   # (executablePath /usr/bin/chromium); no browser is ever downloaded.
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
@@ -399,13 +403,58 @@ mailu_env() {
   [[ -s "$MU/ports.env" ]] || return 0
   mailu_ports
   echo "export TEST_MAILU_DIR=$MU TEST_MAILU_SMTP_PORT=$MAILU_SMTP_PORT TEST_MAILU_WEBHOOK_PORT=$MAILU_WEBHOOK_PORT TEST_MAILU_WEBHOOK_SECRET=$MAILU_WEBHOOK_SECRET"
+
+# --------------------------------------------------------------------- S3 ---
+# s3rver (an S3-compatible server in Node, a devDependency) with path-style
+# addressing, its objects as files under RS_DIR/s3/data, bucket "inbound".
+S3_BUCKET_NAME=inbound
+s3_port() { if [[ -s "$S3D/port" ]]; then cat "$S3D/port"; else printf '%s' "${S3_PORT:-4569}"; fi; }
+# Ready means: it answers HTTP on the port (an S3 error document is an answer).
+s3_ready() {
+  [[ -s "$S3D/port" ]] || return 1
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$(s3_port)/$S3_BUCKET_NAME") || return 1
+  [[ "$code" =~ ^[2-4][0-9][0-9]$ ]]
+}
+s3_running() { pid_alive "$S3D/s3rver.pid" && s3_ready; }
+
+s3_up() {
+  local root; root="$(cd "$HERE/../.." && pwd)"
+  [[ -d "$root/node_modules/s3rver" ]] || die "s3rver is not installed (npm ci)"
+  if s3_running; then log "s3 already running on 127.0.0.1:$(s3_port)"; return 0; fi
+  local t0 p; t0=$(now)
+  mkdir -p "$S3D/data"
+  p=$(s3_port)
+  if [[ ! -s "$S3D/port" && -z "${S3_PORT:-}" ]]; then
+    while port_open "$p"; do p=$((p + 1)); (( p < 4769 )) || die "no free port near 4569 for s3"; done
+  fi
+  port_open "$p" && die "port $p is taken by another process"
+  printf '%s\n' "$p" >"$S3D/port"
+  # --openssl-legacy-provider: s3rver's ListObjectsV2 continuation tokens use DES, which
+  # OpenSSL 3 keeps in its legacy provider (without it every listing past one page fails).
+  setsid node --openssl-legacy-provider "$HERE/s3-server.mjs" "$S3D/data" "$p" "$S3_BUCKET_NAME" </dev/null >>"$S3D/s3rver.log" 2>&1 &
+  echo $! >"$S3D/s3rver.pid"
+  wait_until 30 s3_ready || { tail -20 "$S3D/s3rver.log" >&2; die "s3 not ready after 30 s"; }
+  log "s3 (s3rver) ready on 127.0.0.1:$p (pid $(cat "$S3D/s3rver.pid")) in $(since "$t0") s"
+}
+
+s3_down() {
+  [[ -s "$S3D/s3rver.pid" ]] && stop_pid "$(cat "$S3D/s3rver.pid")" s3
+  return 0
+}
+
+s3_status() {
+  if s3_running; then echo "s3       up   127.0.0.1:$(s3_port) pid $(cat "$S3D/s3rver.pid")"; else echo "s3       down"; return 1; fi
+}
+
+s3_env() {
+  echo "export S3_ENDPOINT=http://127.0.0.1:$(s3_port) S3_BUCKET=$S3_BUCKET_NAME S3_REGION=us-east-1 S3_ACCESS_KEY_ID=S3RVER S3_SECRET_ACCESS_KEY=S3RVER S3_FORCE_PATH_STYLE=true"
 }
 
 # ---------------------------------------------------------------- commands --
 services_or_all() { # validate the names; none = all
   local s
   for s in "$@"; do
-    case "$s" in mariadb|dovecot|postfix|mailu) ;; *) die "unknown service '$s' (mariadb|dovecot|postfix|mailu)" ;; esac
+    case "$s" in mariadb|dovecot|postfix|mailu|s3) ;; *) die "unknown service '$s' (mariadb|dovecot|postfix|mailu|s3)" ;; esac
   done
 }
 
@@ -421,21 +470,21 @@ cmd_up() {
 }
 
 cmd_stop() {
-  (( $# )) || die "usage: $0 stop mariadb|dovecot|postfix ..."
+  (( $# )) || die "usage: $0 stop mariadb|dovecot|postfix|s3 ..."
   services_or_all "$@"
   local s
   for s in "$@"; do "${s}_down"; done
 }
 
 cmd_restart() {
-  (( $# )) || die "usage: $0 restart mariadb|dovecot|postfix ..."
+  (( $# )) || die "usage: $0 restart mariadb|dovecot|postfix|s3 ..."
   cmd_stop "$@"
   cmd_up "$@"
 }
 
 cmd_down() {
   # stop the three in parallel
-  postfix_down & dovecot_down & mariadb_down & mailu_down & wait
+  postfix_down & dovecot_down & mariadb_down & mailu_down & s3_down & wait
   if [[ -e "$MARKER" ]]; then
     rm -rf "$RS_DIR"
     log "removed $RS_DIR"
@@ -454,6 +503,7 @@ cmd_status() {
       dovecot) if dovecot_running; then echo "dovecot  up   127.0.0.1:$IMAP_PORT,$IMAPS_PORT pid $(cat "$DV/run/master.pid")"; else echo "dovecot  down"; rc=1; fi ;;
       mailu) mailu_status || rc=1 ;;
       postfix) if postfix_running; then echo "postfix  up   127.0.0.1:$SMTP_IN_PORT pid $(tr -d ' ' <"$PF/spool/pid/master.pid")"; else echo "postfix  down"; rc=1; fi ;;
+      s3) s3_status || rc=1 ;;
     esac
   done
   return $rc
@@ -471,6 +521,7 @@ export TEST_SMTP_IN_HOST=127.0.0.1 TEST_SMTP_IN_PORT=$SMTP_IN_PORT
 export TEST_RS_DIR=$RS_DIR TEST_DB_ROOT_SOCKET=$MY/mysqld.sock
 EOF
   mailu_env
+  s3_env
 }
 
 case "${1:-}" in
@@ -482,5 +533,5 @@ case "${1:-}" in
   status) shift; cmd_status "$@" ;;
   env) cmd_env ;;
   *) echo "usage: $0 install | up [SERVICE...] | start|stop|restart SERVICE... | down | status [SERVICE...] | env" >&2
-     echo "       SERVICE: mariadb dovecot postfix mailu" >&2; exit 2 ;;
+     echo "       SERVICE: mariadb dovecot postfix mailu s3" >&2; exit 2 ;;
 esac

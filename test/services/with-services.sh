@@ -3,7 +3,7 @@
 #
 #   bash test/services/with-services.sh <command...>      (npm run bench uses it)
 #
-# Installs missing packages, starts MariaDB, Dovecot and Postfix (see
+# Installs missing packages, starts MariaDB, Dovecot, Postfix and s3rver (see
 # real-services.sh; RS_DIR defaults to /tmp/inbound-services), exports the
 # variables of `real-services.sh env`, runs the command and exits with its
 # exit code. Services that were already running before are left running;
@@ -17,12 +17,12 @@ bash "$S" install
 
 # Which services are down now: those are the ones we start and stop again.
 started=()
-for s in mariadb dovecot postfix; do
+for s in mariadb dovecot postfix mailu s3; do
   bash "$S" status "$s" >/dev/null 2>&1 || started+=("$s")
 done
 
 cleanup() {
-  if (( ${#started[@]} == 3 )); then
+  if (( ${#started[@]} == 5 )); then
     bash "$S" down
   elif (( ${#started[@]} )); then
     bash "$S" stop "${started[@]}"

@@ -255,6 +255,8 @@ function pinProblem(image: string): string | null {
   const { tag, digest } = splitImage(image);
   if (digest && /^sha256:[0-9a-f]{64}$/.test(digest)) return null;
   if (!tag) return `${image}: no tag (means latest)`;
+  // MinIO versions its images by release time only (RELEASE.2025-09-07T16-13-09Z).
+  if (/^RELEASE\.\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z$/.test(tag)) return null;
   if (/latest|edge|nightly|master|main|stable/i.test(tag)) return `${image}: "${tag}" is not a version`;
   if (!/^v?\d+(\.\d+)*([-.][\w.-]+)?$/.test(tag)) return `${image}: tag "${tag}" does not start with a version number`;
   return null;

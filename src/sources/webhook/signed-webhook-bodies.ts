@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { DomainError } from '../../common/domain-error';
+import { MetricsRegistry } from '../../health/metrics.registry';
 import { bodyMacMatches, checkSignatureHeaders, SIGNATURE_HEADER, startBodyMac, TIMESTAMP_HEADER } from '../../mail/webhook-signature';
 
 /** What a sender is told to wait when WEBHOOK_MAX_IN_FLIGHT bodies are already being read. */
@@ -17,7 +18,10 @@ const BUSY_RETRY_AFTER_SECONDS = 5;
 export class SignedWebhookBodies {
   private inFlight = 0;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsRegistry,
+  ) {}
 
   get bodiesInFlight(): number {
     return this.inFlight;
@@ -38,6 +42,7 @@ export class SignedWebhookBodies {
     const maxBytes = this.config.inboundMaxBytes;
     if (Number(request.header('content-length') ?? 0) > maxBytes) refuseUnread(response, tooLarge(maxBytes));
     if (this.inFlight >= this.config.webhookMaxInFlight) {
+      this.metrics.increment('inbound_limit_hits_total', 'Mail refused by a limit', { limit: 'webhook_in_flight' });
       response.setHeader('Retry-After', String(BUSY_RETRY_AFTER_SECONDS));
       refuseUnread(response, new DomainError('unavailable', 'Too many messages are being received at once; retry later'));
     }
