@@ -403,6 +403,7 @@ mailu_env() {
   [[ -s "$MU/ports.env" ]] || return 0
   mailu_ports
   echo "export TEST_MAILU_DIR=$MU TEST_MAILU_SMTP_PORT=$MAILU_SMTP_PORT TEST_MAILU_WEBHOOK_PORT=$MAILU_WEBHOOK_PORT TEST_MAILU_WEBHOOK_SECRET=$MAILU_WEBHOOK_SECRET"
+}
 
 # --------------------------------------------------------------------- S3 ---
 # s3rver (an S3-compatible server in Node, a devDependency) with path-style
