@@ -242,6 +242,9 @@ dovecot_up() {
       -keyout "$RS_DIR/tls/key.pem" -out "$RS_DIR/tls/cert.pem" 2>/dev/null
   fi
   chown mail:mail "$RS_DIR/mail"
+  # Every test IMAP process runs as "mail" and takes an inotify instance (see dovecot.conf).
+  local inotify=/proc/sys/fs/inotify/max_user_instances
+  if [[ -w "$inotify" ]] && (( $(cat "$inotify") < 1024 )); then echo 1024 >"$inotify" 2>/dev/null || true; fi
   render "$HERE/dovecot.conf" "$DV/dovecot.conf"
   install -m 0644 "$HERE/users.passwd" "$DV/users.passwd"
   doveconf -c "$DV/dovecot.conf" -n >/dev/null || die "dovecot config invalid"
