@@ -6,9 +6,11 @@ import { CreateSchema1763700000000 } from '../../migrations/1763700000000-create
 import { RawMessageLocations1763900000000 } from '../../migrations/1763900000000-raw-message-locations';
 import { TenantBoundary1764600000000 } from '../../migrations/1764600000000-tenant-boundary';
 import { DropUsersDisabledAt1764800000000 } from '../../migrations/1764800000000-drop-users-disabled-at';
+import { TicketSearch1765000000000 } from '../../migrations/1765000000000-ticket-search';
+import { searchText } from './search-text';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
-export const MIGRATIONS = [CreateSchema1763700000000, RawMessageLocations1763900000000, TenantBoundary1764600000000, DropUsersDisabledAt1764800000000];
+export const MIGRATIONS = [CreateSchema1763700000000, RawMessageLocations1763900000000, TenantBoundary1764600000000, DropUsersDisabledAt1764800000000, TicketSearch1765000000000];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {
@@ -52,11 +54,13 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     // synchronous FULL syncs the WAL at every commit: a webhook's sender deletes its copy once we
     // acknowledge the commit, so the commit must outlive a power cut (NORMAL only outlives a crash).
     // The group commit makes that one sync per batch of messages.
-    prepareDatabase: (conn: { pragma(sql: string): unknown }) => {
+    prepareDatabase: (conn: { pragma(sql: string): unknown; function(name: string, options: { deterministic: boolean }, fn: (text: unknown) => string): unknown }) => {
       conn.pragma('journal_mode = WAL');
       conn.pragma('synchronous = FULL');
       conn.pragma('busy_timeout = 10000');
       conn.pragma('foreign_keys = ON');
+      // The search index's triggers call it (migrations/1765000000000-ticket-search.ts).
+      conn.function('search_text', { deterministic: true }, (text) => searchText(text === null || text === undefined ? null : String(text)));
     },
   };
 }

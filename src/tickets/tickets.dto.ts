@@ -9,7 +9,7 @@ const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /
 export class ListTicketsQuery {
   @ApiPropertyOptional({ enum: TICKET_STATUSES })
   @IsOptional() @IsIn(TICKET_STATUSES) status?: TicketStatus;
-  @ApiPropertyOptional({ maxLength: 200, description: 'Words searched in the subject, the requester and the ticket number' })
+  @ApiPropertyOptional({ maxLength: 200, description: 'Search: words and "quoted phrases" matched in the subject, the senders, the messages and the attachment names, best match first; `#123` or `123` finds ticket 123' })
   @IsOptional() @IsString() @MaxLength(200) @SingleLine() q?: string;
   @ApiPropertyOptional({ minimum: 1, default: 1 })
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) page?: number;

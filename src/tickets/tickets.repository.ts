@@ -8,8 +8,6 @@ import { TicketMessage } from './ticket-message.entity';
 
 interface TicketFilter {
   status?: TicketStatus;
-  /** Matched against the subject and the messages' text and sender. */
-  text?: string;
   page: number;
   perPage: number;
 }
@@ -26,14 +24,6 @@ export class TicketsRepository {
   async page(tenantId: TenantId, filter: TicketFilter): Promise<{ rows: Ticket[]; total: number }> {
     const qb = this.tickets.createQueryBuilder('t').where('t.tenant_id = :tenantId', { tenantId });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
-    if (filter.text) {
-      // '!' as the LIKE escape: a backslash means different things to MySQL and SQLite string literals.
-      const like = `%${filter.text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-      qb.andWhere(
-        `(t.subject LIKE :like ESCAPE '!' OR EXISTS (SELECT 1 FROM ticket_messages m WHERE m.ticket_id = t.id AND m.tenant_id = t.tenant_id AND (m.text_body LIKE :like ESCAPE '!' OR m.from_address LIKE :like ESCAPE '!')))`,
-        { like },
-      );
-    }
     const [rows, total] = await qb
       .orderBy('t.last_activity_at', 'DESC')
       .addOrderBy('t.id', 'DESC')
@@ -41,6 +31,17 @@ export class TicketsRepository {
       .take(filter.perPage)
       .getManyAndCount();
     return { rows, total };
+  }
+
+  /** The tickets of these ids, in the order given (the order search ranked them in). */
+  async inOrder(tenantId: TenantId, ids: number[]): Promise<Ticket[]> {
+    if (ids.length === 0) return [];
+    const byId = new Map((await this.tickets.findBy({ tenantId, id: In(ids) })).map((t) => [t.id, t]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  findByNumber(tenantId: TenantId, number: number, status?: TicketStatus): Promise<Ticket | null> {
+    return this.tickets.findOneBy({ tenantId, number, ...(status ? { status } : {}) });
   }
 
   find(tenantId: TenantId, ticketId: number): Promise<Ticket | null> {

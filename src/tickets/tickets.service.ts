@@ -3,23 +3,49 @@ import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
 import { AttachmentStore } from '../storage/storage.module';
 import { Attachment } from './attachment.entity';
-import { Ticket } from './ticket.entity';
+import { Ticket, TicketStatus } from './ticket.entity';
 import { toMessageView, toTicketView } from './ticket-views';
 import { ListTicketsQuery, UpdateTicketDto } from './tickets.dto';
 import { TicketsRepository } from './tickets.repository';
+import { parseSearchQuery } from './search-query';
+import { TicketSearchRepository } from './ticket-search.repository';
 
 @Injectable()
 export class TicketsService {
   constructor(
     private readonly tickets: TicketsRepository,
+    private readonly search: TicketSearchRepository,
     private readonly attachmentStore: AttachmentStore,
   ) {}
 
   async list(tenantId: TenantId, query: ListTicketsQuery) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 25;
-    const { rows, total } = await this.tickets.page(tenantId, { status: query.status, text: query.q?.trim() || undefined, page, perPage });
+    const text = query.q?.trim();
+    if (text) return this.find(tenantId, text, query.status, page, perPage);
+    const { rows, total } = await this.tickets.page(tenantId, { status: query.status, page, perPage });
     return { data: rows.map(toTicketView), total, page, per_page: perPage };
+  }
+
+  /**
+   * Search: the ticket a number names (`#123` or `123`) comes first, then the full-text matches
+   * (none for `#123`). Input without a searchable word finds nothing rather than failing.
+   */
+  private async find(tenantId: TenantId, text: string, status: TicketStatus | undefined, page: number, perPage: number) {
+    const query = parseSearchQuery(text);
+    const numbered = query.ticketNumber === null ? null : await this.tickets.findByNumber(tenantId, query.ticketNumber, status);
+    const pinned = numbered ? 1 : 0;
+    const matches = query.searchText
+      ? await this.search.search(tenantId, {
+          terms: query.terms,
+          status,
+          exceptTicketId: numbered?.id,
+          offset: Math.max(0, (page - 1) * perPage - pinned),
+          limit: page === 1 ? perPage - pinned : perPage,
+        })
+      : { ids: [], total: 0 };
+    const rows = [...(numbered && page === 1 ? [numbered] : []), ...(await this.tickets.inOrder(tenantId, matches.ids))];
+    return { data: rows.map(toTicketView), total: matches.total + pinned, page, per_page: perPage };
   }
 
   async get(tenantId: TenantId, ticketId: number) {

@@ -1,0 +1,132 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { mysqlSearchText } from '../src/database/search-text';
+
+/**
+ * Full-text search over tickets: one search document per ticket (its subject; the requester and
+ * the senders of its inbound messages; its messages' new text; its attachments' names), kept by
+ * triggers in the transaction that writes the ticket, the message or the attachment, so that no
+ * writer can forget it. SQLite: an FTS5 table whose rowid is the ticket id. MariaDB: an InnoDB
+ * table with FULLTEXT indexes (one over all four columns, one over the subject for its weight).
+ *
+ * A message adds its new text (quote-stripped: the quoted history is the earlier messages,
+ * already indexed), or its whole text when nothing new was found. CJK text goes through
+ * search_text (src/database/search-text.ts); on SQLite that is a function each connection
+ * registers, so the database needs the application to be written to.
+ *
+ * Existing tickets are indexed here, in the one transaction of this migration.
+ */
+export class TicketSearch1765000000000 implements MigrationInterface {
+  name = 'TicketSearch1765000000000';
+
+  public async up(qr: QueryRunner): Promise<void> {
+    const mysql = qr.connection.options.type === 'mysql' || qr.connection.options.type === 'mariadb';
+    if (mysql) await upMysql(qr);
+    else await upSqlite(qr);
+  }
+
+  public async down(qr: QueryRunner): Promise<void> {
+    for (const trigger of TRIGGERS) await qr.query(`DROP TRIGGER IF EXISTS ${trigger}`);
+    await qr.query('DROP TABLE IF EXISTS ticket_search');
+  }
+}
+
+const TRIGGERS = [
+  'ticket_search_ticket_insert',
+  'ticket_search_ticket_subject',
+  'ticket_search_ticket_delete',
+  'ticket_search_message_insert',
+  'ticket_search_attachment_insert',
+];
+
+/** Who wrote: the name and the address, as one piece of text. */
+const sqliteSender = (row: string) => `search_text(COALESCE(${row}.from_name, '') || ' ' || COALESCE(${row}.from_address, ''))`;
+const sqliteMessageText = (row: string) => `search_text(COALESCE(NULLIF(${row}.new_text, ''), ${row}.text_body))`;
+
+async function upSqlite(qr: QueryRunner): Promise<void> {
+  await qr.query("CREATE VIRTUAL TABLE ticket_search USING fts5(subject, people, body, files, tokenize = 'unicode61 remove_diacritics 2')");
+  await qr.query(`
+    INSERT INTO ticket_search (rowid, subject, people, body, files)
+    SELECT t.id,
+      search_text(t.subject),
+      search_text(COALESCE(t.requester_name, '') || ' ' || COALESCE(t.requester_email, '')) || ' ' ||
+        COALESCE((SELECT group_concat(p, ' ') FROM (SELECT DISTINCT ${sqliteSender('m')} AS p FROM ticket_messages m WHERE m.ticket_id = t.id AND m.direction = 'inbound')), ''),
+      COALESCE((SELECT group_concat(${sqliteMessageText('m')}, ' ') FROM ticket_messages m WHERE m.ticket_id = t.id), ''),
+      COALESCE((SELECT group_concat(search_text(a.filename), ' ') FROM attachments a JOIN ticket_messages m ON m.id = a.ticket_message_id WHERE m.ticket_id = t.id), '')
+    FROM tickets t`);
+  await qr.query(`
+    CREATE TRIGGER ticket_search_ticket_insert AFTER INSERT ON tickets BEGIN
+      INSERT INTO ticket_search (rowid, subject, people, body, files)
+      VALUES (NEW.id, search_text(NEW.subject), search_text(COALESCE(NEW.requester_name, '') || ' ' || COALESCE(NEW.requester_email, '')), '', '');
+    END`);
+  await qr.query(`
+    CREATE TRIGGER ticket_search_ticket_subject AFTER UPDATE OF subject ON tickets BEGIN
+      UPDATE ticket_search SET subject = search_text(NEW.subject) WHERE rowid = NEW.id;
+    END`);
+  await qr.query(`
+    CREATE TRIGGER ticket_search_ticket_delete AFTER DELETE ON tickets BEGIN
+      DELETE FROM ticket_search WHERE rowid = OLD.id;
+    END`);
+  await qr.query(`
+    CREATE TRIGGER ticket_search_message_insert AFTER INSERT ON ticket_messages BEGIN
+      UPDATE ticket_search SET
+        people = CASE WHEN NEW.direction = 'inbound' AND instr(people, ${sqliteSender('NEW')}) = 0 THEN people || ' ' || ${sqliteSender('NEW')} ELSE people END,
+        body = body || ' ' || ${sqliteMessageText('NEW')}
+      WHERE rowid = NEW.ticket_id;
+    END`);
+  await qr.query(`
+    CREATE TRIGGER ticket_search_attachment_insert AFTER INSERT ON attachments BEGIN
+      UPDATE ticket_search SET files = files || ' ' || search_text(NEW.filename)
+      WHERE rowid = (SELECT ticket_id FROM ticket_messages WHERE id = NEW.ticket_message_id);
+    END`);
+}
+
+const mysqlSender = (row: string) => mysqlSearchText(`CONCAT_WS(' ', ${row}.from_name, ${row}.from_address)`);
+const mysqlMessageText = (row: string) => mysqlSearchText(`COALESCE(NULLIF(${row}.new_text, ''), ${row}.text_body)`);
+
+async function upMysql(qr: QueryRunner): Promise<void> {
+  await qr.query(`
+    CREATE TABLE ticket_search (
+      ticket_id INT NOT NULL PRIMARY KEY,
+      subject TEXT NOT NULL,
+      people TEXT NOT NULL,
+      body LONGTEXT NOT NULL,
+      files TEXT NOT NULL,
+      CONSTRAINT fk_ticket_search_ticket FOREIGN KEY (ticket_id) REFERENCES tickets (id) ON DELETE CASCADE
+    ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci`);
+  // The whole history of a long ticket in one GROUP_CONCAT (1 MB by default, cut beyond).
+  await qr.query('SET SESSION group_concat_max_len = 1073741824');
+  await qr.query(`
+    INSERT INTO ticket_search (ticket_id, subject, people, body, files)
+    SELECT t.id,
+      ${mysqlSearchText('t.subject')},
+      CONCAT_WS(' ', ${mysqlSearchText("CONCAT_WS(' ', t.requester_name, t.requester_email)")},
+        (SELECT GROUP_CONCAT(DISTINCT ${mysqlSender('m')} SEPARATOR ' ') FROM ticket_messages m WHERE m.ticket_id = t.id AND m.direction = 'inbound')),
+      COALESCE((SELECT GROUP_CONCAT(${mysqlMessageText('m')} SEPARATOR ' ') FROM ticket_messages m WHERE m.ticket_id = t.id), ''),
+      COALESCE((SELECT GROUP_CONCAT(${mysqlSearchText('a.filename')} SEPARATOR ' ') FROM attachments a JOIN ticket_messages m ON m.id = a.ticket_message_id WHERE m.ticket_id = t.id), '')
+    FROM tickets t`);
+  // Built after the rows are in (one sort instead of a row at a time). Without stopwords: InnoDB's
+  // list holds words agents search for ("will", "about", "www"), and a stopword in a quoted
+  // phrase would make the phrase match nothing.
+  await qr.query('SET SESSION innodb_ft_enable_stopword = OFF');
+  await qr.query('ALTER TABLE ticket_search ADD FULLTEXT INDEX ft_ticket_search_all (subject, people, body, files)');
+  await qr.query('ALTER TABLE ticket_search ADD FULLTEXT INDEX ft_ticket_search_subject (subject)');
+  await qr.query('SET SESSION innodb_ft_enable_stopword = ON');
+  await qr.query(`
+    CREATE TRIGGER ticket_search_ticket_insert AFTER INSERT ON tickets FOR EACH ROW
+      INSERT INTO ticket_search (ticket_id, subject, people, body, files)
+      VALUES (NEW.id, ${mysqlSearchText('NEW.subject')}, ${mysqlSearchText("CONCAT_WS(' ', NEW.requester_name, NEW.requester_email)")}, '', '')`);
+  await qr.query(`
+    CREATE TRIGGER ticket_search_ticket_subject AFTER UPDATE ON tickets FOR EACH ROW
+      UPDATE ticket_search SET subject = ${mysqlSearchText('NEW.subject')} WHERE ticket_id = NEW.id AND NOT (NEW.subject <=> OLD.subject)`);
+  // No delete trigger: the foreign key removes the document (MariaDB fires no triggers on cascades).
+  await qr.query(`
+    CREATE TRIGGER ticket_search_message_insert AFTER INSERT ON ticket_messages FOR EACH ROW
+      UPDATE ticket_search SET
+        people = IF(NEW.direction = 'inbound' AND LOCATE(${mysqlSender('NEW')}, people) = 0, CONCAT(people, ' ', ${mysqlSender('NEW')}), people),
+        body = CONCAT(body, ' ', ${mysqlMessageText('NEW')})
+      WHERE ticket_id = NEW.ticket_id`);
+  await qr.query(`
+    CREATE TRIGGER ticket_search_attachment_insert AFTER INSERT ON attachments FOR EACH ROW
+      UPDATE ticket_search SET files = CONCAT(files, ' ', ${mysqlSearchText('NEW.filename')})
+      WHERE ticket_id = (SELECT ticket_id FROM ticket_messages WHERE id = NEW.ticket_message_id)`);
+}
