@@ -49,10 +49,13 @@ export function parseSearchQuery(input: string): SearchQuery {
   return { ticketNumber, searchText: true, terms };
 }
 
-/** An FTS5 MATCH expression: every term a quoted string (its words a phrase), all required. */
-export function toFts5Match(terms: string[][]): string | null {
+/**
+ * An FTS5 MATCH expression: every term a quoted string (its words a phrase), all required, in
+ * the text columns, within the tenant's documents (see the `tenant` column of ticket_search).
+ */
+export function toFts5Match(tenantId: number, terms: string[][]): string | null {
   if (terms.length === 0) return null;
-  return terms.map((words) => `"${words.join(' ')}"`).join(' AND ');
+  return `tenant : "t${tenantId}" AND {subject people body files} : (${terms.map((words) => `"${words.join(' ')}"`).join(' AND ')})`;
 }
 
 /** InnoDB's defaults: shorter and longer words are not in the index (innodb_ft_min/max_token_size). */
