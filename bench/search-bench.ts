@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { INestApplication } from '@nestjs/common';
@@ -135,7 +135,10 @@ async function measureEngine(app: INestApplication, engine: string): Promise<Rec
   const { token } = await app.get(ApiTokensService).create(asTenantId(tenant.id), { role: 'agent', name: 'bench agent' });
   const t0 = performance.now();
   await seed(app.get(DataSource), tenant.id, TICKETS);
-  console.log(`search bench (${engine}): seeded ${TICKETS} tickets in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(
+    `search bench (${engine}): seeded ${TICKETS} tickets in ${((performance.now() - t0) / 1000).toFixed(0)} s; ` +
+      `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`,
+  );
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const figures: Record<string, number> = {};
   for (const [name, q] of Object.entries(QUERIES)) {
@@ -197,6 +200,7 @@ async function onEngine(engine: 'sqlite' | 'mysql'): Promise<Record<string, numb
 
 /** Both engines when the test services' variables are set, SQLite alone otherwise. */
 export async function runSearchBench(): Promise<Record<string, number>> {
+  if (TICKETS === 0) return {};
   const figures = process.env.BENCH_SEARCH_ENGINES === 'mysql' ? {} : await onEngine('sqlite');
   if (process.env.DB_HOST) Object.assign(figures, await onEngine('mysql'));
   else console.log('search bench: no DB_HOST, MariaDB skipped');

@@ -34,9 +34,23 @@ export function searchText(text: string | null | undefined): string {
   return out.replace(/_/g, ' ');
 }
 
-/** The same as searchText, as a MariaDB SQL expression over `expr`. */
+/**
+ * UTF-8 lead bytes of the code points E3 to ED and EF: U+3000 to U+DFFF and U+F000 to U+FFFF,
+ * where every CJK range above lies. A text without them has nothing for the regular expressions
+ * to change, and skips them: MariaDB compiles a pattern again at every call in a trigger (about
+ * a millisecond each, measured), while LOCATE on bytes costs microseconds.
+ */
+const CJK_LEAD_BYTES = ['E3', 'E4', 'E5', 'E6', 'E7', 'E8', 'E9', 'EA', 'EB', 'EC', 'ED', 'EF'];
+
+/**
+ * The same as searchText, as a MariaDB SQL expression over `expr`, which is evaluated several
+ * times: give it a column or a variable.
+ */
 export function mysqlSearchText(expr: string): string {
-  let sql = `LEFT(COALESCE(${expr}, ''), ${SEARCH_TEXT_MAX_CHARS})`;
-  for (const step of SEARCH_TEXT_STEPS) sql = `REGEXP_REPLACE(${sql}, '${step.pattern.replace(/\\/g, '\\\\')}', '${step.replacement.replace(/\\/g, '\\\\')}')`;
-  return `REPLACE(${sql}, '_', ' ')`;
+  const text = `LEFT(COALESCE(${expr}, ''), ${SEARCH_TEXT_MAX_CHARS})`;
+  let regex = text;
+  for (const step of SEARCH_TEXT_STEPS) regex = `REGEXP_REPLACE(${regex}, '${step.pattern.replace(/\\/g, '\\\\')}', '${step.replacement.replace(/\\/g, '\\\\')}')`;
+  const bytes = `CAST(${text} AS BINARY)`;
+  const hasCjk = CJK_LEAD_BYTES.map((b) => `LOCATE(X'${b}', ${bytes}) > 0`).join(' OR ');
+  return `REPLACE(IF(${hasCjk}, ${regex}, ${text}), '_', ' ')`;
 }

@@ -93,4 +93,4 @@ interface Where {
 }
 
 /** How many of the newest matches SQLite ranks (see sqliteSearch). */
-export const RANKED_WINDOW = 5_000;
+export const RANKED_WINDOW = 2_000;

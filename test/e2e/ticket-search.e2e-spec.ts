@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { mysqlSearchText, searchText } from '../../src/database/search-text';
 import { buildMail, postSigned } from '../support/mail';
 import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
 
@@ -144,6 +145,15 @@ describe.each(ENGINES)('ticket search (%s)', (engine) => {
     const res = await search(q);
     expect(Array.isArray(res.data)).toBe(true);
   });
+
+  it.each(['東京都に住んでいます', 'Windows版 と 東京abc', '한국어 텍스트', 'report_Q3.pdf', 'Tax版', 'Ünïcödé Привет', '々人々'])(
+    "indexes %j as the query side reads it (the database's search_text is the query's)",
+    async (text) => {
+      const sql = engine === 'mysql' ? `SELECT ${mysqlSearchText('x.t')} AS v FROM (SELECT ? AS t) x` : 'SELECT search_text(?) AS v';
+      const [{ v }] = await t.app.get(DataSource).query(sql, [text]);
+      expect(v).toBe(searchText(text));
+    },
+  );
 
   it('refuses a query over 200 characters with 400', async () => {
     await t.http().get(`/api/tickets?q=${'printer '.repeat(30)}`).set(acme.agent).expect(400);
