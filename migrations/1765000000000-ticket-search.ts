@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { mysqlSearchText } from '../src/database/search-text';
+import { mysqlSearchText, mysqlSetSearchText } from '../src/database/search-text';
 
 /**
  * Full-text search over tickets: one search document per ticket (its subject; the requester and
@@ -113,32 +113,47 @@ async function upMysql(qr: QueryRunner): Promise<void> {
   await qr.query('ALTER TABLE ticket_search ADD FULLTEXT INDEX ft_ticket_search_all (subject, people, body, files)');
   await qr.query('ALTER TABLE ticket_search ADD FULLTEXT INDEX ft_ticket_search_subject (subject)');
   await qr.query('SET SESSION innodb_ft_enable_stopword = ON');
+  // MariaDB runs these on every ticket message and attachment: see mysqlSetSearchText for why the
+  // texts are turned into search text by statements on variables.
   await qr.query(`
     CREATE TRIGGER ticket_search_ticket_subject AFTER UPDATE ON tickets FOR EACH ROW
-      UPDATE ticket_search SET subject = ${mysqlSearchText('NEW.subject')} WHERE ticket_id = NEW.id AND NOT (NEW.subject <=> OLD.subject)`);
+    BEGIN
+      DECLARE subject_text TEXT DEFAULT NEW.subject;
+      IF NOT (NEW.subject <=> OLD.subject) THEN
+        ${mysqlSetSearchText('subject_text')}
+        UPDATE ticket_search SET subject = subject_text WHERE ticket_id = NEW.id;
+      END IF;
+    END`);
   // A ticket's document is written with its first message, not before: InnoDB indexes each
-  // version of a row, so writing it once per new ticket halves the work of the common case. Each
-  // text is turned into search text once (variables), as the CJK check reads it a dozen times.
+  // version of a row, so writing it once per new ticket halves the work of the common case.
   // No delete trigger: the foreign key removes the document (MariaDB fires no triggers on cascades).
   await qr.query(`
     CREATE TRIGGER ticket_search_message_insert AFTER INSERT ON ticket_messages FOR EACH ROW
     BEGIN
-      DECLARE sender_raw TEXT DEFAULT IF(NEW.direction = 'inbound', CONCAT_WS(' ', NEW.from_name, NEW.from_address), '');
-      DECLARE message_raw LONGTEXT DEFAULT COALESCE(NULLIF(NEW.new_text, ''), NEW.text_body);
-      DECLARE sender_text TEXT DEFAULT ${mysqlSearchText('sender_raw')};
-      DECLARE message_text LONGTEXT DEFAULT ${mysqlSearchText('message_raw')};
+      DECLARE sender_text TEXT DEFAULT IF(NEW.direction = 'inbound', CONCAT_WS(' ', NEW.from_name, NEW.from_address), '');
+      DECLARE message_text LONGTEXT DEFAULT COALESCE(NULLIF(NEW.new_text, ''), NEW.text_body);
+      DECLARE subject_text TEXT;
+      DECLARE requester_text TEXT;
+      ${mysqlSetSearchText('sender_text')}
+      ${mysqlSetSearchText('message_text')}
       UPDATE ticket_search SET
         people = IF(LOCATE(sender_text, people) = 0, CONCAT(people, ' ', sender_text), people),
         body = CONCAT(body, ' ', message_text)
       WHERE ticket_id = NEW.ticket_id;
       IF ROW_COUNT() = 0 THEN
+        SELECT t.subject, CONCAT_WS(' ', t.requester_name, t.requester_email) INTO subject_text, requester_text FROM tickets t WHERE t.id = NEW.ticket_id;
+        ${mysqlSetSearchText('subject_text')}
+        ${mysqlSetSearchText('requester_text')}
         INSERT INTO ticket_search (ticket_id, subject, people, body, files)
-        SELECT t.id, ${mysqlSearchText('t.subject')}, CONCAT_WS(' ', ${mysqlSearchText("CONCAT_WS(' ', t.requester_name, t.requester_email)")}, sender_text), message_text, ''
-        FROM tickets t WHERE t.id = NEW.ticket_id;
+        VALUES (NEW.ticket_id, subject_text, CONCAT_WS(' ', requester_text, sender_text), message_text, '');
       END IF;
     END`);
   await qr.query(`
     CREATE TRIGGER ticket_search_attachment_insert AFTER INSERT ON attachments FOR EACH ROW
-      UPDATE ticket_search SET files = CONCAT(files, ' ', ${mysqlSearchText('NEW.filename')})
-      WHERE ticket_id = (SELECT ticket_id FROM ticket_messages WHERE id = NEW.ticket_message_id)`);
+    BEGIN
+      DECLARE file_text TEXT DEFAULT NEW.filename;
+      ${mysqlSetSearchText('file_text')}
+      UPDATE ticket_search SET files = CONCAT(files, ' ', file_text)
+      WHERE ticket_id = (SELECT ticket_id FROM ticket_messages WHERE id = NEW.ticket_message_id);
+    END`);
 }

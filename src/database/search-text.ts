@@ -37,20 +37,31 @@ export function searchText(text: string | null | undefined): string {
 /**
  * UTF-8 lead bytes of the code points E3 to ED and EF: U+3000 to U+DFFF and U+F000 to U+FFFF,
  * where every CJK range above lies. A text without them has nothing for the regular expressions
- * to change, and skips them: MariaDB compiles a pattern again at every call in a trigger (about
- * a millisecond each, measured), while LOCATE on bytes costs microseconds.
+ * to change.
  */
 const CJK_LEAD_BYTES = ['E3', 'E4', 'E5', 'E6', 'E7', 'E8', 'E9', 'EA', 'EB', 'EC', 'ED', 'EF'];
 
-/**
- * The same as searchText, as a MariaDB SQL expression over `expr`, which is evaluated several
- * times: give it a column or a variable.
- */
+const hasCjkLeadByte = (expr: string) => CJK_LEAD_BYTES.map((b) => `LOCATE(X'${b}', CAST(${expr} AS BINARY)) > 0`).join(' OR ');
+const sqlString = (text: string) => `'${text.replace(/\\/g, '\\\\')}'`;
+const regexSteps = (expr: string) =>
+  SEARCH_TEXT_STEPS.reduce((sql, step) => `REGEXP_REPLACE(${sql}, ${sqlString(step.pattern)}, ${sqlString(step.replacement)})`, expr);
+
+/** The same as searchText, as a MariaDB SQL expression over `expr` (a column: it is read several times). */
 export function mysqlSearchText(expr: string): string {
   const text = `LEFT(COALESCE(${expr}, ''), ${SEARCH_TEXT_MAX_CHARS})`;
-  let regex = text;
-  for (const step of SEARCH_TEXT_STEPS) regex = `REGEXP_REPLACE(${regex}, '${step.pattern.replace(/\\/g, '\\\\')}', '${step.replacement.replace(/\\/g, '\\\\')}')`;
-  const bytes = `CAST(${text} AS BINARY)`;
-  const hasCjk = CJK_LEAD_BYTES.map((b) => `LOCATE(X'${b}', ${bytes}) > 0`).join(' OR ');
-  return `REPLACE(IF(${hasCjk}, ${regex}, ${text}), '_', ' ')`;
+  return `REPLACE(IF(${hasCjkLeadByte(text)}, ${regexSteps(text)}, ${text}), '_', ' ')`;
+}
+
+/**
+ * The same as searchText, as statements of a trigger that turn the variable `name` into its
+ * search text. MariaDB compiles a regular expression each time a trigger's statement runs (about
+ * a millisecond per pattern on this machine), even inside an IF() that does not take that branch:
+ * so the regular expressions are a statement of their own, reached only by text holding CJK.
+ */
+export function mysqlSetSearchText(name: string): string {
+  return [
+    `SET ${name} = LEFT(COALESCE(${name}, ''), ${SEARCH_TEXT_MAX_CHARS});`,
+    `IF ${hasCjkLeadByte(name)} THEN SET ${name} = ${regexSteps(name)}; END IF;`,
+    `SET ${name} = REPLACE(${name}, '_', ' ');`,
+  ].join('\n');
 }
