@@ -1,4 +1,4 @@
-import { parseSearchQuery, toFts5Match, toInnodbBoolean } from './search-query';
+import { innodbTerms, parseSearchQuery, toFts5Match, toInnodbBoolean, toWordPattern } from './search-query';
 
 describe('parseSearchQuery', () => {
   it.each([
@@ -34,9 +34,15 @@ describe('query renderers', () => {
   });
 
   it('requires every term in InnoDB boolean mode, leaving out words InnoDB does not index', () => {
-    expect(toInnodbBoolean([['blue', 'widget'], ['broke']])).toBe('+"blue widget" +broke');
-    expect(toInnodbBoolean([['after', 'a', 'week']])).toBe('+after +week');
-    expect(toInnodbBoolean([['ab']])).toBeNull();
-    expect(toInnodbBoolean([['x東京']])).toBe('+x東京');
+    expect(toInnodbBoolean(innodbTerms([['blue', 'widget'], ['broke']]))).toBe('+"blue widget" +broke');
+    expect(innodbTerms([['after', 'a', 'week'], ['week']])).toEqual([['after'], ['week']]);
+    expect(toInnodbBoolean(innodbTerms([['ab']]))).toBeNull();
+    expect(toInnodbBoolean(innodbTerms([['x東京']]))).toBe('+x東京');
+  });
+
+  it('matches whole words of a term in order, separators between them', () => {
+    const pattern = new RegExp(toWordPattern(['blue', 'widget']), 'iu');
+    expect(pattern.test('the Blue, widget broke')).toBe(true);
+    expect(['bluewidget', 'blue widgets', 'widget blue', 'a blue_x widget'].map((text) => pattern.test(text))).toEqual([false, false, false, false]);
   });
 });

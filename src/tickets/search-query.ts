@@ -63,17 +63,29 @@ const INNODB_MIN_TOKEN = 3;
 const INNODB_MAX_TOKEN = 84;
 
 /**
- * A MariaDB boolean-mode query: every term required, phrases quoted. Words InnoDB does not index
- * are left out (a phrase holding one becomes its other words, each required), as requiring them
- * would match nothing.
+ * The terms as InnoDB can find them: words it does not index are left out (requiring them would
+ * match nothing), and a phrase holding one becomes its other words, each a term of its own.
  */
-export function toInnodbBoolean(terms: string[][]): string | null {
-  const parts: string[] = [];
+export function innodbTerms(terms: string[][]): string[][] {
+  const out = new Map<string, string[]>();
   for (const words of terms) {
     const indexed = words.filter((w) => [...w].length >= INNODB_MIN_TOKEN && [...w].length <= INNODB_MAX_TOKEN);
-    if (indexed.length === 0) continue;
-    if (indexed.length === words.length && words.length > 1) parts.push(`+"${words.join(' ')}"`);
-    else parts.push(...indexed.map((w) => `+${w}`));
+    const kept = indexed.length === words.length ? [words] : indexed.map((w) => [w]);
+    for (const term of kept) out.set(term.join(' ').toLowerCase(), term);
   }
-  return parts.length ? [...new Set(parts)].join(' ') : null;
+  return [...out.values()];
+}
+
+/** A MariaDB boolean-mode query of innodbTerms: every term required, phrases quoted. */
+export function toInnodbBoolean(terms: string[][]): string | null {
+  if (terms.length === 0) return null;
+  return terms.map((words) => (words.length > 1 ? `+"${words.join(' ')}"` : `+${words[0]}`)).join(' ');
+}
+
+/**
+ * The same term as a PCRE pattern over a search document: its words whole, in order, with only
+ * separators between them. Terms hold letters and digits only, nothing a pattern would read as syntax.
+ */
+export function toWordPattern(words: string[]): string {
+  return `(?<![\\p{L}\\p{N}])${words.join('[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`;
 }

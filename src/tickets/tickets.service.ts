@@ -43,9 +43,9 @@ export class TicketsService {
           offset: Math.max(0, (page - 1) * perPage - pinned),
           limit: page === 1 ? perPage - pinned : perPage,
         })
-      : { ids: [], total: 0 };
+      : { ids: [], total: 0, estimated: false };
     const rows = [...(numbered && page === 1 ? [numbered] : []), ...(await this.tickets.inOrder(tenantId, matches.ids))];
-    return { data: rows.map(toTicketView), total: matches.total + pinned, page, per_page: perPage };
+    return { data: rows.map(toTicketView), total: matches.total + pinned, ...(matches.estimated ? { total_estimated: true } : {}), page, per_page: perPage };
   }
 
   async get(tenantId: TenantId, ticketId: number) {
