@@ -15,7 +15,7 @@ import { TicketsService } from './tickets.service';
 export class TicketsController {
   constructor(private readonly tickets: TicketsService) {}
 
-  @ApiOkResponse({ description: 'A page of the tenant’s tickets, newest activity first: {data, page, per_page, total}' })
+  @ApiOkResponse({ description: 'A page of the tenant’s tickets, newest activity first (best match first with q): {data, page, per_page, total}, and total_estimated: true when total is an estimate' })
   @ApiErrors(400)
   @Get('tickets')
   list(@CurrentTenant() tenant: TenantPrincipal, @Query() query: ListTicketsQuery) {
