@@ -118,8 +118,8 @@ export class TicketSearchRepository {
       `SELECT t.id, COUNT(*) OVER () AS total ${from} ORDER BY MATCH (s.subject) AGAINST (? IN BOOLEAN MODE) * 3 + ${all} DESC, t.last_activity_at DESC, t.id DESC LIMIT ? OFFSET ?`,
       [match, ...where.params, match, match, search.limit, search.offset],
     );
-    if (rows.length > 0 || search.offset === 0) return { ids: rows.map((r) => Number(r.id)), total: rows.length ? Number(rows[0].total) : 0, estimated: false };
-    // A page past the end has no row to carry the total.
+    if (rows.length > 0 || (search.offset === 0 && search.limit > 0)) return { ids: rows.map((r) => Number(r.id)), total: rows.length ? Number(rows[0].total) : 0, estimated: false };
+    // A page past the end (or of no row: a bare number's ticket filled it) has no row to carry the total.
     const [counted] = await this.dataSource.query(`SELECT COUNT(*) AS n ${from}`, [match, ...where.params]);
     return { ids: [], total: Number(counted.n), estimated: false };
   }

@@ -97,6 +97,10 @@ describe.each(ENGINES)('ticket search (%s)', (engine) => {
     const bare = await search(String(numbers.twinOld));
     expect(bare.data[0].number).toBe(numbers.twinOld);
     expect(bare.total).toBe(bare.data.length);
+    // The number's ticket fills a page of one; the total still counts the text matches.
+    const onePerPage = await search(String(numbers.twinOld), acme, '&per_page=1');
+    expect(onePerPage.data.map((x) => x.number)).toEqual([numbers.twinOld]);
+    expect(onePerPage.total).toBe(bare.total);
   });
 
   it('matches senders, attachment names and the text of later messages', async () => {
