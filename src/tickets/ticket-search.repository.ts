@@ -55,17 +55,20 @@ export class TicketSearchRepository {
   private async sqliteSearch(tenantId: TenantId, search: TextSearch, where: Where): Promise<SearchPage | null> {
     const match = toFts5Match(tenantId, search.terms);
     if (match === null) return null;
-    const [page, counted]: [{ id: number }[], { n: number }[]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT t.id FROM (SELECT rowid AS id, bm25(ticket_search, 8.0, 4.0, 1.0, 4.0, 0.0) AS score FROM ticket_search WHERE ticket_search MATCH ? ORDER BY rowid DESC LIMIT ${RANKED_WINDOW}) m
-         CROSS JOIN tickets t ON t.id = m.id WHERE ${where.sql} ORDER BY m.score, t.last_activity_at DESC, t.id DESC LIMIT ? OFFSET ?`,
-        [match, ...where.params, search.limit, search.offset],
-      ),
-      where.filtered
-        ? this.dataSource.query(`SELECT COUNT(*) AS n FROM ticket_search CROSS JOIN tickets t ON t.id = ticket_search.rowid WHERE ticket_search MATCH ? AND ${where.sql}`, [match, ...where.params])
-        : this.dataSource.query('SELECT COUNT(*) AS n FROM ticket_search WHERE ticket_search MATCH ?', [match]),
-    ]);
-    return { ids: page.map((r) => Number(r.id)), total: Number(counted[0].n), estimated: false };
+    // The window's own counts: with fewer matches than the window holds, they are the total.
+    const page: { id: number; in_window: number; n: number }[] = await this.dataSource.query(
+      `SELECT t.id, w.in_window, COUNT(*) OVER () AS n
+       FROM (SELECT m.id, m.score, COUNT(*) OVER () AS in_window
+             FROM (SELECT rowid AS id, bm25(ticket_search, 8.0, 4.0, 1.0, 4.0, 0.0) AS score FROM ticket_search WHERE ticket_search MATCH ? ORDER BY rowid DESC LIMIT ${RANKED_WINDOW}) m) w
+       CROSS JOIN tickets t ON t.id = w.id WHERE ${where.sql} ORDER BY w.score, t.last_activity_at DESC, t.id DESC LIMIT ? OFFSET ?`,
+      [match, ...where.params, search.limit, search.offset],
+    );
+    const ids = page.map((r) => Number(r.id));
+    if (page.length > 0 && Number(page[0].in_window) < RANKED_WINDOW) return { ids, total: Number(page[0].n), estimated: false };
+    const [counted] = where.filtered
+      ? await this.dataSource.query(`SELECT COUNT(*) AS n FROM ticket_search CROSS JOIN tickets t ON t.id = ticket_search.rowid WHERE ticket_search MATCH ? AND ${where.sql}`, [match, ...where.params])
+      : await this.dataSource.query('SELECT COUNT(*) AS n FROM ticket_search WHERE ticket_search MATCH ?', [match]);
+    return { ids, total: Number(counted.n), estimated: false };
   }
 
   /**
@@ -73,8 +76,9 @@ export class TicketSearchRepository {
    * every document holding each word (over all tenants): about 10 µs per document here, so a
    * word in 90,000 tickets takes a second, and so does a phrase of three words each in 25,000.
    * So the tenant's SAMPLE most recently active tickets are tested first (a regular expression
-   * per term and per word; LOCATE under the collation costs ten times more), which estimates both ways' work: walking the tickets newest
-   * activity first with the regular expressions until the page is full, or the full-text query.
+   * per term and per word; LOCATE under the collation costs ten times more), which estimates
+   * both ways' work: walking the tickets newest activity first with the regular expressions
+   * until the page is full, or the full-text query.
    * The walk wins for common words; its matches come newest activity first, its total is the
    * sample's estimate. Otherwise the full-text query ranks them, in one statement with its count
    * so that InnoDB evaluates it once.
