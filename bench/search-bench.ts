@@ -203,7 +203,7 @@ export async function runSearchBench(): Promise<Record<string, number>> {
   if (TICKETS === 0) return {};
   const figures = process.env.BENCH_SEARCH_ENGINES === 'mysql' ? {} : await onEngine('sqlite');
   if (process.env.DB_HOST && process.env.BENCH_SEARCH_ENGINES !== 'sqlite') Object.assign(figures, await onEngine('mysql'));
-  else console.log('search bench: no DB_HOST, MariaDB skipped');
+  else console.log('search bench: MariaDB skipped (no DB_HOST, or BENCH_SEARCH_ENGINES=sqlite)');
   return figures;
 }
 
