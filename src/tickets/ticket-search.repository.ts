@@ -29,6 +29,8 @@ export class TicketSearchRepository {
 
   /** MariaDB always walks the tickets (see mysqlSearch): for tests of that way, which needs many tickets to be chosen. */
   alwaysWalk = false;
+  /** How many of a tenant's most recently active tickets MariaDB tests before choosing a plan (tests make it small). */
+  sampleSize = SAMPLE;
 
   async search(tenantId: TenantId, search: TextSearch): Promise<SearchPage> {
     const filters: string[] = ['t.tenant_id = ?'];
@@ -91,30 +93,35 @@ export class TicketSearchRepository {
     const wordPatterns = [...new Set(terms.flat().map((w) => w.toLowerCase()))].map((w) => toWordPattern([w]));
     const document = "CONCAT_WS(' ', s.subject, s.people, s.body, s.files)";
     const matchesAll = patterns.map(() => `${document} REGEXP ?`).join(' AND ');
-    const sample: { id: number; hit: number; holding: number }[] = await this.dataSource.query(
-      `SELECT r.id, ${matchesAll} AS hit, ${wordPatterns.map(() => `(${document} REGEXP ?)`).join(' + ')} AS holding
-       FROM (SELECT t.id, t.last_activity_at FROM tickets t WHERE ${where.sql} ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ${SAMPLE}) r
+    const sampleSize = this.sampleSize;
+    const sample: { id: number; last_activity_at: Date; hit: number; holding: number }[] = await this.dataSource.query(
+      `SELECT r.id, r.last_activity_at, ${matchesAll} AS hit, ${wordPatterns.map(() => `(${document} REGEXP ?)`).join(' + ')} AS holding
+       FROM (SELECT t.id, t.last_activity_at FROM tickets t WHERE ${where.sql} ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ${sampleSize}) r
        JOIN ticket_search s ON s.ticket_id = r.id ORDER BY r.last_activity_at DESC, r.id DESC`,
       [...patterns, ...wordPatterns, ...where.params],
     );
     const hits = sample.filter((r) => Number(r.hit) === 1).map((r) => Number(r.id));
-    const [{ n }] = sample.length < SAMPLE ? [{ n: sample.length }] : await this.dataSource.query('SELECT ticket_counter AS n FROM tenants WHERE id = ?', [tenantId]);
+    const sampledAll = sample.length < sampleSize;
+    const [{ n }] = sampledAll ? [{ n: sample.length }] : await this.dataSource.query('SELECT ticket_counter AS n FROM tenants WHERE id = ?', [tenantId]);
     const perSampled = Number(n) / Math.max(1, sample.length);
     const fullTextDocuments = sample.reduce((sum, r) => sum + Number(r.holding), 0) * perSampled;
     const end = search.offset + search.limit;
     const walkedTickets = hits.length ? (end / hits.length) * sample.length : Infinity;
     if (this.alwaysWalk || walkedTickets < fullTextDocuments) {
-      const ids =
-        end <= hits.length
-          ? hits.slice(search.offset, end)
-          : (
-              await this.dataSource.query(
-                `SELECT t.id FROM tickets t JOIN ticket_search s ON s.ticket_id = t.id WHERE ${where.sql} AND ${matchesAll} ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ? OFFSET ?`,
-                [...where.params, ...patterns, search.limit, search.offset],
-              )
-            ).map((r: { id: number }) => Number(r.id));
+      const ids = hits.slice(search.offset, end);
+      if (ids.length < search.limit && !sampledAll) {
+        // On from the last sampled ticket: the sample's own matches are the first ones.
+        const last = sample[sample.length - 1];
+        const walked: { id: number }[] = await this.dataSource.query(
+          `SELECT t.id FROM tickets t JOIN ticket_search s ON s.ticket_id = t.id
+           WHERE ${where.sql} AND (t.last_activity_at < ? OR (t.last_activity_at = ? AND t.id < ?)) AND ${matchesAll}
+           ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ? OFFSET ?`,
+          [...where.params, last.last_activity_at, last.last_activity_at, last.id, ...patterns, search.limit - ids.length, Math.max(0, search.offset - hits.length)],
+        );
+        ids.push(...walked.map((r) => Number(r.id)));
+      }
       const tickets = where.filtered ? Number((await this.dataSource.query(`SELECT COUNT(*) AS n FROM tickets t WHERE ${where.sql}`, where.params))[0].n) : Number(n);
-      return { ids, total: sample.length ? Math.round((hits.length / sample.length) * tickets) : 0, estimated: sample.length === SAMPLE };
+      return { ids, total: sample.length ? Math.round((hits.length / sample.length) * tickets) : 0, estimated: !sampledAll };
     }
     const all = 'MATCH (s.subject, s.people, s.body, s.files) AGAINST (? IN BOOLEAN MODE)';
     const from = `FROM ticket_search s STRAIGHT_JOIN tickets t ON t.id = s.ticket_id WHERE ${all} AND ${where.sql}`;
@@ -136,7 +143,6 @@ export interface SearchPage {
   estimated: boolean;
 }
 
-/** How many of a tenant's most recently active tickets MariaDB tests before choosing a plan. */
 const SAMPLE = 500;
 
 interface Where {

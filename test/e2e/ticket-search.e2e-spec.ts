@@ -57,7 +57,7 @@ describe.each(ENGINES)('ticket search (%s)', (engine) => {
   };
   const search = async (q: string, tenant: Tenant = acme, extra = '') => {
     const res = await t.http().get(`/api/tickets?q=${encodeURIComponent(q)}${extra}`).set(tenant.agent).expect(200);
-    return res.body as { data: Found[]; total: number; page: number; per_page: number };
+    return res.body as { data: Found[]; total: number; total_estimated?: boolean; page: number; per_page: number };
   };
   const found = async (q: string, tenant: Tenant = acme) => (await search(q, tenant)).data.map((x) => x.number);
 
@@ -164,6 +164,8 @@ describe.each(ENGINES)('ticket search (%s)', (engine) => {
   (engine === 'mysql' ? it : it.skip)('finds the same by walking the tickets newest activity first (MariaDB, common words)', async () => {
     const repository = t.app.get(TicketSearchRepository);
     repository.alwaysWalk = true;
+    // A sample of two: the walk goes on past it, as on a tenant with many tickets.
+    repository.sampleSize = 2;
     try {
       expect(await found('printer')).toEqual([numbers.subject, numbers.bodyOnly]);
       expect(await found('toner cartridge')).toEqual([numbers.twinNew, numbers.twinOld]);
@@ -176,10 +178,13 @@ describe.each(ENGINES)('ticket search (%s)', (engine) => {
       expect(await found('widget', other)).toEqual([]);
       const first = await search('toner', acme, '&per_page=1');
       const second = await search('toner', acme, '&per_page=1&page=2');
-      expect([first.total, second.total]).toEqual([2, 2]);
       expect([...first.data, ...second.data].map((x) => x.number)).toEqual([numbers.twinNew, numbers.twinOld]);
+      expect((await search('toner', acme, '&per_page=1&page=3')).data).toEqual([]);
+      // Estimated from the two sampled tickets, neither of which holds the word.
+      expect(first).toMatchObject({ total: 0, total_estimated: true });
     } finally {
       repository.alwaysWalk = false;
+      repository.sampleSize = 500;
     }
   });
 
