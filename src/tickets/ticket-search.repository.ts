@@ -17,7 +17,8 @@ export interface TextSearch {
 /**
  * Full-text queries on the `ticket_search` documents (migrations/1765000000000-ticket-search.ts),
  * joined to the tenant's tickets: a document is only ever found through a ticket of the tenant.
- * Best match first (a word in the subject counts most), newest activity breaking ties.
+ * Best match first (a word in the subject counts most), newest activity breaking ties; on MariaDB,
+ * words in very many tickets newest activity first (see mysqlSearch).
  */
 @Injectable()
 export class TicketSearchRepository {
