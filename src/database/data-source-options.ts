@@ -2,10 +2,12 @@ import { dirname } from 'node:path';
 import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
 import { ensurePrivateFile, ensurePrivateFolder, tightenIfPresent } from '../storage/private-files';
+import { searchText } from './search-text';
 import { CreateSchema1763700000000 } from '../../migrations/1763700000000-create-schema';
 import { RawMessageLocations1763900000000 } from '../../migrations/1763900000000-raw-message-locations';
 import { TenantBoundary1764600000000 } from '../../migrations/1764600000000-tenant-boundary';
 import { DropUsersDisabledAt1764800000000 } from '../../migrations/1764800000000-drop-users-disabled-at';
+import { TicketSearch1765000000000 } from '../../migrations/1765000000000-ticket-search';
 import { RemoteImageSenders1765100000000 } from '../../migrations/1765100000000-remote-image-senders';
 import { Events1765150000000 } from '../../migrations/1765150000000-events';
 import { TicketsUnreadIndex1765150000001 } from '../../migrations/1765150000001-tickets-unread-index';
@@ -19,6 +21,7 @@ export const MIGRATIONS = [
   RawMessageLocations1763900000000,
   TenantBoundary1764600000000,
   DropUsersDisabledAt1764800000000,
+  TicketSearch1765000000000,
   RemoteImageSenders1765100000000,
   Events1765150000000,
   TicketsUnreadIndex1765150000001,
@@ -69,11 +72,13 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     // synchronous FULL syncs the WAL at every commit: a webhook's sender deletes its copy once we
     // acknowledge the commit, so the commit must outlive a power cut (NORMAL only outlives a crash).
     // The group commit makes that one sync per batch of messages.
-    prepareDatabase: (conn: { pragma(sql: string): unknown }) => {
+    prepareDatabase: (conn: { pragma(sql: string): unknown; function(name: string, options: { deterministic: boolean }, fn: (text: unknown) => string): unknown }) => {
       conn.pragma('journal_mode = WAL');
       conn.pragma('synchronous = FULL');
       conn.pragma('busy_timeout = 10000');
       conn.pragma('foreign_keys = ON');
+      // The search index's triggers call it (migrations/1765000000000-ticket-search.ts).
+      conn.function('search_text', { deterministic: true }, (text) => searchText(text === null || text === undefined ? null : String(text)));
     },
   };
 }

@@ -15,7 +15,11 @@ import { TicketsService } from './tickets.service';
 export class TicketsController {
   constructor(private readonly tickets: TicketsService) {}
 
-  @ApiOkResponse({ description: 'A page of the tenant’s tickets (newest activity first unless sorted): {data, page, per_page, total}; each with a preview line of its latest message' })
+  @ApiOkResponse({
+    description:
+      'A page of the tenant’s tickets, newest activity first unless sorted (best match first with q): {data, page, per_page, total}, ' +
+      'each with a preview line of its latest message; total_estimated: true when total is an estimate',
+  })
   @ApiErrors(400)
   @Get('tickets')
   list(@CurrentTenant() tenant: TenantPrincipal, @Query() query: ListTicketsQuery) {

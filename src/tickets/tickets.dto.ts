@@ -12,7 +12,7 @@ export class ListTicketsQuery {
   @IsOptional() @IsIn(TICKET_STATUSES) status?: TicketStatus;
   @ApiPropertyOptional({ enum: TICKET_SORTS, default: 'activity', description: 'activity: newest activity first; waiting: longest without activity first' })
   @IsOptional() @IsIn(TICKET_SORTS) sort?: TicketSort;
-  @ApiPropertyOptional({ maxLength: 200, description: 'Words searched in the subject, the requester and the ticket number' })
+  @ApiPropertyOptional({ maxLength: 200, description: 'Search: words and "quoted phrases" matched in the subject, the senders, the messages and the attachment names, best match first; `#123` or `123` finds ticket 123' })
   @IsOptional() @IsString() @MaxLength(200) @SingleLine() q?: string;
   @ApiPropertyOptional({ minimum: 1, default: 1 })
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) page?: number;

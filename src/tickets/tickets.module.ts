@@ -13,6 +13,7 @@ import { TicketMessagesRepository } from './ticket-messages.repository';
 import { TicketsController } from './tickets.controller';
 import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
+import { TicketSearchRepository } from './ticket-search.repository';
 import { TicketSummariesRepository } from './ticket-summaries.repository';
 
 @Module({
@@ -23,6 +24,7 @@ import { TicketSummariesRepository } from './ticket-summaries.repository';
     TicketsRepository,
     TicketMessagesRepository,
     TicketSummariesRepository,
+    TicketSearchRepository,
     MailFrameService,
     RemoteImageSendersService,
     RemoteImageSendersRepository,

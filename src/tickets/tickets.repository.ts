@@ -13,8 +13,6 @@ interface TicketFilter {
   status?: TicketStatus;
   /** activity: newest activity first; waiting: the longest without activity first. */
   sort?: TicketSort;
-  /** Matched against the subject and the messages' text and sender. */
-  text?: string;
   page: number;
   perPage: number;
 }
@@ -31,14 +29,6 @@ export class TicketsRepository {
   async page(tenantId: TenantId, filter: TicketFilter): Promise<{ rows: Ticket[]; total: number }> {
     const qb = this.tickets.createQueryBuilder('t').where('t.tenant_id = :tenantId', { tenantId });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
-    if (filter.text) {
-      // '!' as the LIKE escape: a backslash means different things to MySQL and SQLite string literals.
-      const like = `%${filter.text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-      qb.andWhere(
-        `(t.subject LIKE :like ESCAPE '!' OR EXISTS (SELECT 1 FROM ticket_messages m WHERE m.ticket_id = t.id AND m.tenant_id = t.tenant_id AND (m.text_body LIKE :like ESCAPE '!' OR m.from_address LIKE :like ESCAPE '!')))`,
-        { like },
-      );
-    }
     const direction = filter.sort === 'waiting' ? 'ASC' : 'DESC';
     const [rows, total] = await qb
       .orderBy('t.last_activity_at', direction)
@@ -47,6 +37,17 @@ export class TicketsRepository {
       .take(filter.perPage)
       .getManyAndCount();
     return { rows, total };
+  }
+
+  /** The tickets of these ids, in the order given (the order search ranked them in). */
+  async inOrder(tenantId: TenantId, ids: number[]): Promise<Ticket[]> {
+    if (ids.length === 0) return [];
+    const byId = new Map((await this.tickets.findBy({ tenantId, id: In(ids) })).map((t) => [t.id, t]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  findByNumber(tenantId: TenantId, number: number, status?: TicketStatus): Promise<Ticket | null> {
+    return this.tickets.findOneBy({ tenantId, number, ...(status ? { status } : {}) });
   }
 
   find(tenantId: TenantId, ticketId: number): Promise<Ticket | null> {

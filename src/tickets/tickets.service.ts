@@ -6,18 +6,21 @@ import { Attachment } from './attachment.entity';
 import { MailFrameService } from './mail-frame.service';
 import { senderKey } from './remote-image-policy';
 import { RemoteImageSendersRepository } from './remote-image-senders.repository';
-import { Ticket } from './ticket.entity';
+import { parseSearchQuery } from './search-query';
+import { Ticket, TicketStatus } from './ticket.entity';
+import { previewLine } from './ticket-preview';
+import { TicketSearchRepository } from './ticket-search.repository';
+import { TicketSummariesRepository } from './ticket-summaries.repository';
 import { toMessageView, toTicketView } from './ticket-views';
 import { ListTicketsQuery, UpdateTicketDto } from './tickets.dto';
 import { TicketsRepository } from './tickets.repository';
-import { TicketSummariesRepository } from './ticket-summaries.repository';
-import { previewLine } from './ticket-preview';
 
 @Injectable()
 export class TicketsService {
   constructor(
     private readonly tickets: TicketsRepository,
     private readonly summaries: TicketSummariesRepository,
+    private readonly search: TicketSearchRepository,
     private readonly attachmentStore: AttachmentStore,
     private readonly mailFrames: MailFrameService,
     private readonly imageSenders: RemoteImageSendersRepository,
@@ -26,13 +29,41 @@ export class TicketsService {
   async list(tenantId: TenantId, query: ListTicketsQuery) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 25;
-    const { rows, total } = await this.tickets.page(tenantId, { status: query.status, sort: query.sort, text: query.q?.trim() || undefined, page, perPage });
-    const texts = await this.summaries.latestTexts(tenantId, rows.map((t) => t.id));
-    return { data: rows.map((t) => ({ ...toTicketView(t), preview: previewLine(texts.get(t.id) ?? null) })), total, page, per_page: perPage };
+    const text = query.q?.trim();
+    if (text) return this.find(tenantId, text, query.status, page, perPage);
+    const { rows, total } = await this.tickets.page(tenantId, { status: query.status, sort: query.sort, page, perPage });
+    return { data: await this.withPreviews(tenantId, rows), total, page, per_page: perPage };
   }
 
   async summary(tenantId: TenantId) {
     return { unread: await this.summaries.unreadCount(tenantId) };
+  }
+
+  /** The list's view of each ticket with the first line of its latest message. */
+  private async withPreviews(tenantId: TenantId, rows: Ticket[]) {
+    const texts = await this.summaries.latestTexts(tenantId, rows.map((t) => t.id));
+    return rows.map((t) => ({ ...toTicketView(t), preview: previewLine(texts.get(t.id) ?? null) }));
+  }
+
+  /**
+   * Search: the ticket a number names (`#123` or `123`) comes first, then the full-text matches
+   * (none for `#123`). Input without a searchable word finds nothing rather than failing.
+   */
+  private async find(tenantId: TenantId, text: string, status: TicketStatus | undefined, page: number, perPage: number) {
+    const query = parseSearchQuery(text);
+    const numbered = query.ticketNumber === null ? null : await this.tickets.findByNumber(tenantId, query.ticketNumber, status);
+    const pinned = numbered ? 1 : 0;
+    const matches = query.searchText
+      ? await this.search.search(tenantId, {
+          terms: query.terms,
+          status,
+          exceptTicketId: numbered?.id,
+          offset: Math.max(0, (page - 1) * perPage - pinned),
+          limit: page === 1 ? perPage - pinned : perPage,
+        })
+      : { ids: [], total: 0, estimated: false };
+    const rows = [...(numbered && page === 1 ? [numbered] : []), ...(await this.tickets.inOrder(tenantId, matches.ids))];
+    return { data: await this.withPreviews(tenantId, rows), total: matches.total + pinned, ...(matches.estimated ? { total_estimated: true } : {}), page, per_page: perPage };
   }
 
   async get(tenantId: TenantId, ticketId: number) {
