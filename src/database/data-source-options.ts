@@ -10,6 +10,7 @@ import { RemoteImageSenders1765100000000 } from '../../migrations/1765100000000-
 import { Events1765150000000 } from '../../migrations/1765150000000-events';
 import { TicketsUnreadIndex1765150000001 } from '../../migrations/1765150000001-tickets-unread-index';
 import { TenantLimits1765300000000 } from '../../migrations/1765300000000-tenant-limits';
+import { TenantMailboxes1765600000000 } from '../../migrations/1765600000000-tenant-mailboxes';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   Events1765150000000,
   TicketsUnreadIndex1765150000001,
   TenantLimits1765300000000,
+  TenantMailboxes1765600000000,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

@@ -34,6 +34,8 @@ export const DECLARED_METRICS: readonly DeclaredMetric[] = [
     labelNames: ['source'],
     help: 'When a mail source last filed a message or found nothing to file (Unix time); the lag is time() minus this',
   },
+  { name: 'inbound_tenant_mailboxes', type: 'gauge', labelNames: ['state'], help: 'Tenants’ own mailboxes by state (connected, backing_off, needs_reauthorization, disabled, connecting), all tenants' },
+  { name: 'inbound_tenant_mailboxes_read', type: 'gauge', labelNames: [], help: 'Tenant mailboxes this instance reads (holds the lease of)' },
   { name: 'inbound_outbox_entries', type: 'gauge', labelNames: ['state'], help: 'Outbox entries waiting (queued) or being sent (sending), all tenants' },
   { name: 'inbound_outbox_deliveries_total', type: 'counter', labelNames: ['outcome'], help: 'Delivery attempts by this instance: sent, retry (rescheduled) or failed (given up)' },
   { name: 'inbound_live_clients', type: 'gauge', labelNames: [], help: 'Live-update streams (GET /api/events) open on this instance' },
