@@ -82,9 +82,9 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
     this.running.clear();
   }
 
-  /** The mailboxes this instance reads now (by id). */
+  /** The mailboxes this instance is connected to under its lease now (by id). */
   readingNow(): number[] {
-    return [...this.running.entries()].filter(([, r]) => !r.reader.finished).map(([id]) => id);
+    return [...this.running.entries()].filter(([, r]) => !r.reader.finished && r.reader.health.connected && r.reader.health.lease === 'held').map(([id]) => id);
   }
 
   private get instanceKey(): string {
@@ -107,10 +107,13 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
 
   private async round(): Promise<void> {
     const { leaseSeconds, maxConnections } = this.config.tenantMailboxes;
+    this.states = await this.mailboxes.countByState();
+    const rows = await this.mailboxes.readable();
+    // Without tenant mailboxes an instance leaves no trace: no heartbeat row, no writes.
+    if (rows.length === 0 && this.running.size === 0) return;
     await this.checkpoints.ensureRow(this.instanceKey);
     await this.checkpoints.takeLease(this.instanceKey, this.config.instanceId, leaseSeconds);
     const live = await this.checkpoints.liveLeases(INSTANCE_KEY_PREFIX);
-    const rows = await this.mailboxes.readable();
     const byId = new Map(rows.map((row) => [row.id, row]));
     await this.reportAll();
     for (const [id, running] of [...this.running]) {
@@ -131,7 +134,6 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
       this.start(row);
       wanted -= 1;
     }
-    this.states = await this.mailboxes.countByState();
   }
 
   private start(row: TenantMailbox): void {

@@ -346,6 +346,7 @@ export class MailboxReader {
   private loseLease(session: ReadingSession, reason: string): void {
     if (!session.leaseHeld) return;
     session.leaseHeld = false;
+    this.health.lease = null;
     this.logger.warn(`${reason}; stopping to read`);
     this.sleep.wake();
   }
