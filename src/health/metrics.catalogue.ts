@@ -36,6 +36,7 @@ export const DECLARED_METRICS: readonly DeclaredMetric[] = [
   },
   { name: 'inbound_tenant_mailboxes', type: 'gauge', labelNames: ['state'], help: 'Tenants’ own mailboxes by state (connected, backing_off, needs_reauthorization, disabled, connecting), all tenants' },
   { name: 'inbound_tenant_mailboxes_read', type: 'gauge', labelNames: [], help: 'Tenant mailboxes this instance reads (holds the lease of)' },
+  { name: 'inbound_tenant_mailboxes_unassigned', type: 'gauge', labelNames: [], help: 'Tenant mailboxes to read that no instance holds (every instance at TENANT_MAILBOX_MAX_CONNECTIONS)' },
   { name: 'inbound_outbox_entries', type: 'gauge', labelNames: ['state'], help: 'Outbox entries waiting (queued) or being sent (sending), all tenants' },
   { name: 'inbound_outbox_deliveries_total', type: 'counter', labelNames: ['outcome'], help: 'Delivery attempts by this instance: sent, retry (rescheduled) or failed (given up)' },
   { name: 'inbound_live_clients', type: 'gauge', labelNames: [], help: 'Live-update streams (GET /api/events) open on this instance' },

@@ -9,7 +9,7 @@ import { MailboxReader } from '../sources/imap/mailbox-reader';
 import { WakeableSleep } from '../sources/wakeable-sleep';
 import { IMAP_PORTS } from './mailbox-rules';
 import { fairShare, rebalance, shuffled } from './reader-share';
-import { MailboxState, TenantMailbox, tenantMailboxKey } from './tenant-mailbox.entity';
+import { MailboxState, TENANT_MAILBOX_KEY_PREFIX, TenantMailbox, tenantMailboxKey } from './tenant-mailbox.entity';
 import { MailboxReport, TenantMailboxesRepository } from './tenant-mailboxes.repository';
 import { TenantMailboxesService } from './tenant-mailboxes.service';
 
@@ -41,6 +41,8 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
   private loop: Promise<void> | null = null;
   private states: Record<string, number> = {};
   private lastError: string | null = null;
+  /** Mailboxes to read that no instance holds a lease on (as of the last round). */
+  private unassigned = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -60,6 +62,7 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
         this.metrics.set('inbound_tenant_mailboxes', 'Tenants’ own mailboxes by state', { state }, this.states[state] ?? 0);
       }
       this.metrics.set('inbound_tenant_mailboxes_read', 'Tenant mailboxes this instance reads', {}, this.running.size);
+      this.metrics.set('inbound_tenant_mailboxes_unassigned', 'Tenant mailboxes to read that no instance reads', {}, this.unassigned);
     });
     this.loop = this.schedule();
   }
@@ -110,7 +113,10 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
     this.states = await this.mailboxes.countByState();
     const rows = await this.mailboxes.readable();
     // Without tenant mailboxes an instance leaves no trace: no heartbeat row, no writes.
-    if (rows.length === 0 && this.running.size === 0) return;
+    if (rows.length === 0 && this.running.size === 0) {
+      this.unassigned = 0;
+      return;
+    }
     await this.checkpoints.ensureRow(this.instanceKey);
     await this.checkpoints.takeLease(this.instanceKey, this.config.instanceId, leaseSeconds);
     const live = await this.checkpoints.liveLeases(INSTANCE_KEY_PREFIX);
@@ -123,6 +129,7 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
       }
     }
     const candidates = rows.filter((row) => row.state !== 'needs_reauthorization' && row.passwordEncrypted !== null);
+    this.unassigned = Math.max(0, candidates.length - (await this.checkpoints.liveLeases(TENANT_MAILBOX_KEY_PREFIX)));
     const plan = rebalance([...this.running.keys()], fairShare(candidates.length, live, maxConnections));
     for (const id of plan.release) await this.retire(id, this.running.get(id)!);
     let wanted = plan.take;
@@ -159,7 +166,9 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
 
   private async retire(id: number, running: Running): Promise<void> {
     await running.reader.stop();
-    await this.report(id, running);
+    // Only a reader that ended by itself (a refused login) has news; one stopped because the
+    // admin changed the mailbox, or handed to another instance, would overwrite newer state.
+    if (running.reader.finished && running.reader.authenticationFailed) await this.report(id, running);
     this.running.delete(id);
   }
 
@@ -191,12 +200,20 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
       status: this.lastError ? ('down' as const) : ('up' as const),
       connected: this.running.size > 0,
       last_success_at: null,
-      last_error: this.lastError ?? (bad > 0 ? `${this.states.backing_off ?? 0} tenant mailbox(es) backing off, ${this.states.needs_reauthorization ?? 0} needing reauthorization` : null),
+      last_error: this.lastError ?? problems(bad, this.states, this.unassigned),
       backlog: null,
       read_here: this.running.size,
+      unassigned: this.unassigned,
       states: { ...this.states },
     };
   }
+}
+
+function problems(bad: number, states: Record<string, number>, unassigned: number): string | null {
+  const said: string[] = [];
+  if (bad > 0) said.push(`${states.backing_off ?? 0} tenant mailbox(es) backing off, ${states.needs_reauthorization ?? 0} needing reauthorization`);
+  if (unassigned > 0) said.push(`${unassigned} tenant mailbox(es) read by no instance (all at TENANT_MAILBOX_MAX_CONNECTIONS?)`);
+  return said.length ? said.join('; ') : null;
 }
 
 function fingerprint(row: TenantMailbox): string {

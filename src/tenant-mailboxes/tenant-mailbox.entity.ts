@@ -28,7 +28,9 @@ export class TenantMailbox {
   @UpdateDateColumn({ name: 'updated_at', precision: 3 }) updatedAt: Date;
 }
 
+export const TENANT_MAILBOX_KEY_PREFIX = 'tenant-mailbox:';
+
 /** The lease and checkpoint row of a tenant mailbox in mailbox_checkpoints. */
 export function tenantMailboxKey(id: number): string {
-  return `tenant-mailbox:${id}`;
+  return `${TENANT_MAILBOX_KEY_PREFIX}${id}`;
 }
