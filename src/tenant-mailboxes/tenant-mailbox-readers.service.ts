@@ -10,7 +10,7 @@ import { WakeableSleep } from '../sources/wakeable-sleep';
 import { IMAP_PORTS } from './mailbox-rules';
 import { fairShare, rebalance, shuffled } from './reader-share';
 import { MailboxState, TENANT_MAILBOX_KEY_PREFIX, TenantMailbox, tenantMailboxKey } from './tenant-mailbox.entity';
-import { MailboxReport, TenantMailboxesRepository } from './tenant-mailboxes.repository';
+import { MailboxReport, ReaderSettings, TenantMailboxesRepository } from './tenant-mailboxes.repository';
 import { TenantMailboxesService } from './tenant-mailboxes.service';
 
 const INSTANCE_KEY_PREFIX = 'instance:';
@@ -21,6 +21,7 @@ interface Running {
   reader: MailboxReader;
   /** The settings it was started with: a change restarts it. */
   fingerprint: string;
+  settings: ReaderSettings;
   reported: MailboxReport | null;
   reportedAt: number;
 }
@@ -160,7 +161,8 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
       { config: this.config, ingest: this.ingest, checkpoints: this.checkpoints },
       { imap, key: tenantMailboxKey(row.id), label: `mailbox ${row.id} ${row.folder}`, ingestOptions: { sourceTenantId: asTenantId(row.tenantId) }, mode: 'scheduled', operatorHints: false, egress: { allowances: this.config.egressAllowedHosts, ports: IMAP_PORTS } },
     );
-    this.running.set(row.id, { reader, fingerprint: fingerprint(row), reported: null, reportedAt: 0 });
+    const settings: ReaderSettings = { host: row.host, port: row.port, security: row.security, username: row.username, folder: row.folder, passwordEncrypted: row.passwordEncrypted! };
+    this.running.set(row.id, { reader, fingerprint: fingerprint(row), settings, reported: null, reportedAt: 0 });
     void reader.start();
   }
 
@@ -187,7 +189,7 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
     const changed = !previous || previous.state !== report.state || previous.lastError !== report.lastError || previous.backlog !== report.backlog;
     if (!changed && Date.now() - running.reportedAt < SUCCESS_WRITE_MS) return;
     if (!changed && previous?.lastSuccessAt?.getTime() === report.lastSuccessAt?.getTime()) return;
-    await this.mailboxes.report(id, report);
+    await this.mailboxes.report(id, report, running.settings);
     if (state !== previous?.state && (state === 'needs_reauthorization' || state === 'backing_off')) this.logger.warn(`mailbox ${id} of tenant: ${state}: ${report.lastError}`);
     running.reported = report;
     running.reportedAt = Date.now();

@@ -6,6 +6,9 @@ import { MailboxState, TenantMailbox } from './tenant-mailbox.entity';
 
 export type NewTenantMailbox = Pick<TenantMailbox, 'kind' | 'host' | 'port' | 'security' | 'username' | 'passwordEncrypted' | 'folder'>;
 
+/** The settings a reader was started with. */
+export type ReaderSettings = Pick<TenantMailbox, 'host' | 'port' | 'security' | 'username' | 'folder'> & { passwordEncrypted: string };
+
 /** What a reader reports of its mailbox. */
 export interface MailboxReport {
   state: MailboxState;
@@ -52,12 +55,16 @@ export class TenantMailboxesRepository {
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
   }
 
-  /** The reader's report; state_changed_at moves only when the state changes. */
-  async report(id: number, report: MailboxReport): Promise<void> {
-    const current = await this.rows.findOne({ where: { id }, select: { id: true, state: true, enabled: true } });
-    if (!current || !current.enabled) return;
+  /**
+   * The reader's report; state_changed_at moves only when the state changes. Written only while
+   * the row still has the settings the reader was started with: a report must not overwrite the
+   * state an admin's change (a new password) has just set.
+   */
+  async report(id: number, report: MailboxReport, readWith: ReaderSettings): Promise<void> {
+    const current = await this.rows.findOne({ where: { id }, select: { id: true, state: true } });
+    if (!current) return;
     await this.rows.update(
-      { id },
+      { id, enabled: true, ...readWith },
       {
         state: report.state,
         ...(report.lastError !== undefined ? { lastError: report.lastError?.slice(0, 1000) ?? null } : {}),

@@ -5,7 +5,8 @@ import { TenantId } from '../common/tenant-id';
 import { SecretBox } from '../email-settings/secret-box';
 import { IMAP_PORTS, keepsMailboxPassword, MailboxDestination, mailboxSettingsProblem, unsupportedKindProblem } from './mailbox-rules';
 import { CreateTenantMailboxDto, UpdateTenantMailboxDto } from './tenant-mailbox.dto';
-import { TenantMailbox } from './tenant-mailbox.entity';
+import { MailboxCheckpointRepository } from '../sources/imap/mailbox-checkpoint.repository';
+import { TenantMailbox, tenantMailboxKey } from './tenant-mailbox.entity';
 import { TenantMailboxesRepository } from './tenant-mailboxes.repository';
 
 export interface TenantMailboxView {
@@ -36,6 +37,7 @@ export class TenantMailboxesService {
 
   constructor(
     private readonly mailboxes: TenantMailboxesRepository,
+    private readonly checkpoints: MailboxCheckpointRepository,
     private readonly config: AppConfig,
   ) {
     this.secretBox = new SecretBox(config.appKey);
@@ -84,6 +86,7 @@ export class TenantMailboxesService {
 
   async remove(tenantId: TenantId, id: number): Promise<void> {
     if (!(await this.mailboxes.delete(tenantId, id))) throw DomainError.notFound('Mailbox');
+    await this.checkpoints.forget(tenantMailboxKey(id));
   }
 
   /** The decrypted password, for the reader only; null when none is stored. */

@@ -55,10 +55,11 @@ describe('web UI: tenant mailboxes, in Chromium', () => {
     await page.goto(`${base}/#/settings`);
     await page.getByText('No mailbox connected yet.').waitFor();
 
+    await page.getByRole('button', { name: 'Connect a mailbox…' }).click();
     await page.getByLabel('IMAP server').fill('127.0.0.1');
-    await page.getByLabel('Port').first().fill(String(dovecot.port));
-    await page.getByLabel('Security', { exact: true }).first().selectOption('none');
-    await page.getByLabel('User name').first().fill(dovecot.user(1));
+    await page.locator('#mailbox-new-port').fill(String(dovecot.port));
+    await page.locator('#mailbox-new-security').selectOption('none');
+    await page.locator('#mailbox-new-username').fill(dovecot.user(1));
     await page.locator('#mailbox-new-password').fill('not-the-password');
     await page.getByRole('button', { name: 'Connect mailbox' }).click();
     await page.getByText('Connected. Its state shows above within seconds.').waitFor();
@@ -74,7 +75,10 @@ describe('web UI: tenant mailboxes, in Chromium', () => {
     await page.getByText('Saved. The mailbox is read again from where it stopped.').waitFor();
     await waitUntilFiled(t, mails.map((m) => m.messageId));
     await reloadUntil(page, 'connected');
-    await page.getByText(/is not read/).waitFor({ state: 'detached' });
+    await page.getByText(/is not read/).waitFor({ state: 'detached' }).catch(async (error) => {
+      console.log(await page.locator('body').innerText(), JSON.stringify((await t.http().get('/api/email-settings/mailboxes').set(tenant.admin)).body));
+      throw error;
+    });
     await context.close();
   });
 });

@@ -80,6 +80,11 @@ export class MailboxCheckpointRepository {
     return result.affected === 1;
   }
 
+  /** Drops a mailbox's progress and lease (the mailbox was removed); a reader still on it stops at its next save or renewal. */
+  async forget(mailbox: string): Promise<void> {
+    await this.dataSource.getRepository(MailboxCheckpoint).delete({ mailbox });
+  }
+
   /** How many rows whose key starts with `prefix` are leased now: the live instances, from their heartbeat rows. */
   async liveLeases(prefix: string): Promise<number> {
     const row = await this.dataSource

@@ -85,7 +85,14 @@ function MailboxRow({ mailbox, onChange }) {
   </div>`;
 }
 
+/** Opened on request: the page's other forms keep their labels ("Port", "Password") to themselves. */
 function ConnectForm({ onConnected }) {
+  const [open, setOpen] = useState(false);
+  if (!open) return html`<button type="button" class="button secondary" onClick=${() => setOpen(true)}>Connect a mailbox…</button>`;
+  return html`<${OpenConnectForm} onConnected=${onConnected} />`;
+}
+
+function OpenConnectForm({ onConnected }) {
   const [values, setValues] = useState(EMPTY);
   const action = useAction('The mailbox was not connected');
   const bind = (name) => ({ id: `mailbox-new-${name}`, name, value: values[name], onInput: (e) => setValues({ ...values, [name]: e.currentTarget.value }) });
