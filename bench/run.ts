@@ -190,6 +190,8 @@ async function main(): Promise<void> {
     if (existsSync(sourcesBench)) Object.assign(figures, await require(sourcesBench).runSourcesBench());
     const liveBench = join(__dirname, 'live-bench.js');
     if (existsSync(liveBench)) Object.assign(figures, await require(liveBench).runLiveBench());
+    const mailboxesBench = join(__dirname, 'mailboxes-bench.js');
+    if (existsSync(mailboxesBench)) Object.assign(figures, await require(mailboxesBench).runMailboxesBench());
     console.log('\nmedians:');
     for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(30)} ${v}`);
     // Throughput is what the pipeline reaches with enough messages offered: the best of the series.
