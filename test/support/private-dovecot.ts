@@ -1,7 +1,8 @@
 // A Dovecot of a test file's own (test/services/real-services.sh under a private RS_DIR), with
 // TENANT_MAILBOX_USERS users tenant-mbx-1..N@mail.test (password "secret"): tenant mailboxes
 // log in as users of their own, and stopping or loading this Dovecot disturbs no other test.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -16,6 +17,10 @@ export interface PrivateDovecot {
   append(i: number, raws: Buffer[]): Promise<void>;
   /** Messages in a folder of user i. */
   count(i: number, folder: string): Promise<number>;
+  /** Delivers to INBOX of user i with `doveadm save`: no IMAP session of the test's own. */
+  save(i: number, raw: Buffer): void;
+  /** IMAP sessions per user now (`doveadm who`). */
+  sessions(): Promise<Map<string, number>>;
   down(): void;
 }
 
@@ -27,6 +32,7 @@ export function startPrivateDovecot(name: string, users: number): PrivateDovecot
   execFileSync('bash', [REAL_SERVICES, 'up', 'dovecot'], { env, stdio: 'ignore' });
   const port = Number(/IMAP_PORT=(\d+)/.exec(readFileSync(join(rsDir, 'ports.env'), 'utf8'))![1]);
   const user = (i: number) => `tenant-mbx-${i}@mail.test`;
+  const conf = join(rsDir, 'dovecot', 'dovecot.conf');
   const withClient = async <T>(i: number, run: (c: ImapFlow) => Promise<T>): Promise<T> => {
     const client = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user: user(i), pass: 'secret' }, logger: false });
     await client.connect();
@@ -49,6 +55,16 @@ export function startPrivateDovecot(name: string, users: number): PrivateDovecot
         }
       }),
     count: (i, folder) => withClient(i, async (c) => ((await c.status(folder, { messages: true }).catch(() => null)) || { messages: 0 }).messages ?? 0),
+    save: (i, raw) => execFileSync('doveadm', ['-c', conf, 'save', '-u', user(i), '-m', 'INBOX'], { input: raw, stdio: ['pipe', 'ignore', 'inherit'] }),
+    sessions: async () => {
+      const { stdout } = await promisify(execFile)('doveadm', ['-c', conf, 'who']);
+      const counts = new Map<string, number>();
+      for (const line of stdout.split('\n').slice(1)) {
+        const [name, count, proto] = line.trim().split(/\s+/);
+        if (name && proto === 'imap') counts.set(name, Number(count));
+      }
+      return counts;
+    },
     down: () => execFileSync('bash', [REAL_SERVICES, 'down'], { env, stdio: 'ignore' }),
   };
 }
