@@ -37,8 +37,8 @@ export function MailboxesPanel({ initial }) {
     <h2 id="mailboxes-heading">Your own mailboxes (IMAP)</h2>
     <p class="muted small">Mail in a mailbox you connect here becomes tickets of this helpdesk, whoever it is addressed to. It is read as it arrives and moved to the mailbox's Processed folder once filed; nothing is read "unread only", so mail someone opened is not lost.</p>
     ${troubled.length
-      ? html`<${Alert} kind="error" title=${`${troubled.length} mailbox${troubled.length === 1 ? '' : 'es'} not read`}>
-          ${troubled.map((m) => html`<div key=${m.id}>${m.username} (${m.host}): ${m.last_error ?? STATES[m.state][2]}</div>`)}
+      ? html`<${Alert} kind="error" title=${`${troubled.length} mailbox${troubled.length === 1 ? '' : 'es'} not read: `}>
+          ${troubled.map((m) => m.username).join(', ')}. The reason and what to do are below.
         <//>`
       : null}
     ${mailboxes.length === 0 ? html`<p class="muted">No mailbox connected yet.</p>` : mailboxes.map((m) => html`<${MailboxRow} key=${m.id} mailbox=${m} onChange=${reload} />`)}
