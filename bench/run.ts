@@ -193,6 +193,8 @@ async function main(): Promise<void> {
     if (existsSync(liveBench)) Object.assign(figures, await require(liveBench).runLiveBench());
     const storageBench = join(__dirname, 'storage-bench.js');
     if (process.env.S3_ENDPOINT && existsSync(storageBench)) Object.assign(figures, await require(storageBench).runStorageBench());
+    const mailboxesBench = join(__dirname, 'mailboxes-bench.js');
+    if (existsSync(mailboxesBench)) Object.assign(figures, await require(mailboxesBench).runMailboxesBench());
     console.log('\nmedians:');
     for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(30)} ${v}`);
     // Throughput is what the pipeline reaches with enough messages offered: the best of the series.

@@ -14,6 +14,7 @@ import { StorageModule } from './storage/storage.module';
 import { TicketsModule } from './tickets/tickets.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { SourcesModule } from './sources/sources.module';
+import { TenantMailboxesModule } from './tenant-mailboxes/tenant-mailboxes.module';
 import { WebModule } from './web/web.module';
 
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         TicketsModule,
         OutboundModule,
         SourcesModule,
+        TenantMailboxesModule,
         WebModule,
         EventsModule,
         RetentionModule,

@@ -105,6 +105,7 @@ class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1) DOCKER_MAIL_IMAP_PROCESSED_FOLDER?: string;
   @IsOptional() @IsString() @MinLength(1) DOCKER_MAIL_IMAP_FAILED_FOLDER?: string;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(2) @Max(300) IMAP_LEASE_SECONDS?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10_000) TENANT_MAILBOX_MAX_CONNECTIONS?: number;
 
   @IsOptional() @IsString()
   EMAIL_PROCESSING_METHOD?: string;
@@ -224,6 +225,8 @@ export class AppConfig {
   /** The Mailu server's public host name and address: what tenants' MX and A records point at. */
   readonly mailServer: { readonly hostname: string; readonly ipv4: string | null };
   readonly imap: ImapConfig | null;
+  /** Tenants' own mailboxes: connections this instance reads at most (0: none), and their lease (IMAP_LEASE_SECONDS). */
+  readonly tenantMailboxes: { readonly maxConnections: number; readonly leaseSeconds: number };
   readonly processingMethods: readonly ProcessingMethod[];
   readonly pollIntervalSeconds: number;
   readonly maildirPath: string | null;
@@ -347,6 +350,7 @@ export class AppConfig {
             leaseSeconds: vars.IMAP_LEASE_SECONDS ?? 30,
           }
         : null,
+      tenantMailboxes: { maxConnections: vars.TENANT_MAILBOX_MAX_CONNECTIONS ?? 50, leaseSeconds: vars.IMAP_LEASE_SECONDS ?? 30 },
       processingMethods: methods,
       pollIntervalSeconds: vars.EMAIL_PROCESSING_INTERVAL ?? 30,
       maildirPath: vars.MAILDIR_PATH ? resolve(vars.MAILDIR_PATH) : null,

@@ -14,6 +14,7 @@ import { TicketsUnreadIndex1765150000001 } from '../../migrations/1765150000001-
 import { SenderAuthentication1765200000000 } from '../../migrations/1765200000000-sender-authentication';
 import { TenantLimits1765300000000 } from '../../migrations/1765300000000-tenant-limits';
 import { RetentionPolicies1765400000000 } from '../../migrations/1765400000000-retention-policies';
+import { TenantMailboxes1765600000000 } from '../../migrations/1765600000000-tenant-mailboxes';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   SenderAuthentication1765200000000,
   TenantLimits1765300000000,
   RetentionPolicies1765400000000,
+  TenantMailboxes1765600000000,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

@@ -23,7 +23,7 @@ import { readableHeaders } from './readable-headers';
 
 const PARSE_TIMEOUT_MS = 15_000;
 
-interface IngestOptions {
+export interface IngestOptions {
   /** Reprocess or release for this tenant only (a message to two tenants was already handled for the other). */
   onlyTenantId?: number;
   /** The tenant admin released a quarantined message: skip the spam verdict. */
@@ -32,6 +32,8 @@ interface IngestOptions {
   releaseHold?: boolean;
   /** The operator assigned the (unrouted) message to this tenant: it is filed there whatever its recipients. */
   assignTenantId?: TenantId;
+  /** Read from a mailbox this tenant connected itself: its mail is the tenant's, whatever its recipients. */
+  sourceTenantId?: TenantId;
   /** The log row being reprocessed: when the message ends as it did then, that row is rewritten, not another added. */
   retryOf?: { logId: number; outcome: IngestOutcome };
 }
@@ -117,8 +119,9 @@ export class IngestService {
   }
 
   private async route(parsed: ParsedMessage, options: IngestOptions): Promise<RoutedTenant[]> {
-    if (options.assignTenantId !== undefined) {
-      const assigned = await this.routes.routeOfTenant(options.assignTenantId);
+    const ownedBy = options.assignTenantId ?? options.sourceTenantId;
+    if (ownedBy !== undefined) {
+      const assigned = await this.routes.routeOfTenant(ownedBy);
       return assigned ? [{ ...assigned, recipient: assigned.inboundAddress, tag: null }] : [];
     }
     const routes = await routeToTenants(parsed, this.routes, this.config.mailDomain);

@@ -17,5 +17,6 @@ import { WebhookController } from './webhook/webhook.controller';
   imports: [InboundModule, TypeOrmModule.forFeature([MailboxCheckpoint])],
   controllers: [WebhookController],
   providers: [ImapSourceService, MaildirSourceService, MailboxCheckpointRepository, SignedWebhookBodies],
+  exports: [MailboxCheckpointRepository],
 })
 export class SourcesModule {}

@@ -229,6 +229,15 @@ dovecot_ready() {
 }
 dovecot_running() { pid_alive "$DV/run/master.pid" && dovecot_ready; }
 
+# TENANT_MAILBOX_USERS=N adds tenant-mbx-1..N@mail.test (password "secret") to the users of
+# the Dovecot being started: one login per tenant mailbox in the spread test (issue 18), as
+# Dovecot allows only 10 connections per user and address. Their Maildirs are made at first login.
+tenant_mailbox_users() {
+  local n="${TENANT_MAILBOX_USERS:-0}" i
+  [[ "$n" =~ ^[0-9]+$ ]] || die "TENANT_MAILBOX_USERS must be a number (got '$n')"
+  for ((i = 1; i <= n; i++)); do echo "tenant-mbx-$i@mail.test:{PLAIN}secret::::::"; done >>"$DV/users.passwd"
+}
+
 dovecot_up() {
   [[ -x /usr/sbin/dovecot ]] || die "dovecot is not installed (run: $0 install)"
   if pid_alive "$DV/run/master.pid"; then log "dovecot already running on 127.0.0.1:$IMAP_PORT"; return 0; fi
@@ -247,6 +256,7 @@ dovecot_up() {
   if [[ -w "$inotify" ]] && (( $(cat "$inotify") < 1024 )); then echo 1024 >"$inotify" 2>/dev/null || true; fi
   render "$HERE/dovecot.conf" "$DV/dovecot.conf"
   install -m 0644 "$HERE/users.passwd" "$DV/users.passwd"
+  tenant_mailbox_users
   doveconf -c "$DV/dovecot.conf" -n >/dev/null || die "dovecot config invalid"
   # The daemon keeps the stdio it was started with: never leave it a pipe
   # (a caller reading our output, e.g. "| tee" or execSync, would wait forever).
@@ -255,7 +265,7 @@ dovecot_up() {
   wait_until 15 dovecot_ready || { tail -20 "$DV/dovecot.log" >&2; die "dovecot not ready after 15 s"; }
   # Create each user's Maildir now, so that a Maildir watcher finds it.
   local u
-  for u in $(awk -F: '/^[^#]/ && NF { print $1 }' "$DV/users.passwd"); do
+  for u in $(awk -F: '/^[^#]/ && !/^tenant-mbx-/ && NF { print $1 }' "$DV/users.passwd"); do
     doveadm -c "$DV/dovecot.conf" mailbox status -u "$u" messages INBOX >/dev/null
   done
   log "dovecot ready: IMAP 127.0.0.1:$IMAP_PORT, IMAPS 127.0.0.1:$IMAPS_PORT, LMTP $DV/run/lmtp (pid $(cat "$DV/run/master.pid")) in $(since "$t0") s"

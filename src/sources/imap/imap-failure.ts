@@ -17,16 +17,16 @@ const TLS_CODES = new Set([
 ]);
 
 /** One line an operator can act on, for the log and /health. Never contains the password. */
-export function describeImapFailure(error: unknown, config: ImapConfig): string {
+export function describeImapFailure(error: unknown, config: Pick<ImapConfig, 'host' | 'port' | 'username'>, operatorHints = true): string {
   const e = (error ?? {}) as ErrorFields;
   const where = `${config.host}:${config.port}`;
   const detail = e.responseText || e.message || String(error);
   if (e.authenticationFailed) {
-    return `IMAP login refused for ${config.username} at ${where} (${e.serverResponseCode ?? 'AUTHENTICATIONFAILED'}): check DOCKER_MAIL_IMAP_USERNAME and DOCKER_MAIL_IMAP_PASSWORD`;
+    return `IMAP login refused for ${config.username} at ${where} (${e.serverResponseCode ?? 'AUTHENTICATIONFAILED'})${operatorHints ? ': check DOCKER_MAIL_IMAP_USERNAME and DOCKER_MAIL_IMAP_PASSWORD' : ': check the user name and password'}`;
   }
   switch (e.code) {
     case 'ECONNREFUSED':
-      return `IMAP server ${where} refused the connection: is it running, and are DOCKER_MAIL_IMAP_HOST/_PORT right?`;
+      return `IMAP server ${where} refused the connection${operatorHints ? ': is it running, and are DOCKER_MAIL_IMAP_HOST/_PORT right?' : ''}`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return `IMAP host ${config.host} could not be resolved (${e.code})`;
@@ -43,7 +43,7 @@ export function describeImapFailure(error: unknown, config: ImapConfig): string 
       return `IMAP connection to ${where} was lost (${e.code}): ${detail}`;
   }
   if (e.code && TLS_CODES.has(e.code)) {
-    return `IMAP server ${where} presented a certificate that was rejected (${e.code}); for a test server with a self-signed certificate set DOCKER_MAIL_IMAP_TLS_VERIFY=false`;
+    return `IMAP server ${where} presented a certificate that was rejected (${e.code})${operatorHints ? '; for a test server with a self-signed certificate set DOCKER_MAIL_IMAP_TLS_VERIFY=false' : ''}`;
   }
   return `IMAP error at ${where}${e.code ? ` (${e.code})` : ''}: ${detail}`;
 }

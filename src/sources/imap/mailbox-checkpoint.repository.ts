@@ -80,6 +80,24 @@ export class MailboxCheckpointRepository {
     return result.affected === 1;
   }
 
+  /** Drops a mailbox's progress and lease (the mailbox was removed); a reader still on it stops at its next save or renewal. */
+  async forget(mailbox: string): Promise<void> {
+    await this.dataSource.getRepository(MailboxCheckpoint).delete({ mailbox });
+  }
+
+  /** How many rows whose key starts with `prefix` are leased now: the live instances, from their heartbeat rows. */
+  async liveLeases(prefix: string): Promise<number> {
+    const row = await this.dataSource
+      .createQueryBuilder()
+      .select('COUNT(*)', 'n')
+      .from(MailboxCheckpoint, 'c')
+      .where('c.mailbox LIKE :prefix', { prefix: `${prefix}%` })
+      .andWhere('c.lease_owner IS NOT NULL')
+      .andWhere(`c.lease_expires_at >= ${this.databaseNowPlus(0)}`)
+      .getRawOne<{ n: string | number }>();
+    return Number(row?.n ?? 0);
+  }
+
   /** A timestamp `seconds` from now, in the form each engine stores DATETIME(3) values (UTC). */
   private databaseNowPlus(seconds: number): string {
     const s = Math.trunc(seconds);

@@ -16,6 +16,7 @@ import { OperatorLogPage } from './view-operator-log.js';
 import { UnreadTitle } from './unread-title.js';
 import { afterSignIn, signInRoute } from './deep-link.js';
 import { labelTableCells } from './table-cards.js';
+import { MailboxNotice } from './settings-mailboxes.js';
 
 const AGENT = ['agent', 'tenant_admin'];
 const ADMIN = ['tenant_admin'];
@@ -167,6 +168,7 @@ function App() {
   const shell = (me, current, body) => html`
     <${TopBar} me=${me} current=${current} onSignOut=${signOut} />
     <div id="banner" class="banner" role="alert" hidden=${!banner}>${banner}</div>
+    ${me && roleOf(me) === 'tenant_admin' ? html`<${MailboxNotice} visit=${visit.count} />` : null}
     <main id="main" class="main" tabindex="-1" ref=${main}>${body}</main>`;
 
   if (!session.token) {

@@ -5,22 +5,24 @@ import { useLoad, useTitle } from './hooks.js';
 import { AcknowledgementPanel } from './settings-acknowledgement.js';
 import { DomainsPanel, loadDomains } from './settings-domains.js';
 import { InboundPanel } from './settings-inbound.js';
+import { MailboxesPanel } from './settings-mailboxes.js';
 import { SmtpPanel } from './settings-smtp.js';
 
 export function SettingsPage({ me }) {
   useTitle('E-mail settings');
   const tenantId = me.tenant_id;
   const { data, fallback } = useLoad(async () => {
-    const [settings, dns] = await Promise.all([get('/api/email-settings'), loadDomains(tenantId)]);
-    return { settings, dns };
+    const [settings, dns, mailboxes] = await Promise.all([get('/api/email-settings'), loadDomains(tenantId), get('/api/email-settings/mailboxes')]);
+    return { settings, dns, mailboxes };
   });
   if (fallback) return fallback;
-  const { settings, dns } = data;
+  const { settings, dns, mailboxes } = data;
   return html`<section>
     <div class="page-head"><h1>E-mail settings</h1><span class="muted small">Last changed ${formatDate(settings.updated_at)}</span></div>
     <${InboundPanel} initial=${settings} onChange=${(next) => {
       if (me.tenant) me.tenant.inbound_email_address = next.inbound_email_address;
     }} />
+    <${MailboxesPanel} initial=${mailboxes} />
     <${SmtpPanel} initial=${settings} />
     <${AcknowledgementPanel} initial=${settings} />
     <${DomainsPanel} tenantId=${tenantId} initial=${dns} />

@@ -1,0 +1,84 @@
+// Issue 18 in the browser: a tenant admin connects a password IMAP mailbox from the settings
+// page, sees a refused login as "needs your password" (there and as a notice on every page),
+// reconnects, and the mailbox's mail becomes tickets. Against a private Dovecot.
+import { AddressInfo } from 'node:net';
+import { Browser, chromium, Page } from 'playwright-core';
+import { numberedMails, waitUntilFiled } from '../support/filing';
+import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
+import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
+
+jest.setTimeout(60_000);
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'];
+
+describe('web UI: tenant mailboxes, in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let dovecot: PrivateDovecot;
+  let base: string;
+
+  beforeAll(async () => {
+    dovecot = startPrivateDovecot('uimbx', 1);
+    t = await startTestApp('sqlite', { EGRESS_ALLOWED_HOSTS: '127.0.0.1', IMAP_LEASE_SECONDS: '3' });
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    dovecot?.down();
+  });
+
+  /** Reloads the page until `text` shows (the list is read when the page opens). */
+  async function reloadUntil(page: Page, text: string | RegExp): Promise<void> {
+    for (let i = 0; ; i++) {
+      if (await page.getByText(text).first().isVisible()) return;
+      if (i > 40) throw new Error(`"${text}" did not show`);
+      await page.waitForTimeout(250);
+      await page.reload();
+      await page.getByRole('heading', { name: 'E-mail settings' }).waitFor();
+    }
+  }
+
+  it('connects, shows a refused login on every page, reconnects, and the mail becomes tickets', async () => {
+    const tenant = await createTenantWithTokens(t, 'Mailbox UI Co', { tier: 'enterprise' });
+    const mails = numberedMails('help@mailbox-ui.example', 3, 'ui-mailbox');
+    await dovecot.append(1, mails.map((m) => m.raw));
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${base}/`);
+    await page.getByLabel('API token').fill(tenant.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.goto(`${base}/#/settings`);
+    await page.getByText('No mailbox connected yet.').waitFor();
+
+    await page.getByRole('button', { name: 'Connect a mailbox…' }).click();
+    await page.getByLabel('IMAP server').fill('127.0.0.1');
+    await page.locator('#mailbox-new-port').fill(String(dovecot.port));
+    await page.locator('#mailbox-new-security').selectOption('none');
+    await page.locator('#mailbox-new-username').fill(dovecot.user(1));
+    await page.locator('#mailbox-new-password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Connect mailbox' }).click();
+    await page.getByText('Connected. Its state shows above within seconds.').waitFor();
+
+    await reloadUntil(page, 'needs your password');
+    await page.getByText(/login refused/).first().waitFor();
+    await page.goto(`${base}/#/tickets`);
+    await page.getByText(`The mailbox ${dovecot.user(1)} is not read: the server refused the login.`).waitFor();
+    await page.getByRole('link', { name: 'Open the e-mail settings' }).click();
+
+    await page.locator('.mailbox input[type=password]').fill('secret');
+    await page.getByRole('button', { name: 'Reconnect' }).click();
+    await page.getByText('Saved. The mailbox is read again from where it stopped.').waitFor();
+    await waitUntilFiled(t, mails.map((m) => m.messageId));
+    await reloadUntil(page, 'connected');
+    await page.getByText(/is not read/).waitFor({ state: 'detached' }).catch(async (error) => {
+      console.log(await page.locator('body').innerText(), JSON.stringify((await t.http().get('/api/email-settings/mailboxes').set(tenant.admin)).body));
+      throw error;
+    });
+    await context.close();
+  });
+});
