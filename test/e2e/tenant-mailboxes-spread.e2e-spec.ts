@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TenantMailboxReadersService } from '../../src/tenant-mailboxes/tenant-mailbox-readers.service';
 import { freshMysqlDatabase } from '../support/database';
-import { expectEachFiledOnce, numberedMails, waitUntilFiled } from '../support/filing';
+import { expectEachFiledOnce, filedCopies, numberedMails, waitUntilFiled } from '../support/filing';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
 import { waitFor } from '../support/services';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -21,7 +21,7 @@ const INSTANCES = 3;
 const TENANTS = Math.min(10, MAILBOXES);
 const LEASE_SECONDS = 5;
 
-jest.setTimeout(60_000 + MAILBOXES * 500);
+jest.setTimeout(150_000 + MAILBOXES * 1_000);
 
 const token = () => randomBytes(4).toString('hex');
 
@@ -99,7 +99,12 @@ describe(`${MAILBOXES} tenant mailboxes over ${INSTANCES} instances (MariaDB)`, 
       await waitFor('the dead instance’s mailboxes taken over', () => readTotal() === MAILBOXES, (LEASE_SECONDS + 10) * 1000, 50);
       const takenOverMs = Date.now() - killedAt;
       const all = [...before, ...after];
-      await waitUntilFiled(first, all.map((m) => m.messageId), 30_000 + MAILBOXES * 100);
+      await waitUntilFiled(first, all.map((m) => m.messageId), 60_000 + MAILBOXES * 500).catch(async (error: Error) => {
+        const filed = await filedCopies(first, all.map((m) => m.messageId));
+        const missing = all.filter((m) => !filed.has(m.messageId)).map((m) => m.messageId);
+        const reading = [...alive].map((r) => r.readingNow().join(','));
+        throw new Error(`${error.message}; ${missing.length} missing (${missing.slice(0, 5).join(' ')}); mailboxes read by each instance: ${reading.join(' | ')}`);
+      });
       const filedMs = Date.now() - spreadAt;
       console.log(
         `spread: ${all.length} messages to random mailboxes filed in ${(filedMs / 1000).toFixed(1)} s; one instance (${orphaned} mailboxes) stopped abruptly, its mailboxes read again after ${(takenOverMs / 1000).toFixed(1)} s (lease ${LEASE_SECONDS} s)`,
