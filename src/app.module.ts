@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { DatabaseModule } from './database/database.module';
 import { EmailSettingsModule } from './email-settings/email-settings.module';
@@ -27,6 +28,7 @@ export class AppModule {
         HealthModule,
         TenantsModule,
         AuthModule,
+        AccountsModule,
         EmailSettingsModule,
         InboundModule,
         TicketsModule,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AccountsConfig, accountsConfig } from './accounts-config';
 import { ConfigError } from './config-error';
 import { generatedSecret } from './generated-secrets';
 import { parseEgressAllowedHosts, parseProcessingMethods, parseTrustProxy, PROCESSING_METHODS, ProcessingMethod } from './list-variables';
@@ -22,6 +23,7 @@ import {
 } from 'class-validator';
 
 export { PROCESSING_METHODS };
+export type { AccountsConfig };
 export type { ProcessingMethod };
 export type DbType = 'sqlite' | 'mysql';
 export type ImapSecurity = 'tls' | 'starttls' | 'none';
@@ -124,6 +126,17 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) WEBHOOK_MAX_IN_FLIGHT?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(1_000_000_000) STORAGE_MIN_FREE_MB?: number;
 
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(525_600) SESSION_IDLE_MINUTES?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(8_760) SESSION_MAX_HOURS?: number;
+  @IsOptional() @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be the http(s) address people open, such as https://helpdesk.example.com' }) PUBLIC_URL?: string;
+  @IsOptional() @IsString() @MinLength(3) SYSTEM_MAIL_FROM?: string;
+  @IsOptional() @IsString() SYSTEM_SMTP_HOST?: string;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(65535) SYSTEM_SMTP_PORT?: number;
+  @IsOptional() @IsIn(['tls', 'starttls', 'none']) SYSTEM_SMTP_SECURITY?: 'tls' | 'starttls' | 'none';
+  @IsOptional() @IsString() SYSTEM_SMTP_USERNAME?: string;
+  @IsOptional() @IsString() SYSTEM_SMTP_PASSWORD?: string;
+
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
@@ -164,6 +177,8 @@ export interface RateLimitConfig {
   readonly apiPerSecond: number;
   /** SMTP tests per tenant per hour. */
   readonly smtpTestPerHour: number;
+  /** Failed sign-ins per account per 15 minutes before 429. */
+  readonly signInFailuresPerAccount: number;
 }
 
 export interface ImapConfig {
@@ -203,6 +218,7 @@ export class AppConfig {
   /** Private hosts tenants' SMTP (and later IMAP) settings may reach on purpose (EGRESS_ALLOWED_HOSTS). */
   readonly egressAllowedHosts: readonly EgressAllowance[];
   readonly rateLimits: RateLimitConfig;
+  readonly accounts: AccountsConfig;
   /**
    * Which peers' X-Forwarded-For is believed (express's "trust proxy"): the client address that
    * rate limits count by. Default loopback, a reverse proxy on the same host.
@@ -325,7 +341,9 @@ export class AppConfig {
         authFailuresPerMinute: vars.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE ?? 10,
         apiPerSecond: vars.RATE_LIMIT_API_PER_SECOND ?? 100,
         smtpTestPerHour: vars.RATE_LIMIT_SMTP_TEST_PER_HOUR ?? 10,
+        signInFailuresPerAccount: vars.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT ?? 10,
       },
+      accounts: accountsConfig(vars),
       webhookMaxInFlight: vars.WEBHOOK_MAX_IN_FLIGHT ?? 32,
       storageMinFreeBytes: (vars.STORAGE_MIN_FREE_MB ?? 512) * 1024 * 1024,
       logLevel: vars.LOG_LEVEL ?? 'log',

@@ -6,9 +6,13 @@ import { CreateSchema1763700000000 } from '../../migrations/1763700000000-create
 import { RawMessageLocations1763900000000 } from '../../migrations/1763900000000-raw-message-locations';
 import { TenantBoundary1764600000000 } from '../../migrations/1764600000000-tenant-boundary';
 import { DropUsersDisabledAt1764800000000 } from '../../migrations/1764800000000-drop-users-disabled-at';
+import { Accounts1765500000000 } from '../../migrations/1765500000000-accounts';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
-export const MIGRATIONS = [CreateSchema1763700000000, RawMessageLocations1763900000000, TenantBoundary1764600000000, DropUsersDisabledAt1764800000000];
+export const MIGRATIONS = [
+  CreateSchema1763700000000, RawMessageLocations1763900000000, TenantBoundary1764600000000, DropUsersDisabledAt1764800000000,
+  Accounts1765500000000,
+];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   const common = {

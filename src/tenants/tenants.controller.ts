@@ -4,9 +4,9 @@ import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 import { TenantId } from '../common/tenant-id';
 import { DnsRecordsService } from './dns-records.service';
-import { AddDomainDto, CreateTenantDto, CreateUserDto, DnsRecordsQuery, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
+import { AddDomainDto, CreateTenantDto, DnsRecordsQuery, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
 import { TenantsService } from './tenants.service';
-import { toUserView, UsersService } from './users.service';
+import { UsersService } from './users.service';
 
 @ApiTags('tenants')
 @ApiBearerAuth()
@@ -135,13 +135,6 @@ export class TenantUsersController {
   async list(@AccessibleTenantId() tenantId: TenantId) {
     await this.tenants.load(tenantId);
     return { data: await this.users.list(tenantId) };
-  }
-
-  @ApiCreatedResponse({ description: 'The user' })
-  @ApiErrors(...JSON_BODY_ERRORS, 422)
-  @Post()
-  async create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateUserDto) {
-    return toUserView(await this.users.create(tenantId, { name: dto.name, role: dto.role, email: dto.email ?? null }));
   }
 
   @ApiNoContentResponse({ description: 'Removed with its tokens' })

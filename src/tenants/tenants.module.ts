@@ -32,6 +32,6 @@ import { UsersService } from './users.service';
     TenantUsageRepository,
     UsersRepository,
   ],
-  exports: [TenantsService, TenantsRepository, TenantUsageRepository],
+  exports: [TenantsService, TenantsRepository, TenantUsageRepository, UsersService],
 })
 export class TenantsModule {}

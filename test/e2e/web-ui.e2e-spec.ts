@@ -165,6 +165,7 @@ describe('web UI in Chromium', () => {
       tenant_id: acme.id,
       role: 'agent',
       user_id: expect.any(Number),
+      user: { id: expect.any(Number), name: 'Acme agent', email: null },
       tenant: { name: 'Acme', inbound_email_address: acme.inboundAddress },
     });
     expect((await t.http().get('/api/me').set(acme.admin).expect(200)).body.role).toBe('tenant_admin');

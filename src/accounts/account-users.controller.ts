@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
+import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
+import { TenantId } from '../common/tenant-id';
+import { CreateAccountUserDto, CreateOperatorDto } from './accounts.dto';
+import { AccountsService } from './accounts.service';
+
+@ApiTags('tenants')
+@ApiBearerAuth()
+@ApiParam({ name: 'tenantId', type: Number })
+@ApiErrors(...AUTHENTICATED_ERRORS, 400, 404)
+@Controller('api/tenants/:tenantId/users')
+@Roles('platform_admin', 'tenant_admin')
+export class AccountUsersController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @ApiCreatedResponse({ description: 'The user; without a password, with {invitation: {sent, expires_at}} mailed to the address' })
+  @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
+  @Post()
+  create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateAccountUserDto) {
+    return this.accounts.createUser(tenantId, dto);
+  }
+
+  @ApiCreatedResponse({ description: '{invitation: {sent, expires_at}}: a new link, mailed again' })
+  @ApiErrors(409, 422)
+  @Post(':userId/invitation')
+  resend(@AccessibleTenantId() tenantId: TenantId, @Param('userId', ParseIntPipe) userId: number) {
+    return this.accounts.resendInvitation(tenantId, userId);
+  }
+}
+
+/** Operators: named platform admins. ADMIN_API_TOKEN creates the first. */
+@ApiTags('operators')
+@ApiBearerAuth()
+@ApiErrors(...AUTHENTICATED_ERRORS)
+@Controller('api/operators')
+@Roles('platform_admin')
+export class OperatorsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @ApiCreatedResponse({ description: 'The operator; without a password, with {invitation} mailed to the address' })
+  @ApiErrors(...JSON_BODY_ERRORS, 409)
+  @Post()
+  create(@Body() dto: CreateOperatorDto) {
+    return this.accounts.createOperator(dto);
+  }
+
+  @ApiOkResponse({ description: '{data: operators}' })
+  @Get()
+  async list() {
+    return { data: await this.accounts.listOperators() };
+  }
+
+  @ApiNoContentResponse({ description: 'Removed with its sessions' })
+  @ApiErrors(400, 404)
+  @Delete(':operatorId')
+  @HttpCode(204)
+  remove(@Param('operatorId', ParseIntPipe) operatorId: number) {
+    return this.accounts.removeOperator(operatorId);
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { OutboundModule } from '../outbound/outbound.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { User } from '../tenants/user.entity';
+import { AccountUsersController, OperatorsController } from './account-users.controller';
+import { AccountsRepository } from './accounts.repository';
+import { AccountsService } from './accounts.service';
+import { AuthController } from './auth.controller';
+import { MeService } from './me.service';
+import { Operator } from './operator.entity';
+import { SignInLimiter } from './sign-in-limiter';
+import { SignInService } from './sign-in.service';
+
+/** People: accounts that sign in with a password, their invitations, resets and sessions. */
+@Module({
+  imports: [TypeOrmModule.forFeature([User, Operator]), AuthModule, TenantsModule, OutboundModule],
+  controllers: [AuthController, AccountUsersController, OperatorsController],
+  providers: [AccountsRepository, AccountsService, SignInService, SignInLimiter, MeService],
+  exports: [MeService],
+})
+export class AccountsModule {}
