@@ -79,6 +79,7 @@ describe('web UI in Chromium', () => {
 
   async function signIn(page: Page, token: string): Promise<void> {
     await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'Use an API token instead' }).click();
     await page.getByLabel('API token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -177,6 +178,7 @@ describe('web UI in Chromium', () => {
     await page.goto(`${base}/`);
     await page.getByRole('heading', { name: 'Sign in to Inbound' }).waitFor();
     await shot(page, 'sign-in');
+    await page.getByRole('button', { name: 'Use an API token instead' }).click();
     await page.getByLabel('API token').fill('inb_not-a-real-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('That token was not accepted: Invalid or revoked token');

@@ -2,10 +2,11 @@
 // one banner for failures no page caught.
 import { html, render, useEffect, useRef, useState } from './vendor/htm-preact.js';
 import { ApiError, errorText, get, session } from './api.js';
-import { Alert } from './components.js';
+import { Alert, Loading } from './components.js';
 import { ErrorPage } from './error-page.js';
 import { useLoad } from './hooks.js';
-import { SignInPage } from './view-signin.js';
+import { endSession, resumeSession, SignInPage } from './view-signin.js';
+import { PUBLIC_PAGES } from './view-account-links.js';
 import { TicketsPage } from './view-tickets.js';
 import { TicketPage } from './view-ticket.js';
 import { SettingsPage } from './view-settings.js';
@@ -60,6 +61,14 @@ function redirect(hash) {
   return parseLocation();
 }
 
+/** The sign-in page, remembering the page asked for so that a deep link survives signing in. */
+function signInHash() {
+  const { path } = parseLocation();
+  const [, search = ''] = location.hash.split('?');
+  if (path === '/' || path === '/signin') return location.hash.startsWith('#/signin') ? location.hash : '#/signin';
+  return `#/signin?next=${encodeURIComponent(search ? `${path}?${search}` : path)}`;
+}
+
 /** Goes to `hash`; going where we already are loads the page again. */
 function go(hash) {
   if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
@@ -90,8 +99,14 @@ function SignedIn({ children }) {
   return children(me, null);
 }
 
+/** Where to go after signing in: the deep link the sign-in page was opened for, else home. */
+function afterSignIn(me) {
+  const next = parseLocation().query.get('next');
+  return next && next.startsWith('/') && !next.startsWith('/signin') ? `#${next}` : homeOf(me);
+}
+
 function pageFor(me, where, visit) {
-  const { path, query } = where.path === '/' || where.path === '/signin' ? redirect(homeOf(me)) : where;
+  const { path, query } = where.path === '/' || where.path === '/signin' ? redirect(afterSignIn(me)) : where;
   const found = ROUTES.map((route) => ({ route, match: route.pattern.exec(path) })).find((r) => r.match);
   if (!found) return { nav: null, body: html`<${ErrorPage} title="Not found" error=${new ApiError(404, 'not_found', `There is no page ${path}`)} />` };
   const { route, match } = found;
@@ -107,7 +122,20 @@ function App() {
   const [visit, setVisit] = useState({ count: 0, moveFocus: false });
   const [flash, setFlash] = useState(null);
   const [banner, setBanner] = useState(null);
+  // Whether a session cookie signs this tab in is known after one GET /api/me (null: asking).
+  const [resumed, setResumed] = useState(Boolean(session.token));
   const main = useRef(null);
+
+  useEffect(() => {
+    if (resumed) return;
+    resumeSession().then(
+      () => setResumed(true),
+      (error) => {
+        setBanner(errorText(error));
+        setResumed(true);
+      },
+    );
+  }, []);
 
   useEffect(() => {
     const onHashChange = () => {
@@ -121,8 +149,8 @@ function App() {
     window.addEventListener('unhandledrejection', onRejection);
     session.onUnauthorized((error) => {
       session.signOut();
-      setFlash({ kind: 'error', text: `Your session ended: ${error.message}. Sign in again with a valid token.` });
-      go('#/signin');
+      setFlash({ kind: 'error', text: `Your session ended: ${error.message}. Sign in again.` });
+      go(signInHash());
     });
     return () => {
       window.removeEventListener('hashchange', onHashChange);
@@ -137,15 +165,16 @@ function App() {
     main.current?.focus({ preventScroll: true });
   }, [visit]);
 
-  const signOut = () => {
-    session.signOut();
-    setFlash({ kind: 'info', text: 'You are signed out. The token was removed from this browser tab.' });
+  const signOut = async () => {
+    const withToken = Boolean(session.token);
+    await endSession();
+    setFlash({ kind: 'info', text: withToken ? 'You are signed out. The token was removed from this browser tab.' : 'You are signed out.' });
     go('#/signin');
   };
   const signedIn = (me) => {
     session.me = me;
     setFlash(null);
-    location.hash = homeOf(me);
+    location.hash = afterSignIn(me);
   };
 
   let where = parseLocation();
@@ -154,12 +183,15 @@ function App() {
     <div id="banner" class="banner" role="alert" hidden=${!banner}>${banner}</div>
     <main id="main" class="main" tabindex="-1" ref=${main}>${body}</main>`;
 
-  if (!session.token) {
-    if (where.path !== '/signin') where = redirect('#/signin');
+  const PublicPage = PUBLIC_PAGES[where.path];
+  if (PublicPage) return shell(null, null, html`<${PublicPage} key=${visit.count} query=${where.query} onSignedIn=${signedIn} />`);
+  if (!resumed) return shell(null, null, html`<${Loading} />`);
+  if (!session.token && !session.me) {
+    if (where.path !== '/signin') where = redirect(signInHash());
     const notice = flash ? html`<${Alert} kind=${flash.kind}>${flash.text}<//>` : null;
     return shell(null, null, html`<${SignInPage} key=${visit.count} flash=${notice} onSignedIn=${signedIn} />`);
   }
-  return html`<${SignedIn} key=${session.token}>
+  return html`<${SignedIn} key=${session.token ?? 'session'}>
     ${(me, fallback) => {
       if (fallback) return shell(null, null, fallback);
       const routed = pageFor(me, where, visit.count);

@@ -1,0 +1,108 @@
+// Signing in as a person in Debian's Chromium: password, a deep link, one sign-in for every tab,
+// and an invitation accepted from the captured mail.
+import { AddressInfo } from 'node:net';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { linkOf } from '../support/accounts';
+import { buildMail, postSigned } from '../support/mail';
+import { startSmtpSink, SmtpSink } from '../support/smtp-sink';
+import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const PASSWORD = 'correct horse battery';
+
+describe('signing in as a person in Chromium', () => {
+  let t: TestApp;
+  let mail: SmtpSink;
+  let browser: Browser;
+  let base: string;
+  let acme: Awaited<ReturnType<typeof createTenantWithTokens>>;
+  let ticketId: number;
+  const contexts: BrowserContext[] = [];
+
+  async function newContext(): Promise<BrowserContext> {
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+    contexts.push(context);
+    return context;
+  }
+  async function newPage(context?: BrowserContext): Promise<Page> {
+    const page = await (context ?? (await newContext())).newPage();
+    page.setDefaultTimeout(10_000);
+    return page;
+  }
+  async function signInWithPassword(page: Page, email: string, password: string): Promise<void> {
+    await page.getByLabel('E-mail address').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  beforeAll(async () => {
+    mail = await startSmtpSink({ authOptional: true });
+    t = await startTestApp('sqlite', { MAIL_DEV_SMTP_HOST: '127.0.0.1', MAIL_DEV_SMTP_PORT: String(mail.port) });
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    acme = await createTenantWithTokens(t, 'Acme', { tier: 'starter' });
+    await t.http().post(`/api/tenants/${acme.id}/users`).set(acme.admin).send({ email: 'alice@acme.test', name: 'Alice Agent', role: 'agent', password: PASSWORD }).expect(201);
+    const created = await postSigned(t, buildMail({ to: acme.inboundAddress, subject: 'Printer on fire', from: 'Bob <bob@customer.example>' })).expect(200);
+    ticketId = created.body.ticket_id;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await t?.close();
+    await mail?.close();
+  });
+
+  it('refuses a wrong password without saying which part was wrong, then signs in and lands on the deep link', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/tickets/${ticketId}`);
+    await page.getByRole('heading', { name: 'Sign in to Inbound' }).waitFor();
+    expect(page.url()).toContain(`next=${encodeURIComponent(`/tickets/${ticketId}`)}`);
+    await signInWithPassword(page, 'alice@acme.test', 'not my password');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Wrong e-mail address or password');
+
+    await signInWithPassword(page, 'alice@acme.test', PASSWORD);
+    await page.getByRole('heading', { name: 'Printer on fire' }).waitFor();
+    expect(page.url()).toMatch(new RegExp(`#/tickets/${ticketId}$`));
+    // The session is a cookie the page cannot read, and no token is kept in the tab.
+    await expect(page.evaluate('document.cookie')).resolves.toBe('');
+    await expect(page.evaluate('sessionStorage.getItem("inbound.token")')).resolves.toBeNull();
+  });
+
+  it('serves every tab with one sign-in, and signs every tab out', async () => {
+    const context = await newContext();
+    const first = await newPage(context);
+    await first.goto(`${base}/`);
+    await signInWithPassword(first, 'alice@acme.test', PASSWORD);
+    await first.getByRole('heading', { name: 'Tickets' }).waitFor();
+
+    const second = await newPage(context);
+    await second.goto(`${base}/#/tickets/${ticketId}`);
+    await second.getByRole('heading', { name: 'Printer on fire' }).waitFor();
+    // A change made from the second tab carries the session's CSRF token.
+    await second.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'Pending' }).click();
+    await second.getByText('Status changed to pending.').waitFor();
+    await first.getByRole('button', { name: 'Sign out' }).click();
+    await first.getByRole('heading', { name: 'Sign in to Inbound' }).waitFor();
+    await second.reload();
+    await second.getByRole('heading', { name: 'Sign in to Inbound' }).waitFor();
+  });
+
+  it('accepts an invitation from the captured mail: chooses a password and is signed in', async () => {
+    mail.reset();
+    await t.http().post(`/api/tenants/${acme.id}/users`).set(acme.admin).send({ email: 'dave@acme.test', name: 'Dave Newcomer', role: 'agent' }).expect(201);
+    const [invitation] = await mail.waitForMessages(1);
+    const link = (await linkOf(invitation)).replace(/^http:\/\/localhost:3000/, base);
+
+    const page = await newPage();
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'Welcome to Inbound' }).waitFor();
+    await page.getByLabel('New password').fill(PASSWORD);
+    await page.getByLabel('The same password again').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Save and sign in' }).click();
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Inbound' }).waitFor();
+    await signInWithPassword(page, 'dave@acme.test', PASSWORD);
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+  });
+});
