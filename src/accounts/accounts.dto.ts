@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsString, Length, MaxLength, IsOptional } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsString, Length, MaxLength, IsOptional } from 'class-validator';
 import { TENANT_ROLES, TenantRole } from '../auth/principal';
 import { SingleLine } from '../common/validation';
 import { PASSWORD_MAX_LENGTH } from './account-policy';
@@ -9,6 +9,18 @@ export class LoginDto {
   @IsString() @MaxLength(320) @SingleLine() email: string;
   @ApiProperty({ maxLength: PASSWORD_MAX_LENGTH, format: 'password' })
   @IsString() @Length(1, PASSWORD_MAX_LENGTH * 4) password: string;
+  @ApiPropertyOptional({ description: 'With two-factor sign-in on: the 6-digit code of the authenticator app, or a recovery code' })
+  @IsOptional() @IsString() @Length(1, 20) @SingleLine() code?: string;
+}
+
+export class TwoFactorCodeDto {
+  @ApiProperty({ description: 'A 6-digit code of the authenticator app (to turn off: or a recovery code)' })
+  @IsString() @Length(1, 20) @SingleLine() code: string;
+}
+
+export class TwoFactorPolicyDto {
+  @ApiProperty({ description: 'true: every person of the tenant must sign in with a second factor' })
+  @IsBoolean() required: boolean;
 }
 
 export class PasswordResetRequestDto {

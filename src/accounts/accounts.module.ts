@@ -12,12 +12,15 @@ import { MeService } from './me.service';
 import { Operator } from './operator.entity';
 import { SignInLimiter } from './sign-in-limiter';
 import { SignInService } from './sign-in.service';
+import { TwoFactorController, TwoFactorPolicyController } from './two-factor.controller';
+import { TwoFactorRepository } from './two-factor.repository';
+import { TwoFactorService } from './two-factor.service';
 
 /** People: accounts that sign in with a password, their invitations, resets and sessions. */
 @Module({
   imports: [TypeOrmModule.forFeature([User, Operator]), AuthModule, TenantsModule, OutboundModule],
-  controllers: [AuthController, AccountUsersController, OperatorsController],
-  providers: [AccountsRepository, AccountsService, SignInService, SignInLimiter, MeService],
+  controllers: [AuthController, AccountUsersController, OperatorsController, TwoFactorController, TwoFactorPolicyController],
+  providers: [AccountsRepository, AccountsService, SignInService, SignInLimiter, MeService, TwoFactorService, TwoFactorRepository],
   exports: [MeService],
 })
 export class AccountsModule {}

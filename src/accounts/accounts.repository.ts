@@ -13,7 +13,8 @@ export interface Account {
   email: string;
   name: string;
   passwordHash: string | null;
-  tenant: { id: TenantId; role: TenantRole; status: string } | null;
+  totpEnabled: boolean;
+  tenant: { id: TenantId; role: TenantRole; status: string; requireTwoFactor: boolean } | null;
 }
 
 interface UserRow {
@@ -24,7 +25,13 @@ interface UserRow {
   tenant_id: number;
   role: TenantRole;
   tenant_status: string;
+  totp_enabled_at: unknown;
+  require_two_factor: number | boolean;
 }
+
+const USER_ACCOUNT =
+  'SELECT u.id, u.sign_in_email, u.name, u.password_hash, u.totp_enabled_at, u.tenant_id, u.role, t.status AS tenant_status, t.require_two_factor ' +
+  'FROM users u JOIN tenants t ON t.id = u.tenant_id';
 
 /**
  * Accounts across tenants by nature: signing in names an address, not a tenant. Addresses are
@@ -38,11 +45,7 @@ export class AccountsRepository {
   ) {}
 
   async findByEmail(email: string): Promise<Account | null> {
-    const [user]: UserRow[] = await this.users.query(
-      'SELECT u.id, u.sign_in_email, u.name, u.password_hash, u.tenant_id, u.role, t.status AS tenant_status FROM users u ' +
-        'JOIN tenants t ON t.id = u.tenant_id WHERE u.sign_in_email = ?',
-      [email],
-    );
+    const [user]: UserRow[] = await this.users.query(`${USER_ACCOUNT} WHERE u.sign_in_email = ?`, [email]);
     if (user) return userAccount(user);
     const operator = await this.operators.createQueryBuilder('o').addSelect('o.passwordHash').where('o.email = :email', { email }).getOne();
     return operator ? operatorAccount(operator) : null;
@@ -53,11 +56,7 @@ export class AccountsRepository {
       const operator = await this.operators.createQueryBuilder('o').addSelect('o.passwordHash').where('o.id = :id', { id: ref.id }).getOne();
       return operator ? operatorAccount(operator) : null;
     }
-    const [user]: UserRow[] = await this.users.query(
-      'SELECT u.id, u.sign_in_email, u.name, u.password_hash, u.tenant_id, u.role, t.status AS tenant_status FROM users u ' +
-        'JOIN tenants t ON t.id = u.tenant_id WHERE u.id = ? AND u.sign_in_email IS NOT NULL',
-      [ref.id],
-    );
+    const [user]: UserRow[] = await this.users.query(`${USER_ACCOUNT} WHERE u.id = ? AND u.sign_in_email IS NOT NULL`, [ref.id]);
     return user ? userAccount(user) : null;
   }
 
@@ -98,10 +97,11 @@ function userAccount(row: UserRow): Account {
     email: row.sign_in_email,
     name: row.name,
     passwordHash: row.password_hash,
-    tenant: { id: asTenantId(Number(row.tenant_id)), role: row.role, status: row.tenant_status },
+    totpEnabled: row.totp_enabled_at !== null,
+    tenant: { id: asTenantId(Number(row.tenant_id)), role: row.role, status: row.tenant_status, requireTwoFactor: Boolean(Number(row.require_two_factor)) },
   };
 }
 
 function operatorAccount(operator: Operator): Account {
-  return { ref: { kind: 'operator', id: operator.id }, email: operator.email, name: operator.name, passwordHash: operator.passwordHash, tenant: null };
+  return { ref: { kind: 'operator', id: operator.id }, email: operator.email, name: operator.name, passwordHash: operator.passwordHash, totpEnabled: operator.totpEnabledAt !== null, tenant: null };
 }

@@ -54,7 +54,7 @@ export class AccountsService {
       await this.accounts.setPassword({ kind: 'user', id: user.id }, await hashPassword(input.password), new Date());
       return toUserView((await this.users.get(tenantId, user.id))!);
     }
-    const invitation = await this.invite({ ref: { kind: 'user', id: user.id }, email, name: user.name, passwordHash: null, tenant: null }, tenant.name);
+    const invitation = await this.invite({ ref: { kind: 'user', id: user.id }, email, name: user.name, passwordHash: null, totpEnabled: false, tenant: null }, tenant.name);
     return { ...toUserView(user), invitation };
   }
 
@@ -83,7 +83,7 @@ export class AccountsService {
       await this.accounts.setPassword(ref, await hashPassword(input.password), new Date());
       return toOperatorView((await this.accounts.findOperator(operator.id))!);
     }
-    return { ...toOperatorView(operator), invitation: await this.invite({ ref, email, name: operator.name, passwordHash: null, tenant: null }, 'the Inbound platform') };
+    return { ...toOperatorView(operator), invitation: await this.invite({ ref, email, name: operator.name, passwordHash: null, totpEnabled: false, tenant: null }, 'the Inbound platform') };
   }
 
   async listOperators() {

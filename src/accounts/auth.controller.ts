@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
-import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
+import { AllowBeforeTwoFactor, CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 import { LoginDto, PasswordResetRequestDto, SetPasswordDto } from './accounts.dto';
@@ -49,6 +49,7 @@ export class AuthController {
   @ApiCookieAuth()
   @ApiErrors(...AUTHENTICATED_ERRORS, 400)
   @Roles(...EVERYONE)
+  @AllowBeforeTwoFactor()
   @Post('logout')
   @HttpCode(204)
   logout(@CurrentPrincipal() principal: Principal, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
@@ -59,6 +60,7 @@ export class AuthController {
   @ApiCookieAuth()
   @ApiErrors(...AUTHENTICATED_ERRORS, 422)
   @Roles(...EVERYONE)
+  @AllowBeforeTwoFactor()
   @Post('logout-everywhere')
   @HttpCode(200)
   logoutEverywhere(@CurrentPrincipal() principal: Principal, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
@@ -69,6 +71,7 @@ export class AuthController {
   @ApiCookieAuth()
   @ApiErrors(...AUTHENTICATED_ERRORS, 422)
   @Roles(...EVERYONE)
+  @AllowBeforeTwoFactor()
   @Get('sessions')
   async sessions(@CurrentPrincipal() principal: Principal) {
     return { data: await this.signIn.list(principal) };

@@ -18,6 +18,8 @@ export type MeView =
       user_id: number | null;
       user: Person | null;
       tenant: { name: string; inbound_email_address: string | null };
+      /** Sessions only: whether the person must still set up the second factor the tenant requires. */
+      two_factor_setup_required?: boolean;
     };
 
 /** Who is calling, so that the web UI shows only what that role may do, and whose name. */
@@ -44,6 +46,7 @@ export class MeService {
       user_id: principal.userId,
       user: user ? { id: user.id, name: user.name, email: user.signInEmail ?? user.email } : null,
       tenant: { name: tenant.name, inbound_email_address: tenant.inbound_email_address },
+      ...(principal.sessionId !== null ? { two_factor_setup_required: Boolean(principal.twoFactorSetupRequired) } : {}),
     };
   }
 }

@@ -8,5 +8,6 @@ export class Operator {
   @Column({ type: 'varchar', length: 200 }) name: string;
   @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true, select: false }) passwordHash: string | null;
   @Column({ name: 'password_changed_at', type: 'datetime', precision: 3, nullable: true }) passwordChangedAt: Date | null;
+  @Column({ name: 'totp_enabled_at', type: 'datetime', precision: 3, nullable: true }) totpEnabledAt: Date | null;
   @CreateDateColumn({ name: 'created_at', precision: 3 }) createdAt: Date;
 }

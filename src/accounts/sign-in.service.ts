@@ -12,6 +12,7 @@ import { normalizeEmail } from './account-policy';
 import { MeService, MeView } from './me.service';
 import { verifyPassword } from './password-hashing';
 import { SignInLimiter } from './sign-in-limiter';
+import { TwoFactorService } from './two-factor.service';
 
 /** The one answer to a wrong address, a wrong password and an account without a password. */
 const WRONG = 'Wrong e-mail address or password';
@@ -37,10 +38,11 @@ export class SignInService {
     private readonly me: MeService,
     private readonly ipLimiter: AuthFailureLimiter,
     private readonly accountLimiter: SignInLimiter,
+    private readonly twoFactor: TwoFactorService,
     private readonly config: AppConfig,
   ) {}
 
-  async login(input: { email: string; password: string }, request: Request, response: Response): Promise<SignedIn> {
+  async login(input: { email: string; password: string; code?: string }, request: Request, response: Response): Promise<SignedIn> {
     const email = normalizeEmail(input.email);
     await this.ipLimiter.assertNotBlocked(request, response);
     await this.accountLimiter.assertNotBlocked(email, response);
@@ -49,6 +51,13 @@ export class SignInService {
       await this.accountLimiter.recordFailure(email, response);
       await this.ipLimiter.recordFailure(request, response);
       throw new DomainError('unauthorized', WRONG);
+    }
+    if (account!.totpEnabled && !(await this.twoFactor.verifyForSignIn(account!.ref, input.code))) {
+      // Asking for the code after the right password counts nothing; a wrong code counts as a failure.
+      if (!input.code) throw new DomainError('unauthorized', 'Enter the code of your authenticator app, or a recovery code', { two_factor: 'required' });
+      await this.accountLimiter.recordFailure(email, response);
+      await this.ipLimiter.recordFailure(request, response);
+      throw new DomainError('unauthorized', 'Wrong or used code', { two_factor: 'required' });
     }
     return this.startSession(account!, request, response);
   }
@@ -70,8 +79,9 @@ export class SignInService {
     });
     // The absolute end; the idle end is the server's to check (the cookie is not renewed per request).
     setSessionCookie(request, response, secret, sessionMaxMs);
+    const setupRequired = Boolean(account.tenant?.requireTwoFactor && !account.totpEnabled);
     const principal: Principal = account.tenant
-      ? { kind: 'tenant', tenantId: account.tenant.id, role: account.tenant.role, tokenId: null, userId: account.ref.id, sessionId: session.id }
+      ? { kind: 'tenant', tenantId: account.tenant.id, role: account.tenant.role, tokenId: null, userId: account.ref.id, sessionId: session.id, ...(setupRequired ? { twoFactorSetupRequired: true } : {}) }
       : { kind: 'platform_admin', operatorId: account.ref.id, sessionId: session.id };
     return { ...(await this.me.describe(principal)), csrf_token: csrfTokenFor(secret, this.config.appKey) };
   }

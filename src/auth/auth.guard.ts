@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { TokenAuthenticator } from './token-authenticator';
 import { AuthFailureLimiter } from './auth-failure-limiter';
-import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { BEFORE_TWO_FACTOR_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { BOOTSTRAP_ADMIN, Principal, Role } from './principal';
 import { SessionAuthenticator } from './session-authenticator';
 import { CHANGES_STATE, clearSessionCookie, CSRF_HEADER, csrfTokenFor, sessionSecretOf } from './session-secret';
@@ -53,6 +53,9 @@ export class AuthGuard implements CanActivate {
     }
     request.principal = principal;
 
+    if (principal.kind === 'tenant' && principal.twoFactorSetupRequired && !this.reflector.getAllAndOverride<boolean>(BEFORE_TWO_FACTOR_KEY, targets)) {
+      throw new DomainError('forbidden', 'Your tenant requires two-factor sign-in: set it up first (POST /api/auth/two-factor/setup)', { two_factor: 'setup_required' });
+    }
     const roles = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? ['platform_admin'];
     if (!allowed(principal, roles)) {
       throw new DomainError('forbidden', `This endpoint needs the role ${roles.join(' or ')}`);

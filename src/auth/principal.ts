@@ -9,7 +9,16 @@ export const TENANT_ROLES: readonly TenantRole[] = ['tenant_admin', 'agent'];
  */
 export type Principal =
   | { kind: 'platform_admin'; operatorId: number | null; sessionId: number | null }
-  | { kind: 'tenant'; tenantId: TenantId; role: TenantRole; tokenId: number | null; userId: number | null; sessionId: number | null };
+  | {
+      kind: 'tenant';
+      tenantId: TenantId;
+      role: TenantRole;
+      tokenId: number | null;
+      userId: number | null;
+      sessionId: number | null;
+      /** A session of a person whose tenant requires a second factor they have not set up: only that set-up is open. */
+      twoFactorSetupRequired?: boolean;
+    };
 
 export type TenantPrincipal = Extract<Principal, { kind: 'tenant' }>;
 

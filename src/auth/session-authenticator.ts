@@ -28,7 +28,8 @@ export class SessionAuthenticator {
     const { owner } = session;
     if (owner.kind === 'operator') return { kind: 'platform_admin', operatorId: owner.operatorId, sessionId: session.id };
     if (owner.tenantStatus !== 'active') throw new DomainError('forbidden', 'This tenant is disabled');
-    return { kind: 'tenant', tenantId: owner.tenantId, role: owner.role, tokenId: null, userId: owner.userId, sessionId: session.id };
+    const principal: Principal = { kind: 'tenant', tenantId: owner.tenantId, role: owner.role, tokenId: null, userId: owner.userId, sessionId: session.id };
+    return owner.twoFactorMissing ? { ...principal, twoFactorSetupRequired: true } : principal;
   }
 }
 

@@ -15,7 +15,7 @@ export interface ActiveSession {
   lastSeenAt: Date;
   expiresAt: Date;
   owner:
-    | { kind: 'user'; userId: number; tenantId: TenantId; role: TenantRole; tenantStatus: string }
+    | { kind: 'user'; userId: number; tenantId: TenantId; role: TenantRole; tenantStatus: string; twoFactorMissing: boolean }
     | { kind: 'operator'; operatorId: number };
 }
 
@@ -29,6 +29,8 @@ interface SessionRow {
   tenant_id: number | null;
   role: TenantRole | null;
   tenant_status: string | null;
+  totp_enabled_at: unknown;
+  require_two_factor: number | boolean | null;
 }
 
 @Injectable()
@@ -38,14 +40,21 @@ export class SessionsRepository {
   /** Across tenants by nature: the cookie is what tells who and which tenant. */
   async findByHash(tokenHash: string): Promise<ActiveSession | null> {
     const [row]: SessionRow[] = await this.sessions.query(
-      'SELECT s.id, s.user_id, s.operator_id, s.created_at, s.last_seen_at, s.expires_at, u.tenant_id, u.role, t.status AS tenant_status ' +
+      'SELECT s.id, s.user_id, s.operator_id, s.created_at, s.last_seen_at, s.expires_at, u.tenant_id, u.role, u.totp_enabled_at, t.status AS tenant_status, t.require_two_factor ' +
         'FROM sessions s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN tenants t ON t.id = u.tenant_id WHERE s.token_hash = ?',
       [tokenHash],
     );
     if (!row) return null;
     const owner: ActiveSession['owner'] =
       row.user_id !== null && row.tenant_id !== null
-        ? { kind: 'user', userId: Number(row.user_id), tenantId: asTenantId(Number(row.tenant_id)), role: row.role!, tenantStatus: row.tenant_status ?? 'disabled' }
+        ? {
+            kind: 'user',
+            userId: Number(row.user_id),
+            tenantId: asTenantId(Number(row.tenant_id)),
+            role: row.role!,
+            tenantStatus: row.tenant_status ?? 'disabled',
+            twoFactorMissing: Boolean(Number(row.require_two_factor)) && row.totp_enabled_at === null,
+          }
         : { kind: 'operator', operatorId: Number(row.operator_id) };
     return {
       id: Number(row.id),

@@ -13,5 +13,7 @@ export class User {
   /** argon2id; null until the user accepts the invitation. */
   @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true, select: false }) passwordHash: string | null;
   @Column({ name: 'password_changed_at', type: 'datetime', precision: 3, nullable: true }) passwordChangedAt: Date | null;
+  /** When a TOTP second factor was confirmed; null: none. */
+  @Column({ name: 'totp_enabled_at', type: 'datetime', precision: 3, nullable: true }) totpEnabledAt: Date | null;
   @CreateDateColumn({ name: 'created_at', precision: 3 }) createdAt: Date;
 }

@@ -2,7 +2,7 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { MeService } from '../accounts/me.service';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { AllowBeforeTwoFactor, CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
 import { ApiErrors, AUTHENTICATED_ERRORS } from '../common/api-errors';
 
@@ -12,6 +12,7 @@ import { ApiErrors, AUTHENTICATED_ERRORS } from '../common/api-errors';
 @ApiErrors(...AUTHENTICATED_ERRORS)
 @Controller('api/me')
 @Roles('platform_admin', 'tenant_admin', 'agent')
+@AllowBeforeTwoFactor()
 export class MeController {
   constructor(private readonly me: MeService) {}
 

@@ -1,6 +1,7 @@
 // Signing in as a person in Debian's Chromium: password, a deep link, one sign-in for every tab,
 // and an invitation accepted from the captured mail.
 import { AddressInfo } from 'node:net';
+import { generate } from 'otplib';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { linkOf } from '../support/accounts';
 import { buildMail, postSigned } from '../support/mail';
@@ -85,6 +86,34 @@ describe('signing in as a person in Chromium', () => {
     await first.getByRole('heading', { name: 'Sign in to Inbound' }).waitFor();
     await second.reload();
     await second.getByRole('heading', { name: 'Sign in to Inbound' }).waitFor();
+  });
+
+  it('signs in with a TOTP code, and makes a person of a tenant that requires it set one up first', async () => {
+    await t.http().post(`/api/tenants/${acme.id}/users`).set(acme.admin).send({ email: 'tess@acme.test', name: 'Tess Totp', role: 'agent', password: PASSWORD }).expect(201);
+    await t.http().put(`/api/tenants/${acme.id}/two-factor-policy`).set(acme.admin).send({ required: true }).expect(200);
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await signInWithPassword(page, 'tess@acme.test', PASSWORD);
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await page.getByText('Your tenant requires a second factor').waitFor();
+    await page.goto(`${base}/#/tickets`);
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+    const secret = (await page.locator('#totp-secret').textContent())!;
+    await page.getByLabel('Code from your authenticator app').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await expect(page.locator('.recovery-codes li').count()).resolves.toBe(10);
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await page.getByRole('heading', { name: 'Sign in to Inbound' }).waitFor();
+    await signInWithPassword(page, 'tess@acme.test', PASSWORD);
+    await page.getByLabel('Authentication code').waitFor();
+    await page.getByLabel('Authentication code').fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    await t.http().put(`/api/tenants/${acme.id}/two-factor-policy`).set(acme.admin).send({ required: false }).expect(200);
   });
 
   it('accepts an invitation from the captured mail: chooses a password and is signed in', async () => {

@@ -7,6 +7,7 @@ import { ErrorPage } from './error-page.js';
 import { useLoad } from './hooks.js';
 import { endSession, resumeSession, SignInPage } from './view-signin.js';
 import { PUBLIC_PAGES } from './view-account-links.js';
+import { AccountPage } from './view-account.js';
 import { TicketsPage } from './view-tickets.js';
 import { TicketPage } from './view-ticket.js';
 import { SettingsPage } from './view-settings.js';
@@ -26,6 +27,7 @@ const ROUTES = [
   { pattern: /^\/team$/, page: TeamPage, roles: ADMIN, nav: 'team' },
   { pattern: /^\/tenants$/, page: TenantsPage, roles: PLATFORM, nav: 'tenants' },
   { pattern: /^\/tenants\/(\d+)$/, page: TeamPage, roles: PLATFORM, nav: 'tenants' },
+  { pattern: /^\/account$/, page: AccountPage, roles: [...AGENT, ...PLATFORM], nav: 'account' },
 ];
 
 const NAV = {
@@ -85,6 +87,7 @@ function TopBar({ me, current, onSignOut }) {
     <div id="who" class="who">
       ${me
         ? html`<span class="role-label">${me.kind === 'tenant' ? `${me.tenant.name} · ${ROLE_LABELS[role]}` : ROLE_LABELS[role]}</span>
+            ${me.user || me.operator ? html`<a class="button small secondary" href="#/account" aria-current=${current === 'account' ? 'page' : null}>${(me.user ?? me.operator).name}</a>` : null}
             <button type="button" class="button small" onClick=${onSignOut}>Sign out</button>`
         : null}
     </div>
@@ -106,7 +109,9 @@ function afterSignIn(me) {
 }
 
 function pageFor(me, where, visit) {
-  const { path, query } = where.path === '/' || where.path === '/signin' ? redirect(afterSignIn(me)) : where;
+  const start = where.path === '/' || where.path === '/signin' ? redirect(afterSignIn(me)) : where;
+  // A tenant that requires a second factor lets its people only set one up until they have.
+  const { path, query } = me.two_factor_setup_required && start.path !== '/account' ? redirect('#/account') : start;
   const found = ROUTES.map((route) => ({ route, match: route.pattern.exec(path) })).find((r) => r.match);
   if (!found) return { nav: null, body: html`<${ErrorPage} title="Not found" error=${new ApiError(404, 'not_found', `There is no page ${path}`)} />` };
   const { route, match } = found;

@@ -62,15 +62,26 @@ export function SignInPage({ flash, onSignedIn }) {
 function PasswordForm({ onSignedIn }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  // Shown once the right password came back with "two_factor: required".
+  const [askCode, setAskCode] = useState(false);
+  const [code, setCode] = useState('');
   const action = useAction('Sign-in failed');
 
   const signIn = action.submit(async () => {
     if (!email.trim()) throw new InputProblem('Enter your e-mail address.', 'email');
     if (!password) throw new InputProblem('Enter your password.', 'password');
+    if (askCode && !code.trim()) throw new InputProblem('Enter the code of your authenticator app.', 'code');
     let me;
     try {
-      me = await post('/api/auth/login', { email: email.trim(), password }, { quiet: true });
+      me = await post('/api/auth/login', { email: email.trim(), password, ...(askCode ? { code: code.trim() } : {}) }, { quiet: true });
     } catch (error) {
+      const secondFactor = error instanceof ApiError && error.details?.two_factor === 'required';
+      if (secondFactor) {
+        setAskCode(true);
+        setCode('');
+        setTimeout(() => document.getElementById('code')?.focus());
+        return askCode ? failure(`${error.message}.`, 'Sign-in failed') : { kind: 'info', text: `${error.message}.` };
+      }
       document.getElementById('password')?.select();
       return failure(error instanceof ApiError && error.status === 401 ? `${error.message}.` : errorText(error), 'Sign-in failed');
     }
@@ -88,6 +99,12 @@ function PasswordForm({ onSignedIn }) {
         <input id="password" type="password" name="password" autocomplete="current-password" required
           value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} />
       <//>
+      ${askCode
+        ? html`<${Field} id="code" label="Authentication code" hint="The 6 digits your authenticator app shows now, or one of your recovery codes.">
+            <input id="code" name="code" autocomplete="one-time-code" inputmode="text" spellcheck="false" required aria-describedby="code-hint"
+              value=${code} onInput=${(e) => setCode(e.currentTarget.value)} />
+          <//>`
+        : null}
       <div class="button-row">
         <${BusyButton} type="submit" busy=${action.busy} label="Sign in" busyLabel="Signing in…" />
         <a class="small" href="#/forgot-password">Forgot your password?</a>
