@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { DatabaseModule } from './database/database.module';
 import { EmailSettingsModule } from './email-settings/email-settings.module';
@@ -28,6 +29,7 @@ export class AppModule {
         HealthModule,
         TenantsModule,
         AuthModule,
+        AuditModule,
         AccountsModule,
         EmailSettingsModule,
         InboundModule,

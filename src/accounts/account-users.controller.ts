@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Audited } from '../audit/audit.decorators';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
@@ -17,6 +18,7 @@ export class AccountUsersController {
 
   @ApiCreatedResponse({ description: 'The user; without a password, with {invitation: {sent, expires_at}} mailed to the address' })
   @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
+  @Audited('user.created', { target: 'user' })
   @Post()
   create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateAccountUserDto) {
     return this.accounts.createUser(tenantId, dto);
@@ -24,6 +26,7 @@ export class AccountUsersController {
 
   @ApiCreatedResponse({ description: '{invitation: {sent, expires_at}}: a new link, mailed again' })
   @ApiErrors(409, 422)
+  @Audited('user.invited', { target: 'user' })
   @Post(':userId/invitation')
   resend(@AccessibleTenantId() tenantId: TenantId, @Param('userId', ParseIntPipe) userId: number) {
     return this.accounts.resendInvitation(tenantId, userId);
@@ -41,6 +44,7 @@ export class OperatorsController {
 
   @ApiCreatedResponse({ description: 'The operator; without a password, with {invitation} mailed to the address' })
   @ApiErrors(...JSON_BODY_ERRORS, 409)
+  @Audited('operator.created', { target: 'operator' })
   @Post()
   create(@Body() dto: CreateOperatorDto) {
     return this.accounts.createOperator(dto);
@@ -54,6 +58,7 @@ export class OperatorsController {
 
   @ApiNoContentResponse({ description: 'Removed with its sessions' })
   @ApiErrors(400, 404)
+  @Audited('operator.deleted', { target: 'operator' })
   @Delete(':operatorId')
   @HttpCode(204)
   remove(@Param('operatorId', ParseIntPipe) operatorId: number) {

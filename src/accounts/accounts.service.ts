@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
+import { AuditTrail } from '../audit/audit-trail';
 import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
 import { isUniqueViolation } from '../database/database-errors';
@@ -36,6 +37,7 @@ export class AccountsService {
     private readonly signIn: SignInService,
     private readonly mail: SystemMailService,
     private readonly limiter: SignInLimiter,
+    private readonly audit: AuditTrail,
     private readonly config: AppConfig,
   ) {}
 
@@ -98,6 +100,7 @@ export class AccountsService {
   async requestPasswordReset(rawEmail: string): Promise<{ message: string }> {
     const email = normalizeEmail(rawEmail);
     const account = await this.accounts.findByEmail(email);
+    this.audit.note({ tenantId: account?.tenant?.id ?? null, target: { type: 'account', id: email } });
     if (account && (await this.limiter.mayMailReset(email))) {
       const link = this.link('reset-password', signAccountLink('password_reset', account.ref, account.passwordHash, new Date(), this.config.appKey));
       await this.mail.send(passwordResetMail({ to: account.email, name: account.name, link })).catch((error: Error) => {

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Req, Res } from '@nestjs/common';
+import { Audited } from '../audit/audit.decorators';
 import { ApiAcceptedResponse, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { AllowBeforeTwoFactor, CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
@@ -21,6 +22,7 @@ export class AuthController {
   @ApiOkResponse({ description: 'Who signed in (as GET /api/me) and the csrf_token for X-CSRF-Token; sets the httpOnly session cookie' })
   @ApiErrors(...JSON_BODY_ERRORS, 401, 403, 429, 503)
   @Public()
+  @Audited('user.login', { failures: true })
   @Post('login')
   @HttpCode(200)
   login(@Body() dto: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
@@ -30,6 +32,7 @@ export class AuthController {
   @ApiAcceptedResponse({ description: 'The same answer whether the address has an account or not' })
   @ApiErrors(...JSON_BODY_ERRORS, 503)
   @Public()
+  @Audited('user.password_reset_requested')
   @Post('password-reset')
   @HttpCode(202)
   requestReset(@Body() dto: PasswordResetRequestDto) {
@@ -39,6 +42,7 @@ export class AuthController {
   @ApiOkResponse({ description: 'Password set from an invitation or reset link; signed in as after login' })
   @ApiErrors(...JSON_BODY_ERRORS, 403, 422, 503)
   @Public()
+  @Audited('user.password_set')
   @Post('set-password')
   @HttpCode(200)
   setPassword(@Body() dto: SetPasswordDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
@@ -50,6 +54,7 @@ export class AuthController {
   @ApiErrors(...AUTHENTICATED_ERRORS, 400)
   @Roles(...EVERYONE)
   @AllowBeforeTwoFactor()
+  @Audited('user.logout')
   @Post('logout')
   @HttpCode(204)
   logout(@CurrentPrincipal() principal: Principal, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
@@ -61,6 +66,7 @@ export class AuthController {
   @ApiErrors(...AUTHENTICATED_ERRORS, 422)
   @Roles(...EVERYONE)
   @AllowBeforeTwoFactor()
+  @Audited('user.logout_everywhere')
   @Post('logout-everywhere')
   @HttpCode(200)
   logoutEverywhere(@CurrentPrincipal() principal: Principal, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
@@ -81,6 +87,7 @@ export class AuthController {
   @ApiCookieAuth()
   @ApiErrors(...AUTHENTICATED_ERRORS, 400, 404, 422)
   @Roles(...EVERYONE)
+  @Audited('session.revoked', { target: 'session' })
   @Delete('sessions/:sessionId')
   @HttpCode(204)
   revoke(@CurrentPrincipal() principal: Principal, @Param('sessionId', ParseIntPipe) sessionId: number) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { AppConfig } from '../config/app-config';
+import { AuditTrail } from '../audit/audit-trail';
 import { DomainError } from '../common/domain-error';
 import { AuthFailureLimiter } from '../auth/auth-failure-limiter';
 import { Principal } from '../auth/principal';
@@ -39,6 +40,7 @@ export class SignInService {
     private readonly ipLimiter: AuthFailureLimiter,
     private readonly accountLimiter: SignInLimiter,
     private readonly twoFactor: TwoFactorService,
+    private readonly audit: AuditTrail,
     private readonly config: AppConfig,
   ) {}
 
@@ -47,6 +49,7 @@ export class SignInService {
     await this.ipLimiter.assertNotBlocked(request, response);
     await this.accountLimiter.assertNotBlocked(email, response);
     const account = await this.accounts.findByEmail(email);
+    this.audit.note({ tenantId: account?.tenant?.id ?? null, target: { type: 'account', id: email } });
     if (!(await verifyPassword(account?.passwordHash ?? null, input.password))) {
       await this.accountLimiter.recordFailure(email, response);
       await this.ipLimiter.recordFailure(request, response);
@@ -64,6 +67,7 @@ export class SignInService {
 
   /** A new session for an account whose credentials were just checked: the cookie, and who it is. */
   async startSession(account: Account, request: Request, response: Response): Promise<SignedIn> {
+    this.audit.note({ actor: { kind: account.ref.kind, id: account.ref.id }, tenantId: account.tenant?.id ?? null, target: { type: account.ref.kind, id: account.ref.id } });
     if (account.tenant && account.tenant.status !== 'active') throw new DomainError('forbidden', 'This tenant is disabled');
     const { secret, hash } = generateSessionSecret();
     const now = new Date();

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { Audited } from '../audit/audit.decorators';
 import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessibleTenantId, AllowBeforeTwoFactor, CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/principal';
@@ -25,6 +26,7 @@ export class TwoFactorController {
 
   @ApiOkResponse({ description: '{secret, otpauth_url} for the authenticator app; in force after enable' })
   @ApiErrors(409)
+  @Audited('two_factor.setup_started')
   @Post('setup')
   @HttpCode(200)
   setup(@CurrentPrincipal() principal: Principal) {
@@ -33,6 +35,7 @@ export class TwoFactorController {
 
   @ApiOkResponse({ description: '{recovery_codes}: ten one-time codes, shown this once' })
   @ApiErrors(...JSON_BODY_ERRORS, 409)
+  @Audited('two_factor.enabled')
   @Post('enable')
   @HttpCode(200)
   enable(@CurrentPrincipal() principal: Principal, @Body() dto: TwoFactorCodeDto) {
@@ -41,6 +44,7 @@ export class TwoFactorController {
 
   @ApiNoContentResponse({ description: 'Turned off, recovery codes gone' })
   @ApiErrors(...JSON_BODY_ERRORS)
+  @Audited('two_factor.disabled')
   @Post('disable')
   @HttpCode(204)
   disable(@CurrentPrincipal() principal: Principal, @Body() dto: TwoFactorCodeDto) {
@@ -69,6 +73,7 @@ export class TwoFactorPolicyController {
 
   @ApiOkResponse({ description: '{require_two_factor}: with true, people without a second factor must set one up at their next request' })
   @ApiErrors(...JSON_BODY_ERRORS)
+  @Audited('two_factor_policy.updated', { target: 'tenant' })
   @Put()
   async set(@AccessibleTenantId() tenantId: TenantId, @Body() dto: TwoFactorPolicyDto) {
     await this.tenants.load(tenantId);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { generateSecret, generateURI, verify } from 'otplib';
 import { AppConfig } from '../config/app-config';
+import { AuditTrail } from '../audit/audit-trail';
 import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
 import { Principal } from '../auth/principal';
@@ -21,6 +22,7 @@ export class TwoFactorService {
   constructor(
     private readonly repository: TwoFactorRepository,
     private readonly accounts: AccountsRepository,
+    private readonly audit: AuditTrail,
     config: AppConfig,
   ) {
     this.box = new SecretBox(config.appKey);
@@ -79,6 +81,7 @@ export class TwoFactorService {
   }
 
   async setTenantPolicy(tenantId: TenantId, required: boolean): Promise<{ require_two_factor: boolean }> {
+    this.audit.noteChanges({ require_two_factor: await this.repository.tenantRequires(tenantId) }, { require_two_factor: required });
     await this.repository.setTenantRequires(tenantId, required);
     return { require_two_factor: required };
   }

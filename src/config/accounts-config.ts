@@ -1,4 +1,4 @@
-/** People's sign-in: sessions, and the links and mail of invitations and password resets. */
+/** People: their sessions, the links and mail of invitations and password resets, and the audit log of what they do. */
 export interface AccountsConfig {
   /** The address people open: links in invitation and password-reset mail start with it. */
   readonly publicUrl: string;
@@ -16,6 +16,8 @@ export interface AccountsConfig {
     readonly username: string | null;
     readonly password: string | null;
   } | null;
+  /** Audit entries older than this many days are removed. */
+  readonly auditLogRetentionDays: number;
 }
 
 interface AccountVariables {
@@ -24,6 +26,7 @@ interface AccountVariables {
   PUBLIC_URL?: string;
   SESSION_IDLE_MINUTES?: number;
   SESSION_MAX_HOURS?: number;
+  AUDIT_LOG_RETENTION_DAYS?: number;
   SYSTEM_MAIL_FROM?: string;
   SYSTEM_SMTP_HOST?: string;
   SYSTEM_SMTP_PORT?: number;
@@ -48,5 +51,6 @@ export function accountsConfig(vars: AccountVariables): AccountsConfig {
           password: vars.SYSTEM_SMTP_PASSWORD ?? null,
         }
       : null,
+    auditLogRetentionDays: vars.AUDIT_LOG_RETENTION_DAYS ?? 365,
   };
 }

@@ -38,6 +38,7 @@ describe('AppConfig.fromEnvironment', () => {
       sessionMaxMs: 7 * 24 * 3_600_000,
       systemMailFrom: expect.stringMatching(/^Inbound <no-reply@/),
       systemSmtp: null,
+      auditLogRetentionDays: 365,
     });
     const set = AppConfig.fromEnvironment({ ...env, PUBLIC_URL: 'https://help.example.com/', SESSION_IDLE_MINUTES: '30', SYSTEM_SMTP_HOST: 'smtp.example.com', SYSTEM_SMTP_PORT: '465' });
     expect(set.accounts).toMatchObject({ publicUrl: 'https://help.example.com', sessionIdleMs: 1_800_000, systemSmtp: { host: 'smtp.example.com', port: 465, security: 'tls' } });

@@ -23,7 +23,6 @@ import {
 } from 'class-validator';
 
 export { PROCESSING_METHODS };
-export type { AccountsConfig };
 export type { ProcessingMethod };
 export type DbType = 'sqlite' | 'mysql';
 export type ImapSecurity = 'tls' | 'starttls' | 'none';
@@ -128,6 +127,7 @@ class EnvironmentVariables {
 
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(525_600) SESSION_IDLE_MINUTES?: number;
+  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(36_500) AUDIT_LOG_RETENTION_DAYS?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(8_760) SESSION_MAX_HOURS?: number;
   @IsOptional() @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be the http(s) address people open, such as https://helpdesk.example.com' }) PUBLIC_URL?: string;
   @IsOptional() @IsString() @MinLength(3) SYSTEM_MAIL_FROM?: string;

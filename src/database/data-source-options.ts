@@ -8,12 +8,14 @@ import { TenantBoundary1764600000000 } from '../../migrations/1764600000000-tena
 import { DropUsersDisabledAt1764800000000 } from '../../migrations/1764800000000-drop-users-disabled-at';
 import { Accounts1765500000000 } from '../../migrations/1765500000000-accounts';
 import { TwoFactor1765500000001 } from '../../migrations/1765500000001-two-factor';
+import { AuditLog1765500000002 } from '../../migrations/1765500000002-audit-log';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
   CreateSchema1763700000000, RawMessageLocations1763900000000, TenantBoundary1764600000000, DropUsersDisabledAt1764800000000,
   Accounts1765500000000,
   TwoFactor1765500000001,
+  AuditLog1765500000002,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

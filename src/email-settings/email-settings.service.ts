@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '../audit/audit-trail';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
@@ -47,6 +48,7 @@ export class EmailSettingsService {
   constructor(
     private readonly settings: EmailSettingsRepository,
     private readonly config: AppConfig,
+    private readonly audit: AuditTrail,
   ) {
     this.secretBox = new SecretBox(config.appKey);
   }
@@ -76,6 +78,7 @@ export class EmailSettingsService {
 
   async update(tenantId: TenantId, dto: UpdateEmailSettingsDto): Promise<EmailSettingsView> {
     const row = await this.load(tenantId);
+    const before = toView(row);
     const previousAddress = row.inboundEmailAddress;
     if (dto.inbound_email_local_part !== undefined) {
       row.inboundEmailAddress = this.inboundAddressFor(dto.inbound_email_local_part);
@@ -104,7 +107,10 @@ export class EmailSettingsService {
     if (dto.auto_acknowledge !== undefined) row.autoAcknowledge = dto.auto_acknowledge;
     if (dto.auto_acknowledge_template !== undefined) row.autoAcknowledgeTemplate = dto.auto_acknowledge_template;
     try {
-      return toView(await this.settings.save(tenantId, row, previousAddress));
+      const after = toView(await this.settings.save(tenantId, row, previousAddress));
+      this.audit.noteChanges({ ...before }, { ...after });
+      if (dto.smtp_password !== undefined) this.audit.note({ changes: { smtp_password: { changed: true } } });
+      return after;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError('conflict', `The inbound address ${row.inboundEmailAddress} is already taken`);

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { Audited } from '../audit/audit.decorators';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
@@ -18,6 +19,7 @@ export class TenantsController {
 
   @ApiCreatedResponse({ description: 'The tenant with its inbound address' })
   @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
+  @Audited('tenant.created', { target: 'tenant' })
   @Post()
   create(@Body() dto: CreateTenantDto) {
     return this.tenants.create(dto);
@@ -42,6 +44,7 @@ export class TenantsController {
   @ApiOkResponse({ description: 'The tenant as changed' })
   @ApiErrors(...JSON_BODY_ERRORS, 404)
   @ApiParam({ name: 'tenantId', type: Number })
+  @Audited('tenant.updated', { target: 'tenant' })
   @Put(':tenantId')
   update(@AccessibleTenantId() tenantId: TenantId, @Body() dto: UpdateTenantDto) {
     return this.tenants.update(tenantId, dto);
@@ -50,6 +53,7 @@ export class TenantsController {
   @ApiNoContentResponse({ description: 'Deleted with its tickets, tokens and settings' })
   @ApiErrors(400, 404)
   @ApiParam({ name: 'tenantId', type: Number })
+  @Audited('tenant.deleted', { target: 'tenant' })
   @Delete(':tenantId')
   @HttpCode(204)
   remove(@AccessibleTenantId() tenantId: TenantId) {
@@ -93,6 +97,7 @@ export class TenantDomainsController {
 
   @ApiCreatedResponse({ description: 'The domain, unverified, with the TXT record that proves it' })
   @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
+  @Audited('domain.added', { target: 'domain' })
   @Post('domains')
   add(@AccessibleTenantId() tenantId: TenantId, @Body() dto: AddDomainDto) {
     return this.tenants.addDomain(tenantId, dto.domain);
@@ -101,6 +106,7 @@ export class TenantDomainsController {
   /** Checks the domain's TXT record now; when it holds the tenant's token, the domain is the tenant's and routes mail. */
   @ApiOkResponse({ description: 'The domain, now verified' })
   @ApiErrors(409, 422)
+  @Audited('domain.verified', { target: 'domain' })
   @Post('domains/:domainId/verify')
   @HttpCode(200)
   verify(@AccessibleTenantId() tenantId: TenantId, @Param('domainId', ParseIntPipe) domainId: number) {
@@ -108,6 +114,7 @@ export class TenantDomainsController {
   }
 
   @ApiNoContentResponse({ description: 'Removed: mail to it no longer routes to the tenant' })
+  @Audited('domain.removed', { target: 'domain' })
   @Delete('domains/:domainId')
   @HttpCode(204)
   remove(
@@ -138,6 +145,7 @@ export class TenantUsersController {
   }
 
   @ApiNoContentResponse({ description: 'Removed with its tokens' })
+  @Audited('user.deleted', { target: 'user' })
   @Delete(':userId')
   @HttpCode(204)
   remove(

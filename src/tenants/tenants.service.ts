@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '../audit/audit-trail';
 import { DomainError } from '../common/domain-error';
 import { asTenantId, TenantId } from '../common/tenant-id';
 import { isUniqueViolation } from '../database/database-errors';
@@ -56,6 +57,7 @@ export class TenantsService {
     private readonly settings: EmailSettingsRepository,
     private readonly emailSettings: EmailSettingsService,
     private readonly config: AppConfig,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(dto: CreateTenantDto): Promise<TenantView> {
@@ -99,6 +101,7 @@ export class TenantsService {
     if (dto.tier !== undefined && dto.tier !== tenant.tier) changes.tier = dto.tier;
     if (dto.status !== undefined && dto.status !== tenant.status) changes.status = dto.status;
     await this.tenants.update(tenantId, changes);
+    this.audit.noteChanges({ name: tenant.name, tier: tenant.tier, status: tenant.status }, { name: tenant.name, tier: tenant.tier, status: tenant.status, ...changes });
     return this.get(tenantId);
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '../audit/audit-trail';
 import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
 import { AttachmentStore } from '../storage/storage.module';
@@ -13,6 +14,7 @@ export class TicketsService {
   constructor(
     private readonly tickets: TicketsRepository,
     private readonly attachmentStore: AttachmentStore,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(tenantId: TenantId, query: ListTicketsQuery) {
@@ -38,6 +40,7 @@ export class TicketsService {
     if (dto.status !== undefined && dto.status !== ticket.status) changes.status = dto.status;
     if (dto.has_unread !== undefined && dto.has_unread !== ticket.hasUnread) changes.hasUnread = dto.has_unread;
     if (Object.keys(changes).length > 0) await this.tickets.update(tenantId, ticketId, changes);
+    this.audit.noteChanges({ status: ticket.status, has_unread: ticket.hasUnread }, { status: changes.status ?? ticket.status, has_unread: changes.hasUnread ?? ticket.hasUnread });
     return toTicketView(Object.assign(ticket, changes));
   }
 
