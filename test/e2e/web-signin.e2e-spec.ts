@@ -116,6 +116,23 @@ describe('signing in as a person in Chromium', () => {
     await t.http().put(`/api/tenants/${acme.id}/two-factor-policy`).set(acme.admin).send({ required: false }).expect(200);
   });
 
+  it('shows a tenant admin the audit log: their sign-in, and a failed one', async () => {
+    await t.http().post(`/api/tenants/${acme.id}/users`).set(acme.admin).send({ email: 'ada@acme.test', name: 'Ada Admin', role: 'tenant_admin', password: PASSWORD }).expect(201);
+    await t.http().post('/api/auth/login').send({ email: 'ada@acme.test', password: 'not the password' }).expect(401);
+    const page = await newPage();
+    await page.goto(`${base}/#/audit`);
+    await signInWithPassword(page, 'ada@acme.test', PASSWORD);
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    const rows = page.locator('#audit-table tbody tr');
+    await rows.first().waitFor();
+    await expect(page.locator('#audit-table tr[data-action="user.login"]').first().textContent()).resolves.toContain('Ada Admin');
+    await expect(page.locator('#audit-table tr[data-action="user.login_failed"]').first().textContent()).resolves.toContain('ada@acme.test');
+    await page.getByLabel('Action').fill('user.created');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(/action=user.created/);
+    await expect(page.locator('#audit-table tbody tr').evaluateAll((trs) => trs.every((tr) => tr.getAttribute('data-action') === 'user.created'))).resolves.toBe(true);
+  });
+
   it('accepts an invitation from the captured mail: chooses a password and is signed in', async () => {
     mail.reset();
     await t.http().post(`/api/tenants/${acme.id}/users`).set(acme.admin).send({ email: 'dave@acme.test', name: 'Dave Newcomer', role: 'agent' }).expect(201);

@@ -370,6 +370,7 @@ describe('web UI in Chromium', () => {
       'E-mail settings',
       'Processing log',
       'Team & usage',
+      'Audit log',
     ]);
     await page.getByRole('link', { name: 'E-mail settings' }).click();
     await page.getByRole('heading', { name: 'E-mail settings' }).waitFor();
@@ -530,7 +531,7 @@ describe('web UI in Chromium', () => {
     const page = await newPage();
     await signIn(page, ADMIN_TOKEN);
     await page.getByRole('heading', { name: 'Tenants' }).waitFor();
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).resolves.toEqual(['Tenants']);
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).resolves.toEqual(['Tenants', 'Audit log']);
     await page.getByLabel('Name').fill('Initech');
     await page.getByLabel('Tier', { exact: true }).selectOption('starter');
     await page.getByLabel('Own domain').fill('initech.example');

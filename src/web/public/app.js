@@ -8,6 +8,7 @@ import { useLoad } from './hooks.js';
 import { endSession, resumeSession, SignInPage } from './view-signin.js';
 import { PUBLIC_PAGES } from './view-account-links.js';
 import { AccountPage } from './view-account.js';
+import { AuditPage } from './view-audit.js';
 import { TicketsPage } from './view-tickets.js';
 import { TicketPage } from './view-ticket.js';
 import { SettingsPage } from './view-settings.js';
@@ -28,6 +29,7 @@ const ROUTES = [
   { pattern: /^\/tenants$/, page: TenantsPage, roles: PLATFORM, nav: 'tenants' },
   { pattern: /^\/tenants\/(\d+)$/, page: TeamPage, roles: PLATFORM, nav: 'tenants' },
   { pattern: /^\/account$/, page: AccountPage, roles: [...AGENT, ...PLATFORM], nav: 'account' },
+  { pattern: /^\/audit$/, page: AuditPage, roles: [...ADMIN, ...PLATFORM], nav: 'audit' },
 ];
 
 const NAV = {
@@ -37,8 +39,12 @@ const NAV = {
     ['settings', 'E-mail settings', '#/settings'],
     ['log', 'Processing log', '#/log'],
     ['team', 'Team & usage', '#/team'],
+    ['audit', 'Audit log', '#/audit'],
   ],
-  platform_admin: [['tenants', 'Tenants', '#/tenants']],
+  platform_admin: [
+    ['tenants', 'Tenants', '#/tenants'],
+    ['audit', 'Audit log', '#/audit'],
+  ],
 };
 
 const ROLE_LABELS = { agent: 'Agent', tenant_admin: 'Tenant admin', platform_admin: 'Platform admin' };
