@@ -12,6 +12,9 @@ import { MeService } from './me.service';
 import { Operator } from './operator.entity';
 import { SignInLimiter } from './sign-in-limiter';
 import { SignInService } from './sign-in.service';
+import { SsoController, TenantSsoController } from './sso.controller';
+import { SsoRepository } from './sso.repository';
+import { SsoService } from './sso.service';
 import { TwoFactorController, TwoFactorPolicyController } from './two-factor.controller';
 import { TwoFactorRepository } from './two-factor.repository';
 import { TwoFactorService } from './two-factor.service';
@@ -19,8 +22,8 @@ import { TwoFactorService } from './two-factor.service';
 /** People: accounts that sign in with a password, their invitations, resets and sessions. */
 @Module({
   imports: [TypeOrmModule.forFeature([User, Operator]), AuthModule, TenantsModule, OutboundModule],
-  controllers: [AuthController, AccountUsersController, OperatorsController, TwoFactorController, TwoFactorPolicyController],
-  providers: [AccountsRepository, AccountsService, SignInService, SignInLimiter, MeService, TwoFactorService, TwoFactorRepository],
+  controllers: [AuthController, AccountUsersController, OperatorsController, TwoFactorController, TwoFactorPolicyController, SsoController, TenantSsoController],
+  providers: [AccountsRepository, AccountsService, SignInService, SignInLimiter, MeService, TwoFactorService, TwoFactorRepository, SsoService, SsoRepository],
   exports: [MeService],
 })
 export class AccountsModule {}

@@ -32,7 +32,7 @@ export class AuditInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<AuditedRequest>();
     const named = this.reflector.get<({ action: string } & AuditedOptions) | undefined>(AUDITED_KEY, context.getHandler());
-    if (READS.has(request.method) || (!named && !request.principal)) return next.handle();
+    if (!named && (READS.has(request.method) || !request.principal)) return next.handle();
     const action = named?.action ?? `${request.method.toLowerCase()} ${request.route?.path ?? request.path}`;
 
     return new Observable((subscriber) => {

@@ -19,11 +19,16 @@ export function csrfTokenFor(sessionSecret: string, appKey: string): string {
 }
 
 export function sessionSecretOf(request: Request): string | null {
+  const value = cookieValue(request, SESSION_COOKIE);
+  return value && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : null;
+}
+
+export function cookieValue(request: Request, name: string): string | null {
   const header = request.headers.cookie;
   if (typeof header !== 'string') return null;
   for (const part of header.split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return /^[A-Za-z0-9_-]{20,100}$/.test(value.join('=')) ? value.join('=') : null;
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
   }
   return null;
 }

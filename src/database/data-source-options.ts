@@ -9,6 +9,7 @@ import { DropUsersDisabledAt1764800000000 } from '../../migrations/1764800000000
 import { Accounts1765500000000 } from '../../migrations/1765500000000-accounts';
 import { TwoFactor1765500000001 } from '../../migrations/1765500000001-two-factor';
 import { AuditLog1765500000002 } from '../../migrations/1765500000002-audit-log';
+import { SingleSignOn1765500000003 } from '../../migrations/1765500000003-single-sign-on';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -16,6 +17,7 @@ export const MIGRATIONS = [
   Accounts1765500000000,
   TwoFactor1765500000001,
   AuditLog1765500000002,
+  SingleSignOn1765500000003,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

@@ -35,11 +35,13 @@ export function acceptSignIn(me) {
 export function SignInPage({ flash, onSignedIn }) {
   useTitle('Sign in');
   const [withToken, setWithToken] = useState(false);
+  const ssoError = new URLSearchParams(location.hash.split('?')[1] ?? '').get('sso_error');
   return html`<section class="signin">
     <div class="panel">
       <h1>Sign in to Inbound</h1>
       <p class="muted">E-mail in, helpdesk tickets out.</p>
       ${flash}
+      ${ssoError ? html`<div class="alert alert-error" role="alert"><strong>Single sign-on failed</strong>${ssoError}</div>` : null}
       ${withToken ? html`<${TokenForm} onSignedIn=${onSignedIn} />` : html`<${PasswordForm} onSignedIn=${onSignedIn} />`}
       <p class="small">
         <button type="button" class="button secondary small" onClick=${() => setWithToken(!withToken)}>
@@ -66,6 +68,11 @@ function PasswordForm({ onSignedIn }) {
   const [askCode, setAskCode] = useState(false);
   const [code, setCode] = useState('');
   const action = useAction('Sign-in failed');
+  const singleSignOn = () =>
+    action.run(async () => {
+      if (!email.trim()) throw new InputProblem('Enter your e-mail address: it says where your single sign-on is.', 'email');
+      startSingleSignOn(email.trim());
+    });
 
   const signIn = action.submit(async () => {
     if (!email.trim()) throw new InputProblem('Enter your e-mail address.', 'email');
@@ -107,9 +114,16 @@ function PasswordForm({ onSignedIn }) {
         : null}
       <div class="button-row">
         <${BusyButton} type="submit" busy=${action.busy} label="Sign in" busyLabel="Signing in…" />
+        <button type="button" class="button secondary" onClick=${singleSignOn}>Use single sign-on (SSO)</button>
         <a class="small" href="#/forgot-password">Forgot your password?</a>
       </div>
     </form>`;
+}
+
+/** Single sign-on leaves the page: the service sends the browser to the tenant's provider and back. */
+function startSingleSignOn(email) {
+  const next = new URLSearchParams(location.hash.split('?')[1] ?? '').get('next') ?? '/';
+  location.assign(`/api/auth/sso/start?${new URLSearchParams({ email, next })}`);
 }
 
 function TokenForm({ onSignedIn }) {
