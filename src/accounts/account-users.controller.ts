@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { Audited } from '../audit/audit.decorators';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
+import { AccessibleTenantId, CurrentTenant, Roles } from '../auth/auth.decorators';
+import { TenantPrincipal } from '../auth/principal';
+import { UsersService } from '../tenants/users.service';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 import { TenantId } from '../common/tenant-id';
 import { CreateAccountUserDto, CreateOperatorDto } from './accounts.dto';
@@ -63,5 +65,21 @@ export class OperatorsController {
   @HttpCode(204)
   remove(@Param('operatorId', ParseIntPipe) operatorId: number) {
     return this.accounts.removeOperator(operatorId);
+  }
+}
+
+/** Who a ticket can be assigned to: the caller's team, names and roles only. */
+@ApiTags('tickets')
+@ApiBearerAuth()
+@ApiErrors(...AUTHENTICATED_ERRORS)
+@Controller('api/team')
+@Roles('agent')
+export class TeamController {
+  constructor(private readonly users: UsersService) {}
+
+  @ApiOkResponse({ description: '{data: [{id, name, role}]}: the tenant’s people and token users' })
+  @Get()
+  async list(@CurrentTenant() tenant: TenantPrincipal) {
+    return { data: (await this.users.list(tenant.tenantId)).map(({ id, name, role }) => ({ id, name, role })) };
   }
 }

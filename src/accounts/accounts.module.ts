@@ -4,7 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { OutboundModule } from '../outbound/outbound.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { User } from '../tenants/user.entity';
-import { AccountUsersController, OperatorsController } from './account-users.controller';
+import { AccountUsersController, OperatorsController, TeamController } from './account-users.controller';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 import { AuthController } from './auth.controller';
@@ -22,7 +22,7 @@ import { TwoFactorService } from './two-factor.service';
 /** People: accounts that sign in with a password, their invitations, resets and sessions. */
 @Module({
   imports: [TypeOrmModule.forFeature([User, Operator]), AuthModule, TenantsModule, OutboundModule],
-  controllers: [AuthController, AccountUsersController, OperatorsController, TwoFactorController, TwoFactorPolicyController, SsoController, TenantSsoController],
+  controllers: [AuthController, AccountUsersController, OperatorsController, TeamController, TwoFactorController, TwoFactorPolicyController, SsoController, TenantSsoController],
   providers: [AccountsRepository, AccountsService, SignInService, SignInLimiter, MeService, TwoFactorService, TwoFactorRepository, SsoService, SsoRepository],
   exports: [MeService],
 })

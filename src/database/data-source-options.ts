@@ -10,6 +10,7 @@ import { Accounts1765500000000 } from '../../migrations/1765500000000-accounts';
 import { TwoFactor1765500000001 } from '../../migrations/1765500000001-two-factor';
 import { AuditLog1765500000002 } from '../../migrations/1765500000002-audit-log';
 import { SingleSignOn1765500000003 } from '../../migrations/1765500000003-single-sign-on';
+import { TicketAssignment1765500000004 } from '../../migrations/1765500000004-ticket-assignment';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   TwoFactor1765500000001,
   AuditLog1765500000002,
   SingleSignOn1765500000003,
+  TicketAssignment1765500000004,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

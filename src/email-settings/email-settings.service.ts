@@ -25,6 +25,7 @@ interface EmailSettingsView {
   smtp_password_set: boolean;
   from_address: string | null;
   from_name: string | null;
+  reply_from_name_template: string | null;
   auto_acknowledge: boolean;
   auto_acknowledge_template: string | null;
   updated_at: Date;
@@ -67,6 +68,7 @@ export class EmailSettingsService {
       smtpPasswordEncrypted: null,
       fromAddress: null,
       fromName: null,
+      replyFromNameTemplate: null,
       autoAcknowledge: false,
       autoAcknowledgeTemplate: null,
     };
@@ -104,6 +106,7 @@ export class EmailSettingsService {
     }
     if (dto.from_address !== undefined) row.fromAddress = dto.from_address;
     if (dto.from_name !== undefined) row.fromName = dto.from_name;
+    if (dto.reply_from_name_template !== undefined) row.replyFromNameTemplate = dto.reply_from_name_template;
     if (dto.auto_acknowledge !== undefined) row.autoAcknowledge = dto.auto_acknowledge;
     if (dto.auto_acknowledge_template !== undefined) row.autoAcknowledgeTemplate = dto.auto_acknowledge_template;
     try {
@@ -169,6 +172,7 @@ function toView(row: EmailSettings): EmailSettingsView {
     smtp_password_set: row.smtpPasswordEncrypted !== null,
     from_address: row.fromAddress,
     from_name: row.fromName,
+    reply_from_name_template: row.replyFromNameTemplate,
     auto_acknowledge: row.autoAcknowledge,
     auto_acknowledge_template: row.autoAcknowledgeTemplate,
     updated_at: row.updatedAt,

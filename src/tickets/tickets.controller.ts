@@ -20,7 +20,7 @@ export class TicketsController {
   @ApiErrors(400)
   @Get('tickets')
   list(@CurrentTenant() tenant: TenantPrincipal, @Query() query: ListTicketsQuery) {
-    return this.tickets.list(tenant.tenantId, query);
+    return this.tickets.list(tenant.tenantId, query, tenant.userId);
   }
 
   @ApiOkResponse({ description: 'The ticket with its messages and attachments' })

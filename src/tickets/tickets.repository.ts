@@ -8,6 +8,8 @@ import { TicketMessage } from './ticket-message.entity';
 
 interface TicketFilter {
   status?: TicketStatus;
+  /** A user's tickets, or null for the unassigned ones. */
+  assignee?: number | null;
   /** Matched against the subject and the messages' text and sender. */
   text?: string;
   page: number;
@@ -26,6 +28,8 @@ export class TicketsRepository {
   async page(tenantId: TenantId, filter: TicketFilter): Promise<{ rows: Ticket[]; total: number }> {
     const qb = this.tickets.createQueryBuilder('t').where('t.tenant_id = :tenantId', { tenantId });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
+    if (filter.assignee === null) qb.andWhere('t.assignee_user_id IS NULL');
+    else if (filter.assignee !== undefined) qb.andWhere('t.assignee_user_id = :assignee', { assignee: filter.assignee });
     if (filter.text) {
       // '!' as the LIKE escape: a backslash means different things to MySQL and SQLite string literals.
       const like = `%${filter.text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
@@ -47,8 +51,14 @@ export class TicketsRepository {
     return this.tickets.findOneBy({ tenantId, id: ticketId });
   }
 
-  async update(tenantId: TenantId, ticketId: number, changes: Partial<Pick<Ticket, 'status' | 'hasUnread'>>): Promise<void> {
+  async update(tenantId: TenantId, ticketId: number, changes: Partial<Pick<Ticket, 'status' | 'hasUnread' | 'assigneeUserId'>>): Promise<void> {
     await this.tickets.update({ tenantId, id: ticketId }, changes);
+  }
+
+  /** Whether the tenant has this user: a ticket is assigned only within its tenant. */
+  async hasUser(tenantId: TenantId, userId: number): Promise<boolean> {
+    const rows: unknown[] = await this.tickets.query('SELECT id FROM users WHERE tenant_id = ? AND id = ?', [tenantId, userId]);
+    return rows.length > 0;
   }
 
   messagesOf(tenantId: TenantId, ticketId: number): Promise<TicketMessage[]> {

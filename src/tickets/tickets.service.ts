@@ -17,10 +17,12 @@ export class TicketsService {
     private readonly audit: AuditTrail,
   ) {}
 
-  async list(tenantId: TenantId, query: ListTicketsQuery) {
+  /** `me` is the caller's user (null for a token without one: "me" then finds nothing assigned). */
+  async list(tenantId: TenantId, query: ListTicketsQuery, me: number | null = null) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 25;
-    const { rows, total } = await this.tickets.page(tenantId, { status: query.status, text: query.q?.trim() || undefined, page, perPage });
+    const assignee = query.assignee === undefined ? undefined : query.assignee === 'none' ? null : query.assignee === 'me' ? (me ?? -1) : Number(query.assignee);
+    const { rows, total } = await this.tickets.page(tenantId, { status: query.status, assignee, text: query.q?.trim() || undefined, page, perPage });
     return { data: rows.map(toTicketView), total, page, per_page: perPage };
   }
 
@@ -36,11 +38,20 @@ export class TicketsService {
 
   async update(tenantId: TenantId, ticketId: number, dto: UpdateTicketDto) {
     const ticket = await this.load(tenantId, ticketId);
-    const changes: Partial<Pick<Ticket, 'status' | 'hasUnread'>> = {};
+    const changes: Partial<Pick<Ticket, 'status' | 'hasUnread' | 'assigneeUserId'>> = {};
+    if (dto.assignee_user_id !== undefined && dto.assignee_user_id !== ticket.assigneeUserId) {
+      if (dto.assignee_user_id !== null && !(await this.tickets.hasUser(tenantId, dto.assignee_user_id))) {
+        throw new DomainError('unprocessable', 'assignee_user_id: this tenant has no such user');
+      }
+      changes.assigneeUserId = dto.assignee_user_id;
+    }
     if (dto.status !== undefined && dto.status !== ticket.status) changes.status = dto.status;
     if (dto.has_unread !== undefined && dto.has_unread !== ticket.hasUnread) changes.hasUnread = dto.has_unread;
     if (Object.keys(changes).length > 0) await this.tickets.update(tenantId, ticketId, changes);
-    this.audit.noteChanges({ status: ticket.status, has_unread: ticket.hasUnread }, { status: changes.status ?? ticket.status, has_unread: changes.hasUnread ?? ticket.hasUnread });
+    this.audit.noteChanges(
+      { status: ticket.status, has_unread: ticket.hasUnread, assignee_user_id: ticket.assigneeUserId },
+      { status: changes.status ?? ticket.status, has_unread: changes.hasUnread ?? ticket.hasUnread, assignee_user_id: changes.assigneeUserId !== undefined ? changes.assigneeUserId : ticket.assigneeUserId },
+    );
     return toTicketView(Object.assign(ticket, changes));
   }
 

@@ -133,6 +133,23 @@ describe('signing in as a person in Chromium', () => {
     await expect(page.locator('#audit-table tbody tr').evaluateAll((trs) => trs.every((tr) => tr.getAttribute('data-action') === 'user.created'))).resolves.toBe(true);
   });
 
+  it('assigns a ticket to oneself and finds it under Mine', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/tickets/${ticketId}`);
+    await signInWithPassword(page, 'alice@acme.test', PASSWORD);
+    await page.getByRole('heading', { name: 'Printer on fire' }).waitFor();
+    await page.getByRole('button', { name: 'Assign to me' }).click();
+    await page.getByText('Assigned to you.').waitFor();
+    await expect(page.getByLabel('Assigned to').inputValue()).resolves.not.toBe('');
+    await page.goto(`${base}/#/tickets`);
+    await page.getByRole('link', { name: 'Mine', exact: true }).click();
+    await page.waitForURL(/assignee=me/);
+    await page.locator(`.ticket-row[data-ticket-id="${ticketId}"]`).waitFor();
+    await page.getByRole('link', { name: 'Unassigned', exact: true }).click();
+    await page.waitForURL(/assignee=none/);
+    await page.getByText('No tickets match these filters.').waitFor();
+  });
+
   it('accepts an invitation from the captured mail: chooses a password and is signed in', async () => {
     mail.reset();
     await t.http().post(`/api/tenants/${acme.id}/users`).set(acme.admin).send({ email: 'dave@acme.test', name: 'Dave Newcomer', role: 'agent' }).expect(201);

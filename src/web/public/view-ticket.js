@@ -4,6 +4,7 @@ import { BusyButton, Field, Notice } from './components.js';
 import { formatDate, formatPerson } from './format.js';
 import { failure, InputProblem, ok, useAction, useLoad, useTitle } from './hooks.js';
 import { Message } from './ticket-message.js';
+import { Assignment } from './ticket-assignment.js';
 
 const STATUSES = [
   ['open', 'Open'],
@@ -13,7 +14,7 @@ const STATUSES = [
 const DELIVERY_POLL_MS = 2000;
 const DELIVERY_POLL_LIMIT = 30;
 
-export function TicketPage({ params }) {
+export function TicketPage({ me, params }) {
   const ticketId = Number(params[0]);
   const { data: ticket, fallback, reload, setData } = useLoad(() => get(`/api/tickets/${ticketId}`));
   const action = useAction();
@@ -65,6 +66,7 @@ export function TicketPage({ params }) {
       <div>
         <h1>${ticket.subject || '(no subject)'}</h1>
         <div class="muted small">${`#${ticket.number} · from ${requester} · opened ${formatDate(ticket.created_at)}`}</div>
+        <${Assignment} ticket=${ticket} me=${me} onChanged=${(assignee) => setData({ ...ticket, assignee_user_id: assignee })} />
       </div>
       <div class="button-row">
         <span class="small muted" id="status-label">Status</span>

@@ -5,6 +5,11 @@ import { formatAge, formatDate, formatPerson } from './format.js';
 import { useLoad, useTitle } from './hooks.js';
 
 const PER_PAGE = 25;
+const VIEWS = [
+  ['', 'All'],
+  ['me', 'Mine'],
+  ['none', 'Unassigned'],
+];
 const STATUS_OPTIONS = [
   ['', 'All statuses'],
   ['open', 'Open'],
@@ -15,19 +20,23 @@ const STATUS_OPTIONS = [
 export function TicketsPage({ me, query: params, go }) {
   useTitle('Tickets');
   const status = params.get('status') ?? '';
+  const assignee = params.get('assignee') ?? '';
   const q = params.get('q') ?? '';
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
-  const { data: result, fallback } = useLoad(() => get(`/api/tickets${query({ status, q, page, per_page: PER_PAGE })}`));
+  const { data: result, fallback } = useLoad(() => get(`/api/tickets${query({ status, assignee, q, page, per_page: PER_PAGE })}`));
   const [search, setSearch] = useState(q);
   if (fallback) return fallback;
 
-  const show = (filters) => go(`#/tickets${query({ status, q: search.trim(), ...filters })}`);
+  const show = (filters) => go(`#/tickets${query({ status, assignee, q: search.trim(), ...filters })}`);
   const unread = result.data.filter((t) => t.has_unread).length;
   return html`<section>
     <div class="page-head">
       <h1>Tickets</h1>
       <span class="muted small">${unread ? `${unread} with new messages on this page` : 'Newest activity first'}</span>
     </div>
+    <nav class="segmented" aria-label="Whose tickets">
+      ${VIEWS.map(([value, label]) => html`<a href=${`#/tickets${query({ status, q, assignee: value })}`} aria-current=${assignee === value ? 'page' : null}>${label}</a>`)}
+    </nav>
     <form class="inline-form filters" role="search" onSubmit=${(e) => { e.preventDefault(); show({}); }}>
       <${Field} id="ticket-status" label="Status" class="narrow">
         <${Select} id="ticket-status" name="status" options=${STATUS_OPTIONS} value=${status} onChange=${(e) => show({ status: e.currentTarget.value })} />
@@ -37,13 +46,13 @@ export function TicketsPage({ me, query: params, go }) {
           onInput=${(e) => setSearch(e.currentTarget.value)} />
       <//>
       <button type="submit" class="button">Search</button>
-      ${q || status ? html`<a class="button secondary" href="#/tickets">Clear</a>` : null}
+      ${q || status || assignee ? html`<a class="button secondary" href="#/tickets">Clear</a>` : null}
     </form>
     ${result.data.length
       ? html`<ul class="ticket-list" aria-label="Tickets">${result.data.map((t) => html`<li key=${t.id}><${TicketRow} ticket=${t} /></li>`)}</ul>`
-      : html`<div class="ticket-list"><p class="empty">${emptyText(me, q, status)}</p></div>`}
+      : html`<div class="ticket-list"><p class="empty">${emptyText(me, q, status || assignee)}</p></div>`}
     <${Pager} page=${page} perPage=${PER_PAGE} total=${result.total} summary=${rangeText(page, PER_PAGE, result.total, 'tickets')}
-      href=${(target) => `#/tickets${query({ status, q, page: target })}`} />
+      href=${(target) => `#/tickets${query({ status, assignee, q, page: target })}`} />
   </section>`;
 }
 

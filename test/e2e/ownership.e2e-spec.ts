@@ -1,0 +1,74 @@
+import { signIn } from '../support/accounts';
+import { buildMail, postSigned } from '../support/mail';
+import { startSmtpSink, SmtpSink } from '../support/smtp-sink';
+import { createTenantWithTokens, Engine, ENGINES, startTestApp, TestApp } from '../support/test-app';
+
+const PASSWORD = 'correct horse battery';
+
+describe.each(ENGINES)('ticket ownership and the agent’s name on replies (%s)', (engine: Engine) => {
+  let t: TestApp;
+  let relay: SmtpSink;
+  let acme: Awaited<ReturnType<typeof createTenantWithTokens>>;
+  let ticketId: number;
+  let aliceId: number;
+  let bobId: number;
+
+  beforeAll(async () => {
+    relay = await startSmtpSink({ authOptional: true });
+    t = await startTestApp(engine, { MAIL_DEV_SMTP_HOST: '127.0.0.1', MAIL_DEV_SMTP_PORT: String(relay.port), OUTBOX_POLL_INTERVAL_MS: '100' });
+    acme = await createTenantWithTokens(t, 'Acme', { tier: 'starter' });
+    const user = (email: string, name: string) =>
+      t.http().post(`/api/tenants/${acme.id}/users`).set(acme.admin).send({ email, name, role: 'agent', password: PASSWORD }).expect(201);
+    aliceId = (await user('alice@acme.test', 'Alice')).body.id;
+    bobId = (await user('bob@acme.test', 'Bob')).body.id;
+    ticketId = (await postSigned(t, buildMail({ to: acme.inboundAddress, subject: 'Printer on fire', from: 'Carl <carl@customer.example>' })).expect(200)).body.ticket_id;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await relay?.close();
+  });
+
+  it('assigns within the tenant and lists Mine and Unassigned', async () => {
+    const alice = await signIn(t, 'alice@acme.test', PASSWORD);
+    const asAlice = { Cookie: alice.cookie, 'X-CSRF-Token': alice.csrf };
+    const team = (await t.http().get('/api/team').set(asAlice).expect(200)).body.data;
+    expect(team).toEqual(expect.arrayContaining([{ id: aliceId, name: 'Alice', role: 'agent' }, { id: bobId, name: 'Bob', role: 'agent' }]));
+    const list = async (assignee: string, headers: Record<string, string> = asAlice) =>
+      (await t.http().get(`/api/tickets?assignee=${assignee}`).set(headers).expect(200)).body.data.map((x: { id: number }) => x.id);
+
+    expect(await list('none')).toContain(ticketId);
+    expect(await list('me')).toEqual([]);
+    const assigned = await t.http().patch(`/api/tickets/${ticketId}`).set(asAlice).send({ assignee_user_id: aliceId }).expect(200);
+    expect(assigned.body.assignee_user_id).toBe(aliceId);
+    expect(await list('me')).toEqual([ticketId]);
+    expect(await list('none')).not.toContain(ticketId);
+    expect(await list(String(aliceId), acme.agent)).toEqual([ticketId]);
+    expect(await list('me', acme.agent)).toEqual([]);
+    await t.http().get('/api/tickets?assignee=someone').set(asAlice).expect(400);
+
+    const other = await createTenantWithTokens(t, 'Other');
+    const stranger = (await t.http().post(`/api/tenants/${other.id}/users`).set(other.admin).send({ name: 'Stranger', role: 'agent' }).expect(201)).body.id;
+    await t.http().patch(`/api/tickets/${ticketId}`).set(asAlice).send({ assignee_user_id: stranger }).expect(422);
+    const audit = (await t.http().get('/api/audit-log?action=ticket.updated').set(acme.admin).expect(200)).body.data[0];
+    expect(audit.changes).toEqual({ assignee_user_id: { before: null, after: aliceId } });
+  });
+
+  it('signs a person’s reply with their name (the tenant’s template), an integration’s with the team name', async () => {
+    const alice = await signIn(t, 'alice@acme.test', PASSWORD);
+    await t.http().post(`/api/tickets/${ticketId}/reply`).set({ Cookie: alice.cookie, 'X-CSRF-Token': alice.csrf }).send({ body_text: 'On it.' }).expect(202);
+    await t.http().post(`/api/tickets/${ticketId}/reply`).set(acme.agent).send({ body_text: 'Automated update.' }).expect(202);
+    await t.http().put('/api/email-settings').set(acme.admin).send({ reply_from_name_template: '{agent} | {team}', from_name: 'Acme Support' }).expect(200);
+    await t.http().post(`/api/tickets/${ticketId}/reply`).set({ Cookie: alice.cookie, 'X-CSRF-Token': alice.csrf }).send({ body_text: 'Fixed.' }).expect(202);
+    const sent = await relay.waitForMessages(3, 20_000);
+    const fromOf = (text: string) => /^From: (.*)$/m.exec(sent.find((m) => m.raw.toString().includes(text))!.raw.toString())![1];
+    expect(fromOf('On it.')).toMatch(/^"?Alice at Acme"? </);
+    expect(fromOf('Automated update.')).toMatch(/^"?Acme"? </);
+    expect(fromOf('Fixed.')).toMatch(/^"?Alice \| Acme Support"? </);
+  });
+
+  it('unassigns the tickets of a deleted user', async () => {
+    await t.http().patch(`/api/tickets/${ticketId}`).set(acme.agent).send({ assignee_user_id: bobId }).expect(200);
+    await t.http().delete(`/api/tenants/${acme.id}/users/${bobId}`).set(acme.admin).expect(204);
+    expect((await t.http().get(`/api/tickets/${ticketId}`).set(acme.agent).expect(200)).body.assignee_user_id).toBeNull();
+  });
+});
