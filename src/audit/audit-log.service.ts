@@ -6,7 +6,7 @@ import { ListAuditLogQuery } from './audit-log.dto';
 import { AuditEntry } from './audit-entry.entity';
 import { AuditRepository } from './audit.repository';
 
-const RETENTION_SWEEP = 'audit-log-retention';
+export const AUDIT_RETENTION_SWEEP = 'audit-log-retention';
 const DAY_MS = 86_400_000;
 
 /** Reading the audit log (tenant admins their tenant, operators all), and forgetting entries past the retention. */
@@ -49,11 +49,11 @@ export class AuditLogService implements OnApplicationBootstrap, OnModuleDestroy 
   onApplicationBootstrap(): void {
     const timer = setInterval(() => void this.sweep().catch((error: Error) => this.logger.warn(`retention sweep failed: ${error.message}`)), DAY_MS / 4);
     timer.unref();
-    this.scheduler.addInterval(RETENTION_SWEEP, timer);
+    this.scheduler.addInterval(AUDIT_RETENTION_SWEEP, timer);
   }
 
   onModuleDestroy(): void {
-    if (this.scheduler.doesExist('interval', RETENTION_SWEEP)) this.scheduler.deleteInterval(RETENTION_SWEEP);
+    if (this.scheduler.doesExist('interval', AUDIT_RETENTION_SWEEP)) this.scheduler.deleteInterval(AUDIT_RETENTION_SWEEP);
   }
 }
 

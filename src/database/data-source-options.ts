@@ -11,6 +11,7 @@ import { TwoFactor1765500000001 } from '../../migrations/1765500000001-two-facto
 import { AuditLog1765500000002 } from '../../migrations/1765500000002-audit-log';
 import { SingleSignOn1765500000003 } from '../../migrations/1765500000003-single-sign-on';
 import { TicketAssignment1765500000004 } from '../../migrations/1765500000004-ticket-assignment';
+import { TicketNotes1765500000005 } from '../../migrations/1765500000005-ticket-notes';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   AuditLog1765500000002,
   SingleSignOn1765500000003,
   TicketAssignment1765500000004,
+  TicketNotes1765500000005,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

@@ -4,14 +4,17 @@ import { Attachment } from './attachment.entity';
 import { Ticket } from './ticket.entity';
 import { TicketMessage } from './ticket-message.entity';
 import { TicketMessagesRepository } from './ticket-messages.repository';
+import { TicketNote } from './ticket-note.entity';
+import { TicketNotesController } from './ticket-notes.controller';
+import { TicketNotesService } from './ticket-notes.service';
 import { TicketsController } from './tickets.controller';
 import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment])],
-  controllers: [TicketsController],
-  providers: [TicketsService, TicketsRepository, TicketMessagesRepository],
+  imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment, TicketNote])],
+  controllers: [TicketsController, TicketNotesController],
+  providers: [TicketsService, TicketsRepository, TicketMessagesRepository, TicketNotesService],
   exports: [TicketsRepository, TicketMessagesRepository],
 })
 export class TicketsModule {}

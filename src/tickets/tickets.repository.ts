@@ -55,6 +55,11 @@ export class TicketsRepository {
     await this.tickets.update({ tenantId, id: ticketId }, changes);
   }
 
+  async userName(tenantId: TenantId, userId: number): Promise<string | null> {
+    const [row]: { name: string }[] = await this.tickets.query('SELECT name FROM users WHERE tenant_id = ? AND id = ?', [tenantId, userId]);
+    return row?.name ?? null;
+  }
+
   /** Whether the tenant has this user: a ticket is assigned only within its tenant. */
   async hasUser(tenantId: TenantId, userId: number): Promise<boolean> {
     const rows: unknown[] = await this.tickets.query('SELECT id FROM users WHERE tenant_id = ? AND id = ?', [tenantId, userId]);

@@ -66,6 +66,23 @@ describe.each(ENGINES)('ticket ownership and the agent’s name on replies (%s)'
     expect(fromOf('Fixed.')).toMatch(/^"?Alice \| Acme Support"? </);
   });
 
+  it('keeps internal notes on the ticket, apart from the mail, never sent', async () => {
+    const alice = await signIn(t, 'alice@acme.test', PASSWORD);
+    const sentBefore = relay.messages.length;
+    const note = await t.http().post(`/api/tickets/${ticketId}/notes`).set({ Cookie: alice.cookie, 'X-CSRF-Token': alice.csrf }).send({ body: 'Customer is a VIP.\nCall before closing.' }).expect(201);
+    expect(note.body).toMatchObject({ ticket_id: ticketId, author: { user_id: aliceId, name: 'Alice' }, body: 'Customer is a VIP.\nCall before closing.' });
+    await t.http().post(`/api/tickets/${ticketId}/notes`).set(acme.agent).send({ body: '   ' }).expect(400);
+    await t.http().post(`/api/tickets/999999/notes`).set(acme.agent).send({ body: 'x' }).expect(404);
+    const notes = (await t.http().get(`/api/tickets/${ticketId}/notes`).set(acme.agent).expect(200)).body.data;
+    expect(notes.map((n: { body: string }) => n.body)).toEqual(['Customer is a VIP.\nCall before closing.']);
+    const ticket = (await t.http().get(`/api/tickets/${ticketId}`).set(acme.agent).expect(200)).body;
+    expect(JSON.stringify(ticket.messages)).not.toContain('VIP');
+    const other = await createTenantWithTokens(t, 'Nosy');
+    await t.http().get(`/api/tickets/${ticketId}/notes`).set(other.agent).expect(404);
+    expect(relay.messages.length).toBe(sentBefore);
+    expect((await t.http().get('/api/audit-log?action=ticket.note_added').set(acme.admin).expect(200)).body.data[0]).toMatchObject({ target: { type: 'ticket', id: String(ticketId) } });
+  });
+
   it('unassigns the tickets of a deleted user', async () => {
     await t.http().patch(`/api/tickets/${ticketId}`).set(acme.agent).send({ assignee_user_id: bobId }).expect(200);
     await t.http().delete(`/api/tenants/${acme.id}/users/${bobId}`).set(acme.admin).expect(204);

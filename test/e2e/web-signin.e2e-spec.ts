@@ -150,6 +150,21 @@ describe('signing in as a person in Chromium', () => {
     await page.getByText('No tickets match these filters.').waitFor();
   });
 
+  it('leaves an internal note on a ticket, shown apart from the mail', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/tickets/${ticketId}`);
+    await signInWithPassword(page, 'alice@acme.test', PASSWORD);
+    await page.getByRole('heading', { name: 'Printer on fire' }).waitFor();
+    await page.getByLabel('New internal note').fill('Spoke to Bob on the phone.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByText('Note added. Only your team sees it.').waitFor();
+    await expect(page.locator('.internal-notes .note').last().textContent()).resolves.toContain('Alice Agent');
+    await page.reload();
+    await page.locator('.internal-notes .note-body').first().waitFor();
+    await expect(page.locator('.internal-notes .note-body').allTextContents()).resolves.toContain('Spoke to Bob on the phone.');
+    await expect(page.locator('article.message').allTextContents()).resolves.not.toEqual(expect.arrayContaining([expect.stringContaining('Spoke to Bob')]));
+  });
+
   it('accepts an invitation from the captured mail: chooses a password and is signed in', async () => {
     mail.reset();
     await t.http().post(`/api/tenants/${acme.id}/users`).set(acme.admin).send({ email: 'dave@acme.test', name: 'Dave Newcomer', role: 'agent' }).expect(201);

@@ -5,6 +5,7 @@ import { formatDate, formatPerson } from './format.js';
 import { failure, InputProblem, ok, useAction, useLoad, useTitle } from './hooks.js';
 import { Message } from './ticket-message.js';
 import { Assignment } from './ticket-assignment.js';
+import { NotesPanel } from './ticket-notes.js';
 
 const STATUSES = [
   ['open', 'Open'],
@@ -80,6 +81,7 @@ export function TicketPage({ me, params }) {
     <${Notice} notice=${action.notice} />
     <h2 class="visually-hidden">Messages</h2>
     <div class="thread">${ticket.messages.map((m) => html`<${Message} key=${m.id} message=${m} />`)}</div>
+    <${NotesPanel} ticketId=${ticketId} />
     <${ReplyForm} ticketId=${ticketId} onSent=${replied} />
   </section>`;
 }
