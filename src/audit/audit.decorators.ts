@@ -11,3 +11,6 @@ export interface AuditedOptions {
 
 /** Names the action a route performs in the audit log, e.g. `@Audited('domain.added', { target: 'domain' })`. */
 export const Audited = (action: string, options: AuditedOptions = {}) => SetMetadata(AUDITED_KEY, { action, ...options });
+
+/** A state-changing route that is no action of note (a draft saved while typing): no audit entry. */
+export const NotAudited = () => SetMetadata(AUDITED_KEY, { skip: true });

@@ -31,7 +31,8 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<AuditedRequest>();
-    const named = this.reflector.get<({ action: string } & AuditedOptions) | undefined>(AUDITED_KEY, context.getHandler());
+    const named = this.reflector.get<({ action: string; skip?: boolean } & AuditedOptions) | undefined>(AUDITED_KEY, context.getHandler());
+    if (named?.skip) return next.handle();
     if (!named && (READS.has(request.method) || !request.principal)) return next.handle();
     const action = named?.action ?? `${request.method.toLowerCase()} ${request.route?.path ?? request.path}`;
 

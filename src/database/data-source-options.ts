@@ -12,6 +12,7 @@ import { AuditLog1765500000002 } from '../../migrations/1765500000002-audit-log'
 import { SingleSignOn1765500000003 } from '../../migrations/1765500000003-single-sign-on';
 import { TicketAssignment1765500000004 } from '../../migrations/1765500000004-ticket-assignment';
 import { TicketNotes1765500000005 } from '../../migrations/1765500000005-ticket-notes';
+import { ReplyDrafts1765500000006 } from '../../migrations/1765500000006-reply-drafts';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   SingleSignOn1765500000003,
   TicketAssignment1765500000004,
   TicketNotes1765500000005,
+  ReplyDrafts1765500000006,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

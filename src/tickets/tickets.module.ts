@@ -4,6 +4,9 @@ import { Attachment } from './attachment.entity';
 import { Ticket } from './ticket.entity';
 import { TicketMessage } from './ticket-message.entity';
 import { TicketMessagesRepository } from './ticket-messages.repository';
+import { ReplyDraft } from './reply-draft.entity';
+import { ReplyDraftsController } from './reply-drafts.controller';
+import { ReplyDraftsService } from './reply-drafts.service';
 import { TicketNote } from './ticket-note.entity';
 import { TicketNotesController } from './ticket-notes.controller';
 import { TicketNotesService } from './ticket-notes.service';
@@ -12,9 +15,9 @@ import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment, TicketNote])],
-  controllers: [TicketsController, TicketNotesController],
-  providers: [TicketsService, TicketsRepository, TicketMessagesRepository, TicketNotesService],
+  imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment, TicketNote, ReplyDraft])],
+  controllers: [TicketsController, TicketNotesController, ReplyDraftsController],
+  providers: [TicketsService, TicketsRepository, TicketMessagesRepository, TicketNotesService, ReplyDraftsService],
   exports: [TicketsRepository, TicketMessagesRepository],
 })
 export class TicketsModule {}

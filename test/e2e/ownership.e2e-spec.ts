@@ -83,6 +83,24 @@ describe.each(ENGINES)('ticket ownership and the agent’s name on replies (%s)'
     expect((await t.http().get('/api/audit-log?action=ticket.note_added').set(acme.admin).expect(200)).body.data[0]).toMatchObject({ target: { type: 'ticket', id: String(ticketId) } });
   });
 
+  it('keeps a reply draft per ticket and person on the server, unaudited', async () => {
+    const alice = await signIn(t, 'alice@acme.test', PASSWORD);
+    const asAlice = { Cookie: alice.cookie, 'X-CSRF-Token': alice.csrf };
+    const draft = `/api/tickets/${ticketId}/draft`;
+    expect((await t.http().get(draft).set(asAlice).expect(200)).body).toEqual({ data: null });
+    await t.http().put(draft).set(asAlice).send({ body_text: 'Dear Carl,\nhalf written', cc: 'boss@customer.example' }).expect(200);
+    expect((await t.http().get(draft).set(asAlice).expect(200)).body.data).toMatchObject({ body_text: 'Dear Carl,\nhalf written', cc: 'boss@customer.example' });
+    expect((await t.http().get(draft).set(acme.agent).expect(200)).body).toEqual({ data: null });
+    await t.http().put(draft).set(asAlice).send({ body_text: 'x', unknown: 1 }).expect(400);
+    await t.http().put(`/api/tickets/999999/draft`).set(asAlice).send({ body_text: 'x' }).expect(404);
+    expect((await t.http().put(draft).set(asAlice).send({ body_text: '  ' }).expect(200)).body).toEqual({ data: null });
+    expect((await t.http().get(draft).set(asAlice).expect(200)).body).toEqual({ data: null });
+    await t.http().put(draft).set(asAlice).send({ body_text: 'again' }).expect(200);
+    await t.http().delete(draft).set(asAlice).expect(204);
+    expect((await t.http().get(draft).set(asAlice).expect(200)).body).toEqual({ data: null });
+    expect((await t.http().get('/api/audit-log?per_page=200').set(acme.admin).expect(200)).body.data.some((e: { action: string }) => e.action.includes('draft'))).toBe(false);
+  });
+
   it('unassigns the tickets of a deleted user', async () => {
     await t.http().patch(`/api/tickets/${ticketId}`).set(acme.agent).send({ assignee_user_id: bobId }).expect(200);
     await t.http().delete(`/api/tenants/${acme.id}/users/${bobId}`).set(acme.admin).expect(204);

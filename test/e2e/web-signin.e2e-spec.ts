@@ -2,6 +2,7 @@
 // and an invitation accepted from the captured mail.
 import { AddressInfo } from 'node:net';
 import { generate } from 'otplib';
+import { simpleParser } from 'mailparser';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { linkOf } from '../support/accounts';
 import { buildMail, postSigned } from '../support/mail';
@@ -163,6 +164,34 @@ describe('signing in as a person in Chromium', () => {
     await page.locator('.internal-notes .note-body').first().waitFor();
     await expect(page.locator('.internal-notes .note-body').allTextContents()).resolves.toContain('Spoke to Bob on the phone.');
     await expect(page.locator('article.message').allTextContents()).resolves.not.toEqual(expect.arrayContaining([expect.stringContaining('Spoke to Bob')]));
+  });
+
+  it('keeps a draft across navigation, and sends a reply with an attachment and closes the ticket', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/#/tickets/${ticketId}`);
+    await signInWithPassword(page, 'alice@acme.test', PASSWORD);
+    await page.getByRole('heading', { name: 'Printer on fire' }).waitFor();
+    await page.getByLabel('Your answer').fill('Hello Bob, the new driver is attached.');
+    await page.getByText('Draft saved.').waitFor();
+    await page.goto(`${base}/#/tickets`);
+    await page.getByRole('heading', { name: 'Tickets' }).waitFor();
+    await page.goto(`${base}/#/tickets/${ticketId}`);
+    await page.getByText('Draft restored.').waitFor();
+    await expect(page.getByLabel('Your answer').inputValue()).resolves.toBe('Hello Bob, the new driver is attached.');
+
+    mail.reset();
+    await page.getByLabel('Attachments').setInputFiles({ name: 'driver.txt', mimeType: 'text/plain', buffer: Buffer.from('printer driver 2.0') });
+    await page.getByRole('list', { name: 'Attached files' }).getByText('driver.txt').waitFor();
+    await page.getByRole('button', { name: 'Send and close' }).click();
+    await page.getByText('Reply queued.').waitFor();
+    const [sent] = await mail.waitForMessages(1, 20_000);
+    const parsed = await simpleParser(sent.raw);
+    expect(parsed.from?.text).toContain('Alice Agent at Acme');
+    expect(parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['driver.txt', 'printer driver 2.0']]);
+    expect((await t.http().get(`/api/tickets/${ticketId}`).set(acme.agent).expect(200)).body.status).toBe('closed');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Printer on fire' }).waitFor();
+    await expect(page.getByLabel('Your answer').inputValue()).resolves.toBe('');
   });
 
   it('accepts an invitation from the captured mail: chooses a password and is signed in', async () => {
