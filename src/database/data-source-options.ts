@@ -13,6 +13,7 @@ import { SingleSignOn1765500000003 } from '../../migrations/1765500000003-single
 import { TicketAssignment1765500000004 } from '../../migrations/1765500000004-ticket-assignment';
 import { TicketNotes1765500000005 } from '../../migrations/1765500000005-ticket-notes';
 import { ReplyDrafts1765500000006 } from '../../migrations/1765500000006-reply-drafts';
+import { CannedReplies1765500000007 } from '../../migrations/1765500000007-canned-replies';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   TicketAssignment1765500000004,
   TicketNotes1765500000005,
   ReplyDrafts1765500000006,
+  CannedReplies1765500000007,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

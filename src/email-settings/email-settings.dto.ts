@@ -43,6 +43,10 @@ export class UpdateEmailSettingsDto {
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(200) @SingleLine()
   reply_from_name_template?: string | null;
 
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000, description: 'Added under agents’ replies after "-- "; {agent} is the agent’s name' })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(2000) @MultiLine()
+  reply_signature?: string | null;
+
   @ApiPropertyOptional()
   @IsOptional() @IsBoolean() auto_acknowledge?: boolean;
 

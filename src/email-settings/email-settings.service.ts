@@ -26,6 +26,7 @@ interface EmailSettingsView {
   from_address: string | null;
   from_name: string | null;
   reply_from_name_template: string | null;
+  reply_signature: string | null;
   auto_acknowledge: boolean;
   auto_acknowledge_template: string | null;
   updated_at: Date;
@@ -69,6 +70,7 @@ export class EmailSettingsService {
       fromAddress: null,
       fromName: null,
       replyFromNameTemplate: null,
+      replySignature: null,
       autoAcknowledge: false,
       autoAcknowledgeTemplate: null,
     };
@@ -107,6 +109,7 @@ export class EmailSettingsService {
     if (dto.from_address !== undefined) row.fromAddress = dto.from_address;
     if (dto.from_name !== undefined) row.fromName = dto.from_name;
     if (dto.reply_from_name_template !== undefined) row.replyFromNameTemplate = dto.reply_from_name_template;
+    if (dto.reply_signature !== undefined) row.replySignature = dto.reply_signature;
     if (dto.auto_acknowledge !== undefined) row.autoAcknowledge = dto.auto_acknowledge;
     if (dto.auto_acknowledge_template !== undefined) row.autoAcknowledgeTemplate = dto.auto_acknowledge_template;
     try {
@@ -173,6 +176,7 @@ function toView(row: EmailSettings): EmailSettingsView {
     from_address: row.fromAddress,
     from_name: row.fromName,
     reply_from_name_template: row.replyFromNameTemplate,
+    reply_signature: row.replySignature,
     auto_acknowledge: row.autoAcknowledge,
     auto_acknowledge_template: row.autoAcknowledgeTemplate,
     updated_at: row.updatedAt,

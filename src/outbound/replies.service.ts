@@ -14,7 +14,7 @@ import { TicketsRepository } from '../tickets/tickets.repository';
 import { newOutboundMessageId } from './outbound-message';
 import { answeredMessage, outboundTicketMessage } from './outbound-ticket-message';
 import { ReplyDto } from './outbound.dto';
-import { replyFromName } from './reply-from-name';
+import { replyFromName, withSignature } from './reply-from-name';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { SmtpSenderService } from './smtp-sender.service';
@@ -69,16 +69,17 @@ export class RepliesService {
     const files = decodeAttachments(dto.attachments ?? []);
     for (const file of files) await this.attachmentStore.put(file.content, file.sha256);
 
+    const agent = await this.agentName(author);
     const fields = outboundTicketMessage({
       tenantId,
       ticket,
       thread,
       answered,
       messageId: newOutboundMessageId(this.config.mailDomain),
-      from: { address: settings.fromAddress ?? settings.inboundEmailAddress, name: replyFromName(settings.replyFromNameTemplate, await this.agentName(author), settings.fromName ?? tenant.name) },
+      from: { address: settings.fromAddress ?? settings.inboundEmailAddress, name: replyFromName(settings.replyFromNameTemplate, agent, settings.fromName ?? tenant.name) },
       to: { address: requester, name: requester === ticket.requesterEmail ? ticket.requesterName : (answered?.fromName ?? null) },
       cc: [...new Set((dto.cc ?? []).map((a) => a.trim().toLowerCase()))],
-      text: dto.body_text,
+      text: withSignature(dto.body_text, settings.replySignature, agent),
       html: dto.body_html ? sanitizeEmailHtml(dto.body_html) : null,
       authorUserId: author.userId,
     });

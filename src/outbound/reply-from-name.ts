@@ -1,3 +1,9 @@
+/** The reply's text with the tenant's signature under the usual "-- " line, for replies of people only. */
+export function withSignature(text: string, signature: string | null, agent: string | null): string {
+  if (!agent || !signature?.trim()) return text;
+  return `${text.replace(/\s+$/, '')}\n\n-- \n${signature.replace(/\{agent\}/g, agent).trim()}`;
+}
+
 export const DEFAULT_REPLY_FROM_NAME = '{agent} at {team}';
 
 /**

@@ -4,6 +4,8 @@ import { Attachment } from './attachment.entity';
 import { Ticket } from './ticket.entity';
 import { TicketMessage } from './ticket-message.entity';
 import { TicketMessagesRepository } from './ticket-messages.repository';
+import { CannedRepliesController, CannedRepliesService } from './canned-replies.controller';
+import { CannedReply } from './canned-reply.entity';
 import { ReplyDraft } from './reply-draft.entity';
 import { ReplyDraftsController } from './reply-drafts.controller';
 import { ReplyDraftsService } from './reply-drafts.service';
@@ -15,9 +17,9 @@ import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment, TicketNote, ReplyDraft])],
-  controllers: [TicketsController, TicketNotesController, ReplyDraftsController],
-  providers: [TicketsService, TicketsRepository, TicketMessagesRepository, TicketNotesService, ReplyDraftsService],
+  imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment, TicketNote, ReplyDraft, CannedReply])],
+  controllers: [TicketsController, TicketNotesController, ReplyDraftsController, CannedRepliesController],
+  providers: [TicketsService, TicketsRepository, TicketMessagesRepository, TicketNotesService, ReplyDraftsService, CannedRepliesService],
   exports: [TicketsRepository, TicketMessagesRepository],
 })
 export class TicketsModule {}

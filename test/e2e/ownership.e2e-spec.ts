@@ -101,6 +101,26 @@ describe.each(ENGINES)('ticket ownership and the agent’s name on replies (%s)'
     expect((await t.http().get('/api/audit-log?per_page=200').set(acme.admin).expect(200)).body.data.some((e: { action: string }) => e.action.includes('draft'))).toBe(false);
   });
 
+  it('lets tenant admins keep canned replies for the team, and signs people’s replies', async () => {
+    await t.http().post('/api/canned-replies').set(acme.agent).send({ title: 'Thanks', body: 'Thank you!' }).expect(403);
+    const created = await t.http().post('/api/canned-replies').set(acme.admin).send({ title: 'Restart', body: 'Please restart the printer.' }).expect(201);
+    await t.http().post('/api/canned-replies').set(acme.admin).send({ title: ' ', body: 'x' }).expect(400);
+    expect((await t.http().get('/api/canned-replies').set(acme.agent).expect(200)).body.data).toEqual([expect.objectContaining({ title: 'Restart', body: 'Please restart the printer.' })]);
+    await t.http().put(`/api/canned-replies/${created.body.id}`).set(acme.admin).send({ title: 'Restart it', body: 'Restart, please.' }).expect(200);
+    const other = await createTenantWithTokens(t, 'Elsewhere');
+    expect((await t.http().get('/api/canned-replies').set(other.agent).expect(200)).body.data).toEqual([]);
+    await t.http().delete(`/api/canned-replies/${created.body.id}`).set(other.admin).expect(404);
+    await t.http().delete(`/api/canned-replies/${created.body.id}`).set(acme.admin).expect(204);
+
+    await t.http().put('/api/email-settings').set(acme.admin).send({ reply_signature: 'Kind regards,\n{agent}' }).expect(200);
+    const alice = await signIn(t, 'alice@acme.test', PASSWORD);
+    relay.reset();
+    await t.http().post(`/api/tickets/${ticketId}/reply`).set({ Cookie: alice.cookie, 'X-CSRF-Token': alice.csrf }).send({ body_text: 'Signed reply.' }).expect(202);
+    const [sent] = await relay.waitForMessages(1, 20_000);
+    expect(sent.raw.toString()).toMatch(/Signed reply\.\r?\n\r?\n-- \r?\nKind regards,\r?\nAlice/);
+    await t.http().put('/api/email-settings').set(acme.admin).send({ reply_signature: null }).expect(200);
+  });
+
   it('unassigns the tickets of a deleted user', async () => {
     await t.http().patch(`/api/tickets/${ticketId}`).set(acme.agent).send({ assignee_user_id: bobId }).expect(200);
     await t.http().delete(`/api/tenants/${acme.id}/users/${bobId}`).set(acme.admin).expect(204);

@@ -179,6 +179,11 @@ describe('signing in as a person in Chromium', () => {
     await page.getByText('Draft restored.').waitFor();
     await expect(page.getByLabel('Your answer').inputValue()).resolves.toBe('Hello Bob, the new driver is attached.');
 
+    await t.http().post('/api/canned-replies').set(acme.admin).send({ title: 'Driver steps', body: 'Unzip it and run setup.' }).expect(201);
+    await page.reload();
+    await page.getByLabel('Insert a canned reply').selectOption({ label: 'Driver steps' });
+    await expect(page.getByLabel('Your answer').inputValue()).resolves.toBe('Hello Bob, the new driver is attached.\n\nUnzip it and run setup.');
+
     mail.reset();
     await page.getByLabel('Attachments').setInputFiles({ name: 'driver.txt', mimeType: 'text/plain', buffer: Buffer.from('printer driver 2.0') });
     await page.getByRole('list', { name: 'Attached files' }).getByText('driver.txt').waitFor();

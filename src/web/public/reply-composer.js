@@ -28,6 +28,19 @@ export function ReplyComposer({ ticketId, me, onSent }) {
   const action = useAction('The reply was not sent');
   const timer = useRef(null);
   const drafts = me.user_id !== null;
+  const [canned, setCanned] = useState([]);
+
+  useEffect(() => {
+    get('/api/canned-replies').then((answer) => setCanned(answer.data), () => setCanned([]));
+  }, []);
+
+  const insertCanned = (id) => {
+    const reply = canned.find((r) => String(r.id) === id);
+    if (!reply) return;
+    const next = body.trim() ? `${body.replace(/\s+$/, '')}\n\n${reply.body}` : reply.body;
+    setBody(next);
+    saveLater(next, cc);
+  };
 
   useEffect(() => {
     if (!drafts) return undefined;
@@ -92,6 +105,14 @@ export function ReplyComposer({ ticketId, me, onSent }) {
       <textarea id="reply-body" name="body_text" rows="6" required placeholder="Write your answer to the customer…" aria-describedby="reply-body-hint"
         value=${body} onInput=${(e) => { setBody(e.currentTarget.value); saveLater(e.currentTarget.value, cc); }}></textarea>
     <//>
+    ${canned.length
+      ? html`<${Field} id="reply-canned" label="Insert a canned reply">
+          <select id="reply-canned" value="" onChange=${(e) => insertCanned(e.currentTarget.value)}>
+            <option value="">Choose…</option>
+            ${canned.map((r) => html`<option value=${r.id}>${r.title}</option>`)}
+          </select>
+        <//>`
+      : null}
     <${Field} id="reply-cc" label="Cc (optional)">
       <input id="reply-cc" type="text" name="cc" placeholder="name@example.com, other@example.com" autocomplete="off"
         value=${cc} onInput=${(e) => { setCc(e.currentTarget.value); saveLater(body, e.currentTarget.value); }} />

@@ -6,6 +6,7 @@ import { AcknowledgementPanel } from './settings-acknowledgement.js';
 import { DomainsPanel, loadDomains } from './settings-domains.js';
 import { InboundPanel } from './settings-inbound.js';
 import { SmtpPanel } from './settings-smtp.js';
+import { RepliesPanel } from './settings-replies.js';
 
 export function SettingsPage({ me }) {
   useTitle('E-mail settings');
@@ -23,6 +24,7 @@ export function SettingsPage({ me }) {
     }} />
     <${SmtpPanel} initial=${settings} />
     <${AcknowledgementPanel} initial=${settings} />
+    <${RepliesPanel} initial=${settings} />
     <${DomainsPanel} tenantId=${tenantId} initial=${dns} />
   </section>`;
 }
