@@ -14,6 +14,7 @@ import { TicketAssignment1765500000004 } from '../../migrations/1765500000004-ti
 import { TicketNotes1765500000005 } from '../../migrations/1765500000005-ticket-notes';
 import { ReplyDrafts1765500000006 } from '../../migrations/1765500000006-reply-drafts';
 import { CannedReplies1765500000007 } from '../../migrations/1765500000007-canned-replies';
+import { TicketPresence1765500000008 } from '../../migrations/1765500000008-ticket-presence';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   TicketNotes1765500000005,
   ReplyDrafts1765500000006,
   CannedReplies1765500000007,
+  TicketPresence1765500000008,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

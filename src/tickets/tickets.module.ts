@@ -10,6 +10,7 @@ import { ReplyDraft } from './reply-draft.entity';
 import { ReplyDraftsController } from './reply-drafts.controller';
 import { ReplyDraftsService } from './reply-drafts.service';
 import { TicketNote } from './ticket-note.entity';
+import { TicketPresenceController, TicketPresenceService } from './ticket-presence.controller';
 import { TicketNotesController } from './ticket-notes.controller';
 import { TicketNotesService } from './ticket-notes.service';
 import { TicketsController } from './tickets.controller';
@@ -18,8 +19,8 @@ import { TicketsService } from './tickets.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment, TicketNote, ReplyDraft, CannedReply])],
-  controllers: [TicketsController, TicketNotesController, ReplyDraftsController, CannedRepliesController],
-  providers: [TicketsService, TicketsRepository, TicketMessagesRepository, TicketNotesService, ReplyDraftsService, CannedRepliesService],
+  controllers: [TicketsController, TicketNotesController, ReplyDraftsController, CannedRepliesController, TicketPresenceController],
+  providers: [TicketsService, TicketsRepository, TicketMessagesRepository, TicketNotesService, ReplyDraftsService, CannedRepliesService, TicketPresenceService],
   exports: [TicketsRepository, TicketMessagesRepository],
 })
 export class TicketsModule {}

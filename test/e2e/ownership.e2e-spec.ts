@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { signIn } from '../support/accounts';
 import { buildMail, postSigned } from '../support/mail';
 import { startSmtpSink, SmtpSink } from '../support/smtp-sink';
@@ -119,6 +120,21 @@ describe.each(ENGINES)('ticket ownership and the agent’s name on replies (%s)'
     const [sent] = await relay.waitForMessages(1, 20_000);
     expect(sent.raw.toString()).toMatch(/Signed reply\.\r?\n\r?\n-- \r?\nKind regards,\r?\nAlice/);
     await t.http().put('/api/email-settings').set(acme.admin).send({ reply_signature: null }).expect(200);
+  });
+
+  it('tells who else has the ticket open and who is writing, from recent heartbeats only', async () => {
+    const alice = await signIn(t, 'alice@acme.test', PASSWORD);
+    const bob = await signIn(t, 'bob@acme.test', PASSWORD);
+    const beat = (s: { cookie: string; csrf: string }, writing: boolean) =>
+      t.http().post(`/api/tickets/${ticketId}/presence`).set({ Cookie: s.cookie, 'X-CSRF-Token': s.csrf }).send({ writing }).expect(200);
+    expect((await beat(alice, false)).body).toEqual({ others: [] });
+    expect((await beat(bob, true)).body).toEqual({ others: [{ user_id: aliceId, name: 'Alice', writing: false }] });
+    expect((await beat(alice, false)).body).toEqual({ others: [{ user_id: bobId, name: 'Bob', writing: true }] });
+    await t.app.get(DataSource).query('UPDATE ticket_presence SET seen_at = ? WHERE user_id = ?', ['2020-01-01 00:00:00.000', bobId]);
+    expect((await beat(alice, false)).body).toEqual({ others: [] });
+    const other = await createTenantWithTokens(t, 'Peek');
+    await t.http().post(`/api/tickets/${ticketId}/presence`).set(other.agent).send({}).expect(404);
+    expect((await t.http().get('/api/audit-log?per_page=200').set(acme.admin).expect(200)).body.data.some((e: { action: string }) => e.action.includes('presence'))).toBe(false);
   });
 
   it('unassigns the tickets of a deleted user', async () => {

@@ -199,6 +199,21 @@ describe('signing in as a person in Chromium', () => {
     await expect(page.getByLabel('Your answer').inputValue()).resolves.toBe('');
   });
 
+  it('shows that another agent has the ticket open, and when they write a reply', async () => {
+    await t.http().post(`/api/tenants/${acme.id}/users`).set(acme.admin).send({ email: 'bea@acme.test', name: 'Bea Busy', role: 'agent', password: PASSWORD }).expect(201);
+    const alice = await newPage();
+    await alice.goto(`${base}/#/tickets/${ticketId}`);
+    await signInWithPassword(alice, 'alice@acme.test', PASSWORD);
+    await alice.getByRole('heading', { name: 'Printer on fire' }).waitFor();
+    const bea = await newPage();
+    await bea.goto(`${base}/#/tickets/${ticketId}`);
+    await signInWithPassword(bea, 'bea@acme.test', PASSWORD);
+    await bea.getByRole('heading', { name: 'Printer on fire' }).waitFor();
+    await bea.getByText('Alice Agent has this ticket open.').waitFor();
+    await bea.getByLabel('Your answer').fill('Bob, I am on it.');
+    await alice.getByText('Bea Busy is writing a reply to this ticket.').waitFor({ timeout: 15_000 });
+  });
+
   it('accepts an invitation from the captured mail: chooses a password and is signed in', async () => {
     mail.reset();
     await t.http().post(`/api/tenants/${acme.id}/users`).set(acme.admin).send({ email: 'dave@acme.test', name: 'Dave Newcomer', role: 'agent' }).expect(201);

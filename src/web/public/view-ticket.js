@@ -7,6 +7,7 @@ import { Message } from './ticket-message.js';
 import { Assignment } from './ticket-assignment.js';
 import { NotesPanel } from './ticket-notes.js';
 import { ReplyComposer } from './reply-composer.js';
+import { PresenceNotice } from './ticket-presence.js';
 
 const STATUSES = [
   ['open', 'Open'],
@@ -80,6 +81,7 @@ export function TicketPage({ me, params }) {
       </div>
     </div>
     <${Notice} notice=${action.notice} />
+    <${PresenceNotice} ticketId=${ticketId} me=${me} />
     <h2 class="visually-hidden">Messages</h2>
     <div class="thread">${ticket.messages.map((m) => html`<${Message} key=${m.id} message=${m} />`)}</div>
     <${NotesPanel} ticketId=${ticketId} />
