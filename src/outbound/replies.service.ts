@@ -86,6 +86,7 @@ export class RepliesService {
 
     const { message, attachments } = await this.repo.queueReply(tenantId, fields, files.map(toAttachmentRow), requester);
     this.outbox.kick();
+    if (author.userId !== null) await this.tickets.deleteDraft(tenantId, ticketId, author.userId);
     return toMessageView(message, attachments);
   }
 }

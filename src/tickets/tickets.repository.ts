@@ -60,6 +60,11 @@ export class TicketsRepository {
     return row?.name ?? null;
   }
 
+  /** The author's draft is done with once the reply is queued. */
+  async deleteDraft(tenantId: TenantId, ticketId: number, userId: number): Promise<void> {
+    await this.tickets.query('DELETE FROM reply_drafts WHERE tenant_id = ? AND ticket_id = ? AND user_id = ?', [tenantId, ticketId, userId]);
+  }
+
   /** Whether the tenant has this user: a ticket is assigned only within its tenant. */
   async hasUser(tenantId: TenantId, userId: number): Promise<boolean> {
     const rows: unknown[] = await this.tickets.query('SELECT id FROM users WHERE tenant_id = ? AND id = ?', [tenantId, userId]);

@@ -99,6 +99,10 @@ describe.each(ENGINES)('ticket ownership and the agent’s name on replies (%s)'
     await t.http().put(draft).set(asAlice).send({ body_text: 'again' }).expect(200);
     await t.http().delete(draft).set(asAlice).expect(204);
     expect((await t.http().get(draft).set(asAlice).expect(200)).body).toEqual({ data: null });
+    // Sending the reply, by any client, ends the author's draft.
+    await t.http().put(draft).set(asAlice).send({ body_text: 'Sent from elsewhere' }).expect(200);
+    await t.http().post(`/api/tickets/${ticketId}/reply`).set(asAlice).send({ body_text: 'Sent from elsewhere' }).expect(202);
+    expect((await t.http().get(draft).set(asAlice).expect(200)).body).toEqual({ data: null });
     expect((await t.http().get('/api/audit-log?per_page=200').set(acme.admin).expect(200)).body.data.some((e: { action: string }) => e.action.includes('draft'))).toBe(false);
   });
 
