@@ -6,7 +6,13 @@ const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+    // ESM-only packages (otplib's base32 and HMAC plugins) become CommonJS for Jest, whose
+    // loader cannot require ES modules; Node (>= 20.19) loads them as they are.
+    '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' }, isolatedModules: true }],
+  },
+  transformIgnorePatterns: ['^(?!.*/node_modules/(@scure|@noble|openid-client|oauth4webapi|jose)/).*/node_modules/'],
 };
 
 module.exports = {

@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
@@ -30,6 +32,8 @@ export class AppModule {
         HealthModule,
         TenantsModule,
         AuthModule,
+        AuditModule,
+        AccountsModule,
         EmailSettingsModule,
         InboundModule,
         TicketsModule,

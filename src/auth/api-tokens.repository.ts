@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { asUtcDate } from '../common/sql-dates';
 import { asTenantId, TenantId } from '../common/tenant-id';
 import { ApiToken } from './api-token.entity';
 import { TenantRole } from './principal';
@@ -40,7 +41,7 @@ export class ApiTokensRepository {
       tenantId: asTenantId(Number(row.tenant_id)),
       userId: row.user_id === null ? null : Number(row.user_id),
       role: row.role,
-      lastUsedAt: row.last_used_at === null ? null : asDate(row.last_used_at),
+      lastUsedAt: row.last_used_at === null ? null : asUtcDate(row.last_used_at),
       tenantStatus: row.tenant_status,
     };
   }
@@ -64,9 +65,4 @@ export class ApiTokensRepository {
   async revoke(tenantId: TenantId, tokenId: number, at: Date): Promise<void> {
     await this.tokens.update({ tenantId, id: tokenId }, { revokedAt: at });
   }
-}
-
-/** MySQL answers a Date (the connection runs in UTC); SQLite the stored text, in UTC. */
-function asDate(value: Date | string): Date {
-  return value instanceof Date ? value : new Date(`${value.replace(' ', 'T')}Z`);
 }

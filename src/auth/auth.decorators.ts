@@ -11,6 +11,10 @@ export const PUBLIC_KEY = 'inbound:public';
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
+export const BEFORE_TWO_FACTOR_KEY = 'inbound:before-two-factor';
+/** Open to a session that still has to set up the second factor its tenant requires: who am I, set-up, sign-out. */
+export const AllowBeforeTwoFactor = () => SetMetadata(BEFORE_TWO_FACTOR_KEY, true);
+
 export const CurrentPrincipal = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest().principal,
 );

@@ -9,18 +9,23 @@ import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthGuard } from './auth.guard';
 import { RateLimitGuard, throttlerOptions } from './rate-limits';
 import { TokenAuthenticator } from './token-authenticator';
+import { Session } from './session.entity';
+import { SessionAuthenticator } from './session-authenticator';
+import { SessionsRepository } from './sessions.repository';
 
-/** Who is calling (bearer tokens), and how often: the guards every route passes. */
+/** Who is calling (bearer tokens, session cookies), and how often: the guards every route passes. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiToken]), ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions })],
+  imports: [TypeOrmModule.forFeature([ApiToken, Session]), ThrottlerModule.forRootAsync({ inject: [AppConfig], useFactory: throttlerOptions })],
   providers: [
     ApiTokensRepository,
     TokenAuthenticator,
+    SessionsRepository,
+    SessionAuthenticator,
     AuthFailureLimiter,
     // In this order: the rate limits count per token, known once AuthGuard has authenticated.
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [ApiTokensRepository],
+  exports: [ApiTokensRepository, SessionsRepository, AuthFailureLimiter],
 })
 export class AuthModule {}

@@ -33,6 +33,7 @@ export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
         skipIf: (context) => !principalOf(context),
         getTracker: (_request, context) => {
           const principal = principalOf(context)!;
+          if (principal.sessionId !== null) return `session ${principal.sessionId}`;
           return principal.kind === 'tenant' ? `token ${principal.tokenId}` : 'platform admin';
         },
       },

@@ -16,7 +16,7 @@ export class TokenAuthenticator {
     const row = await this.tokens.findActiveByHash(hashApiToken(token));
     if (!row) return null;
     if (row.tenantStatus !== 'active') throw new DomainError('forbidden', 'This tenant is disabled');
-    const principal: TenantPrincipal = { kind: 'tenant', tenantId: row.tenantId, role: row.role, tokenId: row.id, userId: row.userId };
+    const principal: TenantPrincipal = { kind: 'tenant', tenantId: row.tenantId, role: row.role, tokenId: row.id, userId: row.userId, sessionId: null };
     const now = new Date();
     // The one write any request may make, a GET's included: when the token was last used.
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) await this.tokens.touch(row.tenantId, row.id, now);

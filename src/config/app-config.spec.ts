@@ -14,7 +14,7 @@ describe('AppConfig.fromEnvironment', () => {
 
   it('reads the rate limits and the webhook cap, with their defaults', () => {
     const defaults = AppConfig.fromEnvironment({ ...base, ADMIN_API_TOKEN: 'a'.repeat(32) });
-    expect(defaults.rateLimits).toEqual({ authFailuresPerMinute: 10, apiPerSecond: 100, smtpTestPerHour: 10 });
+    expect(defaults.rateLimits).toEqual({ authFailuresPerMinute: 10, apiPerSecond: 100, smtpTestPerHour: 10, signInFailuresPerAccount: 10 });
     expect(defaults.webhookMaxInFlight).toBe(32);
     const set = AppConfig.fromEnvironment({
       ...base,
@@ -22,11 +22,27 @@ describe('AppConfig.fromEnvironment', () => {
       RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '5',
       RATE_LIMIT_API_PER_SECOND: '50',
       RATE_LIMIT_SMTP_TEST_PER_HOUR: '3',
+      RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: '4',
       WEBHOOK_MAX_IN_FLIGHT: '8',
     });
-    expect(set.rateLimits).toEqual({ authFailuresPerMinute: 5, apiPerSecond: 50, smtpTestPerHour: 3 });
+    expect(set.rateLimits).toEqual({ authFailuresPerMinute: 5, apiPerSecond: 50, smtpTestPerHour: 3, signInFailuresPerAccount: 4 });
     expect(set.webhookMaxInFlight).toBe(8);
     expect(() => AppConfig.fromEnvironment({ ...base, ADMIN_API_TOKEN: 'a'.repeat(32), RATE_LIMIT_API_PER_SECOND: '0' })).toThrow(/RATE_LIMIT_API_PER_SECOND/);
+  });
+
+  it('reads the sign-in settings, with their defaults, and refuses a PUBLIC_URL that is not a web address', () => {
+    const env = { ...base, ADMIN_API_TOKEN: 'a'.repeat(32) };
+    expect(AppConfig.fromEnvironment(env).accounts).toEqual({
+      publicUrl: 'http://localhost:3000',
+      sessionIdleMs: 8 * 3_600_000,
+      sessionMaxMs: 7 * 24 * 3_600_000,
+      systemMailFrom: expect.stringMatching(/^Inbound <no-reply@/),
+      systemSmtp: null,
+      auditLogRetentionDays: 365,
+    });
+    const set = AppConfig.fromEnvironment({ ...env, PUBLIC_URL: 'https://help.example.com/', SESSION_IDLE_MINUTES: '30', SYSTEM_SMTP_HOST: 'smtp.example.com', SYSTEM_SMTP_PORT: '465' });
+    expect(set.accounts).toMatchObject({ publicUrl: 'https://help.example.com', sessionIdleMs: 1_800_000, systemSmtp: { host: 'smtp.example.com', port: 465, security: 'tls' } });
+    expect(() => AppConfig.fromEnvironment({ ...env, PUBLIC_URL: 'help.example.com' })).toThrow(/PUBLIC_URL/);
   });
 
   it('reads the proxies whose X-Forwarded-For is believed, and refuses a typo at boot', () => {

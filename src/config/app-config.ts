@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AccountsConfig, accountsConfig } from './accounts-config';
 import { ConfigError } from './config-error';
+import { FeatureVariables } from './feature-variables';
+import { toBoolean, toInteger } from './variable-transforms';
 import { generatedSecret } from './generated-secrets';
-import { storageConfig, StorageConfig, storageProblems, StorageDriver } from './storage-config';
+import { storageConfig, StorageConfig, storageProblems } from './storage-config';
 import { parseEgressAllowedHosts, parseProcessingMethods, parseTrustProxy, PROCESSING_METHODS, ProcessingMethod } from './list-variables';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -27,21 +30,11 @@ export type { ProcessingMethod, StorageConfig };
 export type DbType = 'sqlite' | 'mysql';
 export type ImapSecurity = 'tls' | 'starttls' | 'none';
 
-const toBoolean = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
-  return value;
-};
-const toInteger = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-
 /**
  * The environment as strings, validated. Property names are the variable names so
  * that every validation message names the variable the operator has to fix.
  */
-class EnvironmentVariables {
+class EnvironmentVariables extends FeatureVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(65535)
   PORT?: number;
 
@@ -123,31 +116,12 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100) OUTBOX_MAX_ATTEMPTS?: number;
   @IsOptional() @Transform(toBoolean) @IsBoolean() OUTBOUND_SMTP_TLS_VERIFY?: boolean;
 
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(20) @Max(60_000) EVENTS_POLL_MS?: number;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(8_760) EVENTS_RETENTION_HOURS?: number;
 
   @IsOptional() @IsString() @MaxLength(100) @Matches(/^[A-Za-z0-9._:-]+$/, { message: 'INSTANCE_ID may hold letters, digits and . _ : - only' })
   INSTANCE_ID?: string;
 
   @IsOptional() @IsString() EGRESS_ALLOWED_HOSTS?: string;
   @IsOptional() @IsString() TRUST_PROXY?: string;
-
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) RATE_LIMIT_AUTH_FAILURES_PER_MINUTE?: number;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100_000) RATE_LIMIT_API_PER_SECOND?: number;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) RATE_LIMIT_SMTP_TEST_PER_HOUR?: number;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) WEBHOOK_MAX_IN_FLIGHT?: number;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(1_000_000_000) STORAGE_MIN_FREE_MB?: number;
-
-  @IsOptional() @IsIn(['local', 's3']) STORAGE_DRIVER?: StorageDriver;
-  @IsOptional() @Matches(/^https?:\/\/[^\s/]+\/?$/, { message: 'S3_ENDPOINT must be an http(s) URL without a path, e.g. http://minio:9000' })
-  S3_ENDPOINT?: string;
-  @IsOptional() @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be a bucket name (3-63 lower-case letters, digits, . and -)' })
-  S3_BUCKET?: string;
-  @IsOptional() @IsString() @MinLength(1) S3_REGION?: string;
-  @IsOptional() @IsString() S3_ACCESS_KEY_ID?: string;
-  @IsOptional() @IsString() S3_SECRET_ACCESS_KEY?: string;
-  @IsOptional() @Transform(toBoolean) @IsBoolean() S3_FORCE_PATH_STYLE?: boolean;
-  @IsOptional() @Transform(toInteger) @IsInt() @Min(0) @Max(10_080) RETENTION_SWEEP_GRACE_MINUTES?: number;
 
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -189,6 +163,8 @@ export interface RateLimitConfig {
   readonly apiPerSecond: number;
   /** SMTP tests per tenant per hour. */
   readonly smtpTestPerHour: number;
+  /** Failed sign-ins per account per 15 minutes before 429. */
+  readonly signInFailuresPerAccount: number;
 }
 
 export interface ImapConfig {
@@ -238,6 +214,7 @@ export class AppConfig {
   /** Private hosts tenants' SMTP (and later IMAP) settings may reach on purpose (EGRESS_ALLOWED_HOSTS). */
   readonly egressAllowedHosts: readonly EgressAllowance[];
   readonly rateLimits: RateLimitConfig;
+  readonly accounts: AccountsConfig;
   /**
    * Which peers' X-Forwarded-For is believed (express's "trust proxy"): the client address that
    * rate limits count by. Default loopback, a reverse proxy on the same host.
@@ -369,7 +346,9 @@ export class AppConfig {
         authFailuresPerMinute: vars.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE ?? 10,
         apiPerSecond: vars.RATE_LIMIT_API_PER_SECOND ?? 100,
         smtpTestPerHour: vars.RATE_LIMIT_SMTP_TEST_PER_HOUR ?? 10,
+        signInFailuresPerAccount: vars.RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT ?? 10,
       },
+      accounts: accountsConfig(vars),
       webhookMaxInFlight: vars.WEBHOOK_MAX_IN_FLIGHT ?? 32,
       storageMinFreeBytes: (vars.STORAGE_MIN_FREE_MB ?? 512) * 1024 * 1024,
       storage: storageConfig(vars),

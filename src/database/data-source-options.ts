@@ -14,6 +14,15 @@ import { TicketsUnreadIndex1765150000001 } from '../../migrations/1765150000001-
 import { SenderAuthentication1765200000000 } from '../../migrations/1765200000000-sender-authentication';
 import { TenantLimits1765300000000 } from '../../migrations/1765300000000-tenant-limits';
 import { RetentionPolicies1765400000000 } from '../../migrations/1765400000000-retention-policies';
+import { Accounts1765500000000 } from '../../migrations/1765500000000-accounts';
+import { TwoFactor1765500000001 } from '../../migrations/1765500000001-two-factor';
+import { AuditLog1765500000002 } from '../../migrations/1765500000002-audit-log';
+import { SingleSignOn1765500000003 } from '../../migrations/1765500000003-single-sign-on';
+import { TicketAssignment1765500000004 } from '../../migrations/1765500000004-ticket-assignment';
+import { TicketNotes1765500000005 } from '../../migrations/1765500000005-ticket-notes';
+import { ReplyDrafts1765500000006 } from '../../migrations/1765500000006-reply-drafts';
+import { CannedReplies1765500000007 } from '../../migrations/1765500000007-canned-replies';
+import { TicketPresence1765500000008 } from '../../migrations/1765500000008-ticket-presence';
 import { TenantMailboxes1765600000000 } from '../../migrations/1765600000000-tenant-mailboxes';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
@@ -29,6 +38,15 @@ export const MIGRATIONS = [
   SenderAuthentication1765200000000,
   TenantLimits1765300000000,
   RetentionPolicies1765400000000,
+  Accounts1765500000000,
+  TwoFactor1765500000001,
+  AuditLog1765500000002,
+  SingleSignOn1765500000003,
+  TicketAssignment1765500000004,
+  TicketNotes1765500000005,
+  ReplyDrafts1765500000006,
+  CannedReplies1765500000007,
+  TicketPresence1765500000008,
   TenantMailboxes1765600000000,
 ];
 

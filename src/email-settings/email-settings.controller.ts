@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Audited } from '../audit/audit.decorators';
 import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessibleTenantId, CurrentTenant, Roles } from '../auth/auth.decorators';
 import { TenantId } from '../common/tenant-id';
@@ -23,6 +24,7 @@ export class EmailSettingsController {
 
   @ApiOkResponse({ description: 'The settings as changed' })
   @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
+  @Audited('email_settings.updated')
   @Put()
   update(@CurrentTenant() tenant: TenantPrincipal, @Body() dto: UpdateEmailSettingsDto) {
     return this.settings.update(tenant.tenantId, dto);
@@ -46,6 +48,7 @@ export class TenantEmailSettingsController {
 
   @ApiOkResponse({ description: 'The settings as changed' })
   @ApiErrors(...JSON_BODY_ERRORS, 409, 422)
+  @Audited('email_settings.updated')
   @Put()
   update(@AccessibleTenantId() tenantId: TenantId, @Body() dto: UpdateEmailSettingsDto) {
     return this.settings.update(tenantId, dto);

@@ -39,6 +39,14 @@ export class UpdateEmailSettingsDto {
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(200) @SingleLine()
   from_name?: string | null;
 
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, example: '{agent} at {team}', description: 'The From name of agents’ replies; {team} is from_name (or the tenant’s name); null: "{agent} at {team}"' })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(200) @SingleLine()
+  reply_from_name_template?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000, description: 'Added under agents’ replies after "-- "; {agent} is the agent’s name' })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsString() @MaxLength(2000) @MultiLine()
+  reply_signature?: string | null;
+
   @ApiPropertyOptional()
   @IsOptional() @IsBoolean() auto_acknowledge?: boolean;
 

@@ -18,6 +18,10 @@ export class EmailSettings {
   @Column({ name: 'smtp_password_encrypted', type: 'text', nullable: true }) smtpPasswordEncrypted: string | null;
   @Column({ name: 'from_address', type: 'varchar', length: 320, nullable: true }) fromAddress: string | null;
   @Column({ name: 'from_name', type: 'varchar', length: 200, nullable: true }) fromName: string | null;
+  /** The From name of agents' replies, with {agent} and {team}; null: "{agent} at {team}". */
+  /** Added under agents' replies, with {agent}; null: none. */
+  @Column({ name: 'reply_signature', type: 'text', nullable: true }) replySignature: string | null;
+  @Column({ name: 'reply_from_name_template', type: 'varchar', length: 200, nullable: true }) replyFromNameTemplate: string | null;
   @Column({ name: 'auto_acknowledge', type: 'boolean', default: false }) autoAcknowledge: boolean;
   @Column({ name: 'auto_acknowledge_template', type: 'text', nullable: true }) autoAcknowledgeTemplate: string | null;
   @CreateDateColumn({ name: 'created_at', precision: 3 }) createdAt: Date;

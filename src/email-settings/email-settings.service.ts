@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '../audit/audit-trail';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
@@ -24,6 +25,8 @@ interface EmailSettingsView {
   smtp_password_set: boolean;
   from_address: string | null;
   from_name: string | null;
+  reply_from_name_template: string | null;
+  reply_signature: string | null;
   auto_acknowledge: boolean;
   auto_acknowledge_template: string | null;
   updated_at: Date;
@@ -47,6 +50,7 @@ export class EmailSettingsService {
   constructor(
     private readonly settings: EmailSettingsRepository,
     private readonly config: AppConfig,
+    private readonly audit: AuditTrail,
   ) {
     this.secretBox = new SecretBox(config.appKey);
   }
@@ -65,6 +69,8 @@ export class EmailSettingsService {
       smtpPasswordEncrypted: null,
       fromAddress: null,
       fromName: null,
+      replyFromNameTemplate: null,
+      replySignature: null,
       autoAcknowledge: false,
       autoAcknowledgeTemplate: null,
     };
@@ -76,6 +82,7 @@ export class EmailSettingsService {
 
   async update(tenantId: TenantId, dto: UpdateEmailSettingsDto): Promise<EmailSettingsView> {
     const row = await this.load(tenantId);
+    const before = toView(row);
     const previousAddress = row.inboundEmailAddress;
     if (dto.inbound_email_local_part !== undefined) {
       row.inboundEmailAddress = this.inboundAddressFor(dto.inbound_email_local_part);
@@ -101,10 +108,15 @@ export class EmailSettingsService {
     }
     if (dto.from_address !== undefined) row.fromAddress = dto.from_address;
     if (dto.from_name !== undefined) row.fromName = dto.from_name;
+    if (dto.reply_from_name_template !== undefined) row.replyFromNameTemplate = dto.reply_from_name_template;
+    if (dto.reply_signature !== undefined) row.replySignature = dto.reply_signature;
     if (dto.auto_acknowledge !== undefined) row.autoAcknowledge = dto.auto_acknowledge;
     if (dto.auto_acknowledge_template !== undefined) row.autoAcknowledgeTemplate = dto.auto_acknowledge_template;
     try {
-      return toView(await this.settings.save(tenantId, row, previousAddress));
+      const after = toView(await this.settings.save(tenantId, row, previousAddress));
+      this.audit.noteChanges({ ...before }, { ...after });
+      if (dto.smtp_password !== undefined) this.audit.note({ changes: { smtp_password: { changed: true } } });
+      return after;
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new DomainError('conflict', `The inbound address ${row.inboundEmailAddress} is already taken`);
@@ -163,6 +175,8 @@ function toView(row: EmailSettings): EmailSettingsView {
     smtp_password_set: row.smtpPasswordEncrypted !== null,
     from_address: row.fromAddress,
     from_name: row.fromName,
+    reply_from_name_template: row.replyFromNameTemplate,
+    reply_signature: row.replySignature,
     auto_acknowledge: row.autoAcknowledge,
     auto_acknowledge_template: row.autoAcknowledgeTemplate,
     updated_at: row.updatedAt,

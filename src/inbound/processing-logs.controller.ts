@@ -1,4 +1,5 @@
 import { Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Query, StreamableFile } from '@nestjs/common';
+import { Audited } from '../audit/audit.decorators';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, Roles } from '../auth/auth.decorators';
 import { TenantPrincipal } from '../auth/principal';
@@ -46,6 +47,7 @@ export class ProcessingLogsController {
 
   @ApiOkResponse({ description: 'The outcome of running the stored raw message through the pipeline again' })
   @ApiErrors(400, 404, 409)
+  @Audited('message.reprocessed', { target: 'log' })
   @Post('inbound/failed/:logId/reprocess')
   @HttpCode(200)
   reprocess(@CurrentTenant() tenant: TenantPrincipal, @Param('logId', ParseIntPipe) logId: number) {

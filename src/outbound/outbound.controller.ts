@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Audited } from '../audit/audit.decorators';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentTenant, Roles } from '../auth/auth.decorators';
 import { TenantPrincipal } from '../auth/principal';
@@ -21,6 +22,7 @@ export class OutboundController {
   @ApiTags('tickets')
   @ApiAcceptedResponse({ description: 'The reply as a ticket message, queued for sending' })
   @ApiErrors(...JSON_BODY_ERRORS, 404, 422)
+  @Audited('ticket.replied', { target: 'ticket' })
   @Post('tickets/:ticketId/reply')
   @Roles('agent')
   @HttpCode(202)
@@ -32,6 +34,7 @@ export class OutboundController {
   @ApiTags('email settings')
   @ApiOkResponse({ description: '{ok, stage, message}: a failing server is a result, not an error' })
   @ApiErrors(...JSON_BODY_ERRORS, 422)
+  @Audited('smtp.tested')
   @Post('email-settings/smtp-test')
   @Roles('tenant_admin')
   @SmtpTestRateLimit()

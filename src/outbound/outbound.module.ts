@@ -12,11 +12,12 @@ import { OutboxService } from './outbox.service';
 import { RepliesService } from './replies.service';
 import { SmtpSenderService } from './smtp-sender.service';
 import { SmtpTestService } from './smtp-test.service';
+import { SystemMailService } from './system-mail.service';
 
 @Module({
   imports: [EmailSettingsModule, TenantsModule, TicketsModule, TypeOrmModule.forFeature([OutboxEntry])],
   controllers: [OutboundController],
-  providers: [OutboxRepository, OutboxService, OutboxSchedule, OutboxMetrics, SmtpSenderService, RepliesService, SmtpTestService],
-  exports: [OutboxService],
+  providers: [OutboxRepository, OutboxService, OutboxSchedule, OutboxMetrics, SmtpSenderService, RepliesService, SmtpTestService, SystemMailService],
+  exports: [OutboxService, SystemMailService],
 })
 export class OutboundModule {}

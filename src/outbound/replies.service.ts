@@ -7,12 +7,14 @@ import { sanitizeEmailHtml } from '../mail/sanitize-html';
 import { ContentStore } from '../storage/content-store';
 import { AttachmentStore } from '../storage/storage.module';
 import { TenantsRepository } from '../tenants/tenants.repository';
+import { UsersService } from '../tenants/users.service';
 import { NewAttachment } from '../tickets/ticket-messages.repository';
 import { toMessageView } from '../tickets/ticket-views';
 import { TicketsRepository } from '../tickets/tickets.repository';
 import { newOutboundMessageId } from './outbound-message';
 import { answeredMessage, outboundTicketMessage } from './outbound-ticket-message';
 import { ReplyDto } from './outbound.dto';
+import { replyFromName, withSignature } from './reply-from-name';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { SmtpSenderService } from './smtp-sender.service';
@@ -37,7 +39,15 @@ export class RepliesService {
     private readonly outbox: OutboxService,
     private readonly sender: SmtpSenderService,
     private readonly attachmentStore: AttachmentStore,
+    private readonly users: UsersService,
   ) {}
+
+  /** A person's name; null for integrations (tokens of users without a sign-in address). */
+  private async agentName(author: ReplyAuthor): Promise<string | null> {
+    if (author.userId === null) return null;
+    const user = await this.users.get(author.tenantId, author.userId).catch(() => null);
+    return user?.signInEmail ? user.name : null;
+  }
 
   async queueReply(author: ReplyAuthor, ticketId: number, dto: ReplyDto) {
     const { tenantId } = author;
@@ -59,22 +69,24 @@ export class RepliesService {
     const files = decodeAttachments(dto.attachments ?? []);
     for (const file of files) await this.attachmentStore.put(file.content, file.sha256);
 
+    const agent = await this.agentName(author);
     const fields = outboundTicketMessage({
       tenantId,
       ticket,
       thread,
       answered,
       messageId: newOutboundMessageId(this.config.mailDomain),
-      from: { address: settings.fromAddress ?? settings.inboundEmailAddress, name: settings.fromName ?? tenant.name },
+      from: { address: settings.fromAddress ?? settings.inboundEmailAddress, name: replyFromName(settings.replyFromNameTemplate, agent, settings.fromName ?? tenant.name) },
       to: { address: requester, name: requester === ticket.requesterEmail ? ticket.requesterName : (answered?.fromName ?? null) },
       cc: [...new Set((dto.cc ?? []).map((a) => a.trim().toLowerCase()))],
-      text: dto.body_text,
+      text: withSignature(dto.body_text, settings.replySignature, agent),
       html: dto.body_html ? sanitizeEmailHtml(dto.body_html) : null,
       authorUserId: author.userId,
     });
 
     const { message, attachments } = await this.repo.queueReply(tenantId, fields, files.map(toAttachmentRow), requester);
     this.outbox.kick();
+    if (author.userId !== null) await this.tickets.deleteDraft(tenantId, ticketId, author.userId);
     return toMessageView(message, attachments);
   }
 }

@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { Audited } from '../audit/audit.decorators';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessibleTenantId, Roles } from '../auth/auth.decorators';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 import { TenantId } from '../common/tenant-id';
 import { DnsRecordsService } from './dns-records.service';
-import { AddDomainDto, CreateTenantDto, CreateUserDto, DnsRecordsQuery, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
+import { AddDomainDto, CreateTenantDto, DnsRecordsQuery, ListTenantsQuery, UpdateTenantDto } from './tenants.dto';
 import { TenantsService } from './tenants.service';
-import { toUserView, UsersService } from './users.service';
+import { UsersService } from './users.service';
 
 @ApiTags('tenants')
 @ApiBearerAuth()
@@ -18,6 +19,7 @@ export class TenantsController {
 
   @ApiCreatedResponse({ description: 'The tenant with its inbound address' })
   @ApiErrors(...JSON_BODY_ERRORS, 403, 409, 422)
+  @Audited('tenant.created', { target: 'tenant' })
   @Post()
   create(@Body() dto: CreateTenantDto) {
     return this.tenants.create(dto);
@@ -42,6 +44,7 @@ export class TenantsController {
   @ApiOkResponse({ description: '{success: true} and the tenant as changed' })
   @ApiErrors(...JSON_BODY_ERRORS, 404)
   @ApiParam({ name: 'tenantId', type: Number })
+  @Audited('tenant.updated', { target: 'tenant' })
   @Put(':tenantId')
   async update(@AccessibleTenantId() tenantId: TenantId, @Body() dto: UpdateTenantDto) {
     return { success: true, ...(await this.tenants.update(tenantId, dto)) };
@@ -50,6 +53,7 @@ export class TenantsController {
   @ApiOkResponse({ description: '{success: true}: deleted with its tickets, tokens and settings' })
   @ApiErrors(400, 404)
   @ApiParam({ name: 'tenantId', type: Number })
+  @Audited('tenant.deleted', { target: 'tenant' })
   @Delete(':tenantId')
   @HttpCode(200)
   async remove(@AccessibleTenantId() tenantId: TenantId) {
@@ -94,6 +98,7 @@ export class TenantDomainsController {
 
   @ApiCreatedResponse({ description: 'The domain, unverified, with the TXT record that proves it' })
   @ApiErrors(...JSON_BODY_ERRORS, 403, 409, 422)
+  @Audited('domain.added', { target: 'domain' })
   @Post('domains')
   add(@AccessibleTenantId() tenantId: TenantId, @Body() dto: AddDomainDto) {
     return this.tenants.addDomain(tenantId, dto.domain);
@@ -102,6 +107,7 @@ export class TenantDomainsController {
   /** Checks the domain's TXT record now; when it holds the tenant's token, the domain is the tenant's and routes mail. */
   @ApiOkResponse({ description: 'The domain, now verified' })
   @ApiErrors(409, 422)
+  @Audited('domain.verified', { target: 'domain' })
   @Post('domains/:domainId/verify')
   @HttpCode(200)
   verify(@AccessibleTenantId() tenantId: TenantId, @Param('domainId', ParseIntPipe) domainId: number) {
@@ -109,6 +115,7 @@ export class TenantDomainsController {
   }
 
   @ApiNoContentResponse({ description: 'Removed: mail to it no longer routes to the tenant' })
+  @Audited('domain.removed', { target: 'domain' })
   @Delete('domains/:domainId')
   @HttpCode(204)
   remove(
@@ -138,14 +145,8 @@ export class TenantUsersController {
     return { data: await this.users.list(tenantId) };
   }
 
-  @ApiCreatedResponse({ description: 'The user' })
-  @ApiErrors(...JSON_BODY_ERRORS, 422)
-  @Post()
-  async create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateUserDto) {
-    return toUserView(await this.users.create(tenantId, { name: dto.name, role: dto.role, email: dto.email ?? null }));
-  }
-
   @ApiNoContentResponse({ description: 'Removed with its tokens' })
+  @Audited('user.deleted', { target: 'user' })
   @Delete(':userId')
   @HttpCode(204)
   remove(

@@ -68,15 +68,6 @@ export class ListTenantsQuery {
   @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(200) per_page?: number;
 }
 
-export class CreateUserDto {
-  @ApiProperty({ minLength: 1, maxLength: 200 })
-  @IsString() @Length(1, 200) @SingleLine() name: string;
-  @ApiProperty({ enum: ['tenant_admin', 'agent'] })
-  @IsIn(['tenant_admin', 'agent']) role: 'tenant_admin' | 'agent';
-  @ApiPropertyOptional({ format: 'email' })
-  @IsOptional() @IsString() @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'email must be an e-mail address' }) email?: string;
-}
-
 export class DnsRecordsQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: also resolve the records and say what is missing' })
   @IsOptional() @IsIn(['true', 'false']) check?: 'true' | 'false';

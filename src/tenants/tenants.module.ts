@@ -37,6 +37,6 @@ import { UsersService } from './users.service';
     TenantLimitMetrics,
     UsersRepository,
   ],
-  exports: [TenantsService, TenantsRepository, TenantUsageRepository],
+  exports: [TenantsService, TenantsRepository, TenantUsageRepository, UsersService],
 })
 export class TenantsModule {}

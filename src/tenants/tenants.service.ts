@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '../audit/audit-trail';
 import { DomainError } from '../common/domain-error';
 import { asTenantId, TenantId } from '../common/tenant-id';
 import { isUniqueViolation } from '../database/database-errors';
@@ -62,6 +63,7 @@ export class TenantsService {
     private readonly emailSettings: EmailSettingsService,
     private readonly config: AppConfig,
     private readonly blobs: TenantBlobs,
+    private readonly audit: AuditTrail,
   ) {}
 
   async create(dto: CreateTenantDto): Promise<TenantView> {
@@ -116,6 +118,7 @@ export class TenantsService {
       if (dto[name] !== undefined) changes[OVERRIDE_COLUMNS[name]] = dto[name];
     }
     await this.tenants.update(tenantId, changes);
+    this.audit.noteChanges({ name: tenant.name, tier: tenant.tier, status: tenant.status }, { name: tenant.name, tier: tenant.tier, status: tenant.status, ...changes });
     return this.get(tenantId);
   }
 

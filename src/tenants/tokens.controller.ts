@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Audited } from '../audit/audit.decorators';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { TENANT_ROLES, TenantRole } from '../auth/principal';
@@ -34,6 +35,7 @@ export class TokensController {
 
   @ApiCreatedResponse({ description: 'The token; its secret is shown this once' })
   @ApiErrors(...JSON_BODY_ERRORS, 422)
+  @Audited('token.created', { target: 'token' })
   @Post()
   async create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateTokenDto) {
     await this.tenants.get(tenantId);
@@ -48,6 +50,7 @@ export class TokensController {
   }
 
   @ApiOkResponse({ description: 'The revoked token' })
+  @Audited('token.revoked', { target: 'token' })
   @Delete(':tokenId')
   @HttpCode(200)
   async revoke(

@@ -9,7 +9,7 @@ import { User } from './user.entity';
 export class UsersRepository {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  insert(tenantId: TenantId, fields: { name: string; role: TenantRole; email: string | null }): Promise<User> {
+  insert(tenantId: TenantId, fields: { name: string; role: TenantRole; email: string | null; signInEmail: string | null }): Promise<User> {
     return this.users.save(this.users.create({ ...fields, tenantId }));
   }
 

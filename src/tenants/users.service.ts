@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
+import { isUniqueViolation } from '../database/database-errors';
 import { TenantRole } from '../auth/principal';
 import { TenantsRepository } from './tenants.repository';
 import { limitOverrides } from './tenant.entity';
@@ -14,6 +15,8 @@ interface UserView {
   name: string;
   email: string | null;
   role: TenantRole;
+  /** password: signs in with one; invited: the invitation is not accepted yet; none: tokens only. */
+  sign_in: 'password' | 'invited' | 'none';
   created_at: Date;
 }
 
@@ -24,7 +27,7 @@ export class UsersService {
     private readonly tenants: TenantsRepository,
   ) {}
 
-  async create(tenantId: TenantId, input: { name: string; role: TenantRole; email: string | null }): Promise<User> {
+  async create(tenantId: TenantId, input: { name: string; role: TenantRole; email: string | null; signInEmail?: string }): Promise<User> {
     const tenant = await this.tenants.find(tenantId);
     if (!tenant) throw DomainError.notFound('Tenant');
     const limit = tierLimits(tenant.tier, limitOverrides(tenant)).max_users;
@@ -36,7 +39,12 @@ export class UsersService {
         current,
       });
     }
-    return this.users.insert(tenantId, { name: input.name, role: input.role, email: input.email });
+    try {
+      return await this.users.insert(tenantId, { name: input.name, role: input.role, email: input.email, signInEmail: input.signInEmail ?? null });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DomainError('conflict', 'An account with this e-mail address already exists');
+      throw error;
+    }
   }
 
   async get(tenantId: TenantId, userId: number): Promise<User> {
@@ -62,6 +70,7 @@ export function toUserView(user: User): UserView {
     name: user.name,
     email: user.email,
     role: user.role,
+    sign_in: user.passwordChangedAt ? 'password' : user.signInEmail ? 'invited' : 'none',
     created_at: user.createdAt,
   };
 }

@@ -8,6 +8,8 @@ import { TicketStatus } from './ticket.entity';
 export interface TextSearch {
   terms: string[][];
   status?: TicketStatus;
+  /** A user's tickets, or null for the unassigned ones. */
+  assignee?: number | null;
   /** A ticket already shown above the matches (the one a bare number named). */
   exceptTicketId?: number;
   offset: number;
@@ -39,6 +41,11 @@ export class TicketSearchRepository {
     if (search.status) {
       filters.push('t.status = ?');
       params.push(search.status);
+    }
+    if (search.assignee === null) filters.push('t.assignee_user_id IS NULL');
+    else if (search.assignee !== undefined) {
+      filters.push('t.assignee_user_id = ?');
+      params.push(search.assignee);
     }
     if (search.exceptTicketId !== undefined) {
       filters.push('t.id <> ?');

@@ -14,6 +14,7 @@ export function toTicketView(t: Ticket) {
     requester_name: t.requesterName,
     message_count: t.messageCount,
     has_unread: t.hasUnread,
+    assignee_user_id: t.assigneeUserId,
     last_activity_at: t.lastActivityAt,
     created_at: t.createdAt,
   };

@@ -15,6 +15,8 @@ export class Ticket {
   @Column({ name: 'requester_name', type: 'varchar', length: 200, nullable: true }) requesterName: string | null;
   @Column({ name: 'message_count', type: 'integer', default: 0 }) messageCount: number;
   @Column({ name: 'has_unread', type: 'boolean', default: true }) hasUnread: boolean;
+  /** The agent who owns the ticket; null: unassigned. */
+  @Column({ name: 'assignee_user_id', type: 'integer', nullable: true }) assigneeUserId: number | null;
   @Column({ name: 'last_activity_at', type: 'datetime', precision: 3 }) lastActivityAt: Date;
   @CreateDateColumn({ name: 'created_at', precision: 3 }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', precision: 3 }) updatedAt: Date;

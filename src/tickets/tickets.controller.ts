@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Patch, Query, Res } from '@nestjs/common';
+import { Audited } from '../audit/audit.decorators';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Response } from 'express';
 import { CurrentTenant, Roles } from '../auth/auth.decorators';
@@ -23,7 +24,7 @@ export class TicketsController {
   @ApiErrors(400)
   @Get('tickets')
   list(@CurrentTenant() tenant: TenantPrincipal, @Query() query: ListTicketsQuery) {
-    return this.tickets.list(tenant.tenantId, query);
+    return this.tickets.list(tenant.tenantId, query, tenant.userId);
   }
 
   @ApiOkResponse({ description: 'Counts over all the tenant’s tickets: {unread} (tickets with messages nobody has read)' })
@@ -45,6 +46,7 @@ export class TicketsController {
 
   @ApiOkResponse({ description: 'The ticket as changed' })
   @ApiErrors(...JSON_BODY_ERRORS, 404)
+  @Audited('ticket.updated', { target: 'ticket' })
   @Patch('tickets/:ticketId')
   update(@CurrentTenant() tenant: TenantPrincipal, @Param('ticketId', ParseIntPipe) ticketId: number, @Body() dto: UpdateTicketDto) {
     return this.tickets.update(tenant.tenantId, ticketId, dto);

@@ -10,6 +10,15 @@ import { RemoteImageSendersService } from './remote-image-senders.service';
 import { Ticket } from './ticket.entity';
 import { TicketMessage } from './ticket-message.entity';
 import { TicketMessagesRepository } from './ticket-messages.repository';
+import { CannedRepliesController, CannedRepliesService } from './canned-replies.controller';
+import { CannedReply } from './canned-reply.entity';
+import { ReplyDraft } from './reply-draft.entity';
+import { ReplyDraftsController } from './reply-drafts.controller';
+import { ReplyDraftsService } from './reply-drafts.service';
+import { TicketNote } from './ticket-note.entity';
+import { TicketPresenceController, TicketPresenceService } from './ticket-presence.controller';
+import { TicketNotesController } from './ticket-notes.controller';
+import { TicketNotesService } from './ticket-notes.service';
 import { TicketsController } from './tickets.controller';
 import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
@@ -17,8 +26,16 @@ import { TicketSearchRepository } from './ticket-search.repository';
 import { TicketSummariesRepository } from './ticket-summaries.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment, RemoteImageSender])],
-  controllers: [TicketsController, MailFrameController, RemoteImageSendersController],
+  imports: [TypeOrmModule.forFeature([Ticket, TicketMessage, Attachment, RemoteImageSender, TicketNote, ReplyDraft, CannedReply])],
+  controllers: [
+    TicketsController,
+    MailFrameController,
+    RemoteImageSendersController,
+    TicketNotesController,
+    ReplyDraftsController,
+    CannedRepliesController,
+    TicketPresenceController,
+  ],
   providers: [
     TicketsService,
     TicketsRepository,
@@ -28,6 +45,10 @@ import { TicketSummariesRepository } from './ticket-summaries.repository';
     MailFrameService,
     RemoteImageSendersService,
     RemoteImageSendersRepository,
+    TicketNotesService,
+    ReplyDraftsService,
+    CannedRepliesService,
+    TicketPresenceService,
   ],
   exports: [TicketsRepository, TicketMessagesRepository],
 })

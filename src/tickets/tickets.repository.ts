@@ -13,6 +13,8 @@ interface TicketFilter {
   status?: TicketStatus;
   /** activity: newest activity first; waiting: the longest without activity first. */
   sort?: TicketSort;
+  /** A user's tickets, or null for the unassigned ones. */
+  assignee?: number | null;
   page: number;
   perPage: number;
 }
@@ -29,6 +31,8 @@ export class TicketsRepository {
   async page(tenantId: TenantId, filter: TicketFilter): Promise<{ rows: Ticket[]; total: number }> {
     const qb = this.tickets.createQueryBuilder('t').where('t.tenant_id = :tenantId', { tenantId });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
+    if (filter.assignee === null) qb.andWhere('t.assignee_user_id IS NULL');
+    else if (filter.assignee !== undefined) qb.andWhere('t.assignee_user_id = :assignee', { assignee: filter.assignee });
     const direction = filter.sort === 'waiting' ? 'ASC' : 'DESC';
     const [rows, total] = await qb
       .orderBy('t.last_activity_at', direction)
@@ -54,8 +58,24 @@ export class TicketsRepository {
     return this.tickets.findOneBy({ tenantId, id: ticketId });
   }
 
-  async update(tenantId: TenantId, ticketId: number, changes: Partial<Pick<Ticket, 'status' | 'hasUnread'>>): Promise<void> {
+  async update(tenantId: TenantId, ticketId: number, changes: Partial<Pick<Ticket, 'status' | 'hasUnread' | 'assigneeUserId'>>): Promise<void> {
     await this.tickets.update({ tenantId, id: ticketId }, changes);
+  }
+
+  async userName(tenantId: TenantId, userId: number): Promise<string | null> {
+    const [row]: { name: string }[] = await this.tickets.query('SELECT name FROM users WHERE tenant_id = ? AND id = ?', [tenantId, userId]);
+    return row?.name ?? null;
+  }
+
+  /** The author's draft is done with once the reply is queued. */
+  async deleteDraft(tenantId: TenantId, ticketId: number, userId: number): Promise<void> {
+    await this.tickets.query('DELETE FROM reply_drafts WHERE tenant_id = ? AND ticket_id = ? AND user_id = ?', [tenantId, ticketId, userId]);
+  }
+
+  /** Whether the tenant has this user: a ticket is assigned only within its tenant. */
+  async hasUser(tenantId: TenantId, userId: number): Promise<boolean> {
+    const rows: unknown[] = await this.tickets.query('SELECT id FROM users WHERE tenant_id = ? AND id = ?', [tenantId, userId]);
+    return rows.length > 0;
   }
 
   messagesOf(tenantId: TenantId, ticketId: number): Promise<TicketMessage[]> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditTrail } from '../audit/audit-trail';
 import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
 import { AttachmentStore } from '../storage/storage.module';
@@ -24,14 +25,17 @@ export class TicketsService {
     private readonly attachmentStore: AttachmentStore,
     private readonly mailFrames: MailFrameService,
     private readonly imageSenders: RemoteImageSendersRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
-  async list(tenantId: TenantId, query: ListTicketsQuery) {
+  /** `me` is the caller's user (null for a token without one: "me" then finds nothing assigned). */
+  async list(tenantId: TenantId, query: ListTicketsQuery, me: number | null = null) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 25;
+    const assignee = query.assignee === undefined ? undefined : query.assignee === 'none' ? null : query.assignee === 'me' ? (me ?? -1) : Number(query.assignee);
     const text = query.q?.trim();
-    if (text) return this.find(tenantId, text, query.status, page, perPage);
-    const { rows, total } = await this.tickets.page(tenantId, { status: query.status, sort: query.sort, page, perPage });
+    if (text) return this.find(tenantId, text, { status: query.status, assignee }, page, perPage);
+    const { rows, total } = await this.tickets.page(tenantId, { status: query.status, assignee, sort: query.sort, page, perPage });
     return { data: await this.withPreviews(tenantId, rows), total, page, per_page: perPage };
   }
 
@@ -49,14 +53,14 @@ export class TicketsService {
    * Search: the ticket a number names (`#123` or `123`) comes first, then the full-text matches
    * (none for `#123`). Input without a searchable word finds nothing rather than failing.
    */
-  private async find(tenantId: TenantId, text: string, status: TicketStatus | undefined, page: number, perPage: number) {
+  private async find(tenantId: TenantId, text: string, filter: { status?: TicketStatus; assignee?: number | null }, page: number, perPage: number) {
     const query = parseSearchQuery(text);
-    const numbered = query.ticketNumber === null ? null : await this.tickets.findByNumber(tenantId, query.ticketNumber, status);
+    const numbered = query.ticketNumber === null ? null : await this.tickets.findByNumber(tenantId, query.ticketNumber, filter.status);
     const pinned = numbered ? 1 : 0;
     const matches = query.searchText
       ? await this.search.search(tenantId, {
           terms: query.terms,
-          status,
+          ...filter,
           exceptTicketId: numbered?.id,
           offset: Math.max(0, (page - 1) * perPage - pinned),
           limit: page === 1 ? perPage - pinned : perPage,
@@ -89,10 +93,20 @@ export class TicketsService {
 
   async update(tenantId: TenantId, ticketId: number, dto: UpdateTicketDto) {
     const ticket = await this.load(tenantId, ticketId);
-    const changes: Partial<Pick<Ticket, 'status' | 'hasUnread'>> = {};
+    const changes: Partial<Pick<Ticket, 'status' | 'hasUnread' | 'assigneeUserId'>> = {};
+    if (dto.assignee_user_id !== undefined && dto.assignee_user_id !== ticket.assigneeUserId) {
+      if (dto.assignee_user_id !== null && !(await this.tickets.hasUser(tenantId, dto.assignee_user_id))) {
+        throw new DomainError('unprocessable', 'assignee_user_id: this tenant has no such user');
+      }
+      changes.assigneeUserId = dto.assignee_user_id;
+    }
     if (dto.status !== undefined && dto.status !== ticket.status) changes.status = dto.status;
     if (dto.has_unread !== undefined && dto.has_unread !== ticket.hasUnread) changes.hasUnread = dto.has_unread;
     if (Object.keys(changes).length > 0) await this.tickets.update(tenantId, ticketId, changes);
+    this.audit.noteChanges(
+      { status: ticket.status, has_unread: ticket.hasUnread, assignee_user_id: ticket.assigneeUserId },
+      { status: changes.status ?? ticket.status, has_unread: changes.hasUnread ?? ticket.hasUnread, assignee_user_id: changes.assigneeUserId !== undefined ? changes.assigneeUserId : ticket.assigneeUserId },
+    );
     return toTicketView(Object.assign(ticket, changes));
   }
 

@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { TenantsModule } from '../tenants/tenants.module';
+import { AccountsModule } from '../accounts/accounts.module';
 import { MeController } from './me.controller';
-import { MeService } from './me.service';
 import { WebController } from './web.controller';
 
 @Module({
-  imports: [TenantsModule],
+  imports: [AccountsModule],
   controllers: [WebController, MeController],
-  providers: [MeService],
 })
 export class WebModule {}

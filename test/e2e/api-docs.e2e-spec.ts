@@ -71,7 +71,7 @@ describe('OpenAPI document and Swagger UI', () => {
 
   it('describes parameters, bodies and the webhook’s raw message with its signature headers', () => {
     const parameters = (method: string, path: string) => (doc.paths[path][method].parameters ?? []).map((p) => `${p.in}:${p.name}`).sort();
-    expect(parameters('get', '/api/tickets')).toEqual(['query:page', 'query:per_page', 'query:q', 'query:sort', 'query:status']);
+    expect(parameters('get', '/api/tickets')).toEqual(['query:assignee', 'query:page', 'query:per_page', 'query:q', 'query:sort', 'query:status']);
     expect(parameters('delete', '/api/tenants/{tenantId}/domains/{domainId}')).toEqual(['path:domainId', 'path:tenantId']);
     expect(Object.keys(doc.paths['/api/tickets/{ticketId}/reply'].post.requestBody!.content)).toEqual(['application/json']);
     expect(doc.components.schemas.ReplyDto).toMatchObject({ required: ['body_text'] });

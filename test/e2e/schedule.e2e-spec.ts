@@ -1,15 +1,16 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { HELD_MAIL_RELEASE } from '../../src/inbound/held-mail-release';
 import { EVENTS_PRUNE } from '../../src/events/events-hub';
+import { AUDIT_RETENTION_SWEEP } from '../../src/audit/audit-log.service';
 import { OUTBOX_POLL } from '../../src/outbound/outbox-schedule';
 import { startTestApp } from '../support/test-app';
 
 describe('periodic jobs', () => {
-  it('registers the outbox poll, the held-mail release and the events pruning as intervals of the app’s scheduler and removes them at shutdown', async () => {
+  it('registers the outbox poll, the held-mail release, the events pruning and the audit retention sweep as intervals of the app’s scheduler and removes them at shutdown', async () => {
     const t = await startTestApp('sqlite', { OUTBOX_POLL_INTERVAL_MS: '250' });
     const scheduler = t.app.get(SchedulerRegistry);
     try {
-      expect(scheduler.getIntervals().sort()).toEqual([EVENTS_PRUNE, HELD_MAIL_RELEASE, OUTBOX_POLL].sort());
+      expect(scheduler.getIntervals().sort()).toEqual([AUDIT_RETENTION_SWEEP, EVENTS_PRUNE, HELD_MAIL_RELEASE, OUTBOX_POLL].sort());
     } finally {
       await t.close();
     }

@@ -79,6 +79,7 @@ describe('web UI in Chromium', () => {
 
   async function signIn(page: Page, token: string): Promise<void> {
     await page.goto(`${base}/`);
+    await page.getByRole('button', { name: 'Use an API token instead' }).click();
     await page.getByLabel('API token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -165,6 +166,7 @@ describe('web UI in Chromium', () => {
       tenant_id: acme.id,
       role: 'agent',
       user_id: expect.any(Number),
+      user: { id: expect.any(Number), name: 'Acme agent', email: null },
       tenant: { name: 'Acme', inbound_email_address: acme.inboundAddress },
     });
     expect((await t.http().get('/api/me').set(acme.admin).expect(200)).body.role).toBe('tenant_admin');
@@ -176,6 +178,7 @@ describe('web UI in Chromium', () => {
     await page.goto(`${base}/`);
     await page.getByRole('heading', { name: 'Sign in to Inbound' }).waitFor();
     await shot(page, 'sign-in');
+    await page.getByRole('button', { name: 'Use an API token instead' }).click();
     await page.getByLabel('API token').fill('inb_not-a-real-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('That token was not accepted: Invalid or revoked token');
@@ -364,6 +367,7 @@ describe('web UI in Chromium', () => {
       'E-mail settings',
       'Processing log',
       'Team & usage',
+      'Audit log',
     ]);
     await page.getByRole('link', { name: 'E-mail settings' }).click();
     await page.getByRole('heading', { name: 'E-mail settings' }).waitFor();
@@ -527,7 +531,7 @@ describe('web UI in Chromium', () => {
     const page = await newPage();
     await signIn(page, ADMIN_TOKEN);
     await page.getByRole('heading', { name: 'Tenants' }).waitFor();
-    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).resolves.toEqual(['Tenants', 'All mail']);
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).resolves.toEqual(['Tenants', 'All mail', 'Audit log']);
     await page.getByLabel('Name').fill('Initech');
     await page.getByLabel('Tier', { exact: true }).selectOption('professional');
     await page.getByLabel('Own domain').fill('initech.example');

@@ -70,6 +70,8 @@ export interface SmtpSinkOptions {
   cert?: string | Buffer;
   /** Allow AUTH without TLS (default false: 538 before STARTTLS). */
   allowInsecureAuth?: boolean;
+  /** Accept mail without AUTH, like Mailpit (default false). */
+  authOptional?: boolean;
   /**
    * Called at MAIL FROM, each RCPT TO and after DATA. Return a 4xx/5xx code (or
    * { code, message }) to refuse that step; undefined/null to accept.
@@ -150,6 +152,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     ...(options.key && options.cert ? { key: options.key, cert: options.cert } : {}),
     authMethods: ['PLAIN', 'LOGIN'],
     allowInsecureAuth: options.allowInsecureAuth ?? false,
+    authOptional: options.authOptional ?? false,
     size: 50 * 1024 * 1024,
     // logger: false also silences smtp-server's warning about its bundled certificate.
     logger: false,

@@ -45,7 +45,7 @@ const GENEROUS_RATE_LIMITS = {
  * A fresh application on an empty database (a new SQLite file or a new MariaDB database),
  * migrations applied, with its own DATA_DIR. `env` adds or overrides variables ('' = unset).
  */
-export async function startTestApp(engine: Engine, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(engine: Engine, env: Record<string, string> = {}, options: { port?: number } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'inbound-test-'));
   const db = engine === 'mysql' ? await freshMysqlDatabase() : null;
   const config = AppConfig.fromEnvironment({
@@ -74,7 +74,7 @@ export async function startTestApp(engine: Engine, env: Record<string, string> =
   app.get(SenderDns).resolve = dns.resolve;
   // Listening once here: given a server without an address, supertest listens for each request
   // and closes the server when that request ends, resetting the connections of concurrent ones.
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   return {
     app,
     config,

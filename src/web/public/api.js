@@ -1,5 +1,6 @@
-// The one way the UI talks to the service: the public HTTP API with a bearer token.
-// The token lives in sessionStorage (gone when the tab closes) and never in a URL.
+// The one way the UI talks to the service: the public HTTP API, as a person signed in with the
+// session cookie (httpOnly: this code never sees it; changes carry the session's CSRF token), or
+// with a bearer token, which lives in sessionStorage (gone when the tab closes) and never in a URL.
 
 const TOKEN_KEY = 'inbound.token';
 
@@ -63,9 +64,12 @@ export const session = {
     }
   },
   me: null,
+  /** The session's CSRF token, from the sign-in answer or GET /api/me; null when signed in with a token. */
+  csrf: null,
   signOut() {
     this.token = null;
     this.me = null;
+    this.csrf = null;
   },
   onUnauthorized(handler) {
     unauthorizedHandler = handler;
@@ -76,6 +80,7 @@ let memoryToken = null;
 async function send(method, path, body, token) {
   const headers = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
+  else if (session.csrf && method !== 'GET') headers['X-CSRF-Token'] = session.csrf;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   try {
     return await fetch(path, {
@@ -83,7 +88,7 @@ async function send(method, path, body, token) {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
-      credentials: 'omit',
+      credentials: 'same-origin',
       redirect: 'error',
     });
   } catch {
@@ -99,14 +104,15 @@ async function errorFrom(response) {
 
 /**
  * api('GET', '/api/tickets', undefined, { token }) → parsed JSON, or throws ApiError.
- * A 401 on a signed-in session ends it (the token was revoked or the tenant disabled).
+ * A 401 on a signed-in session ends it (the token was revoked, the session expired or the tenant
+ * was disabled); `quiet` asks without that, for the question "is this tab signed in?".
  */
 export async function api(method, path, body, options = {}) {
   const token = options.token ?? session.token;
   const response = await send(method, path, body, token);
   if (!response.ok) {
     const error = await errorFrom(response);
-    if (error.status === 401 && !options.token && unauthorizedHandler) unauthorizedHandler(error);
+    if (error.status === 401 && !options.token && !options.quiet && unauthorizedHandler) unauthorizedHandler(error);
     throw error;
   }
   if (response.status === 204) return null;

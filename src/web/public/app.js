@@ -2,10 +2,13 @@
 // one banner for failures no page caught.
 import { html, render, useEffect, useRef, useState } from './vendor/htm-preact.js';
 import { ApiError, errorText, get, session } from './api.js';
-import { Alert } from './components.js';
+import { Alert, Loading } from './components.js';
 import { ErrorPage } from './error-page.js';
 import { useLoad } from './hooks.js';
-import { SignInPage } from './view-signin.js';
+import { endSession, resumeSession, SignInPage } from './view-signin.js';
+import { PUBLIC_PAGES } from './view-account-links.js';
+import { AccountPage } from './view-account.js';
+import { AuditPage } from './view-audit.js';
 import { TicketsPage } from './view-tickets.js';
 import { TicketPage } from './view-ticket.js';
 import { SettingsPage } from './view-settings.js';
@@ -31,6 +34,8 @@ const ROUTES = [
   { pattern: /^\/tenants$/, page: TenantsPage, roles: PLATFORM, nav: 'tenants' },
   { pattern: /^\/tenants\/(\d+)$/, page: TeamPage, roles: PLATFORM, nav: 'tenants' },
   { pattern: /^\/mail-log$/, page: OperatorLogPage, roles: PLATFORM, nav: 'mail-log' },
+  { pattern: /^\/account$/, page: AccountPage, roles: [...AGENT, ...PLATFORM], nav: 'account' },
+  { pattern: /^\/audit$/, page: AuditPage, roles: [...ADMIN, ...PLATFORM], nav: 'audit' },
 ];
 
 const NAV = {
@@ -40,10 +45,12 @@ const NAV = {
     ['settings', 'E-mail settings', '#/settings'],
     ['log', 'Processing log', '#/log'],
     ['team', 'Team & usage', '#/team'],
+    ['audit', 'Audit log', '#/audit'],
   ],
   platform_admin: [
     ['tenants', 'Tenants', '#/tenants'],
     ['mail-log', 'All mail', '#/mail-log'],
+    ['audit', 'Audit log', '#/audit'],
   ],
 };
 
@@ -92,6 +99,7 @@ function TopBar({ me, current, onSignOut }) {
     <div id="who" class="who">
       ${me
         ? html`<span class="role-label">${me.kind === 'tenant' ? `${me.tenant.name} · ${ROLE_LABELS[role]}` : ROLE_LABELS[role]}</span>
+            ${me.user || me.operator ? html`<a class="button small secondary" href="#/account" aria-current=${current === 'account' ? 'page' : null}>${(me.user ?? me.operator).name}</a>` : null}
             <button type="button" class="button small" onClick=${onSignOut}>Sign out</button>`
         : null}
     </div>
@@ -107,7 +115,9 @@ function SignedIn({ children }) {
 }
 
 function pageFor(me, where, visit) {
-  const { path, query } = where.path === '/' || where.path === '/signin' ? redirect(afterSignIn(where, homeOf(me))) : where;
+  const start = where.path === '/' || where.path === '/signin' ? redirect(afterSignIn(where, homeOf(me))) : where;
+  // A tenant that requires a second factor lets its people only set one up until they have.
+  const { path, query } = me.two_factor_setup_required && start.path !== '/account' ? redirect('#/account') : start;
   const found = ROUTES.map((route) => ({ route, match: route.pattern.exec(path) })).find((r) => r.match);
   if (!found) return { nav: null, body: html`<${ErrorPage} title="Not found" error=${new ApiError(404, 'not_found', `There is no page ${path}`)} />` };
   const { route, match } = found;
@@ -123,7 +133,20 @@ function App() {
   const [visit, setVisit] = useState({ count: 0, moveFocus: false });
   const [flash, setFlash] = useState(null);
   const [banner, setBanner] = useState(null);
+  // Whether a session cookie signs this tab in is known after one GET /api/me (null: asking).
+  const [resumed, setResumed] = useState(Boolean(session.token));
   const main = useRef(null);
+
+  useEffect(() => {
+    if (resumed) return;
+    resumeSession().then(
+      () => setResumed(true),
+      (error) => {
+        setBanner(errorText(error));
+        setResumed(true);
+      },
+    );
+  }, []);
 
   useEffect(() => {
     const onHashChange = () => {
@@ -137,7 +160,7 @@ function App() {
     window.addEventListener('unhandledrejection', onRejection);
     session.onUnauthorized((error) => {
       session.signOut();
-      setFlash({ kind: 'error', text: `Your session ended: ${error.message}. Sign in again with a valid token.` });
+      setFlash({ kind: 'error', text: `Your session ended: ${error.message}. Sign in again.` });
       go(signInRoute(parseLocation()));
     });
     return () => {
@@ -153,9 +176,10 @@ function App() {
     main.current?.focus({ preventScroll: true });
   }, [visit]);
 
-  const signOut = () => {
-    session.signOut();
-    setFlash({ kind: 'info', text: 'You are signed out. The token was removed from this browser tab.' });
+  const signOut = async () => {
+    const withToken = Boolean(session.token);
+    await endSession();
+    setFlash({ kind: 'info', text: withToken ? 'You are signed out. The token was removed from this browser tab.' : 'You are signed out.' });
     go('#/signin');
   };
   const signedIn = (me) => {
@@ -171,12 +195,15 @@ function App() {
     ${me && roleOf(me) === 'tenant_admin' ? html`<${MailboxNotice} visit=${visit.count} />` : null}
     <main id="main" class="main" tabindex="-1" ref=${main}>${body}</main>`;
 
-  if (!session.token) {
+  const PublicPage = PUBLIC_PAGES[where.path];
+  if (PublicPage) return shell(null, null, html`<${PublicPage} key=${visit.count} query=${where.query} onSignedIn=${signedIn} />`);
+  if (!resumed) return shell(null, null, html`<${Loading} />`);
+  if (!session.token && !session.me) {
     if (where.path !== '/signin') where = redirect(signInRoute(where));
     const notice = flash ? html`<${Alert} kind=${flash.kind}>${flash.text}<//>` : null;
     return shell(null, null, html`<${SignInPage} key=${visit.count} flash=${notice} onSignedIn=${signedIn} />`);
   }
-  return html`<${SignedIn} key=${session.token}>
+  return html`<${SignedIn} key=${session.token ?? 'session'}>
     ${(me, fallback) => {
       if (fallback) return shell(null, null, fallback);
       const routed = pageFor(me, where, visit.count);

@@ -27,15 +27,22 @@ export function onLiveEvent(listener) {
   };
 }
 
-let lastToken = null;
+let lastCredential = null;
+
+/** Who this tab is signed in as: its bearer token, or its session cookie (known by its CSRF token). */
+function credential() {
+  if (session.token) return { key: `token:${session.token}`, token: session.token };
+  return session.csrf ? { key: `session:${session.csrf}`, token: null } : null;
+}
 
 function ensureConnected() {
-  if (connection || !session.token) return;
+  const signedIn = credential();
+  if (connection || !signedIn) return;
   // Another session's position means nothing to this one.
-  if (session.token !== lastToken) lastEventId = null;
-  lastToken = session.token;
+  if (signedIn.key !== lastCredential) lastEventId = null;
+  lastCredential = signedIn.key;
   const abort = new AbortController();
-  connection = { abort, token: session.token };
+  connection = { abort, ...signedIn };
   void run(connection);
 }
 
@@ -47,7 +54,7 @@ function disconnect() {
 
 async function run(mine) {
   let failures = 0;
-  while (connection === mine && session.token === mine.token) {
+  while (connection === mine && credential()?.key === mine.key) {
     try {
       const ended = await readStream(mine);
       if (ended === 'refused') {
@@ -70,9 +77,12 @@ async function run(mine) {
 }
 
 async function readStream(mine) {
-  const headers = { Accept: 'text/event-stream', Authorization: `Bearer ${mine.token}` };
+  const headers = { Accept: 'text/event-stream' };
+  if (mine.token) headers.Authorization = `Bearer ${mine.token}`;
   if (lastEventId) headers['Last-Event-ID'] = lastEventId;
-  const response = await fetch('/api/events', { headers, cache: 'no-store', credentials: 'omit', redirect: 'error', signal: mine.abort.signal });
+  // With a token, no cookie rides along; a session has only its cookie.
+  const credentials = mine.token ? 'omit' : 'same-origin';
+  const response = await fetch('/api/events', { headers, cache: 'no-store', credentials, redirect: 'error', signal: mine.abort.signal });
   // A refused token is the API's to report; no retry loop here.
   if (response.status === 401 || response.status === 403) return 'refused';
   if (!response.ok || !response.body) throw new Error(`events: ${response.status}`);

@@ -7,6 +7,7 @@ import { DomainsPanel, loadDomains } from './settings-domains.js';
 import { InboundPanel } from './settings-inbound.js';
 import { MailboxesPanel } from './settings-mailboxes.js';
 import { SmtpPanel } from './settings-smtp.js';
+import { RepliesPanel } from './settings-replies.js';
 
 export function SettingsPage({ me }) {
   useTitle('E-mail settings');
@@ -25,6 +26,7 @@ export function SettingsPage({ me }) {
     <${MailboxesPanel} initial=${mailboxes} />
     <${SmtpPanel} initial=${settings} />
     <${AcknowledgementPanel} initial=${settings} />
+    <${RepliesPanel} initial=${settings} />
     <${DomainsPanel} tenantId=${tenantId} initial=${dns} />
   </section>`;
 }

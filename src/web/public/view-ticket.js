@@ -1,11 +1,15 @@
 import { html, useEffect, useState } from './vendor/htm-preact.js';
-import { errorText, get, patch, post } from './api.js';
-import { BusyButton, Field, Notice } from './components.js';
+import { errorText, get, patch } from './api.js';
+import { BusyButton, Notice } from './components.js';
 import { formatDate, formatPerson } from './format.js';
-import { failure, InputProblem, ok, useAction, useLoad, useTitle } from './hooks.js';
+import { failure, ok, useAction, useLoad, useTitle } from './hooks.js';
 import { Message } from './ticket-message.js';
 import { useLiveEvents } from './live.js';
 import { KeyHint, useKeys } from './ticket-keys.js';
+import { Assignment } from './ticket-assignment.js';
+import { NotesPanel } from './ticket-notes.js';
+import { ReplyComposer } from './reply-composer.js';
+import { PresenceNotice } from './ticket-presence.js';
 
 const STATUSES = [
   ['open', 'Open'],
@@ -17,7 +21,7 @@ const DELIVERY_POLL_LIMIT = 30;
 
 const focusReply = () => document.getElementById('reply-body')?.focus();
 
-export function TicketPage({ params, query }) {
+export function TicketPage({ me, params, query }) {
   const ticketId = Number(params[0]);
   const { data: ticket, fallback, reload, setData } = useLoad(() => get(`/api/tickets/${ticketId}`));
   // New messages and delivery changes of this ticket, from any instance, show without a refresh.
@@ -78,6 +82,7 @@ export function TicketPage({ params, query }) {
       <div>
         <h1>${ticket.subject || '(no subject)'}</h1>
         <div class="muted small">${`#${ticket.number} · from ${requester} · opened ${formatDate(ticket.created_at)}`}</div>
+        <${Assignment} ticket=${ticket} me=${me} onChanged=${(assignee) => setData({ ...ticket, assignee_user_id: assignee })} />
       </div>
       <div class="button-row">
         <span class="small muted" id="status-label">Status</span>
@@ -89,37 +94,10 @@ export function TicketPage({ params, query }) {
       </div>
     </div>
     <${Notice} notice=${action.notice} />
+    <${PresenceNotice} ticketId=${ticketId} me=${me} />
     <h2 class="visually-hidden">Messages</h2>
     <div class="thread">${ticket.messages.map((m) => html`<${Message} key=${m.id} message=${m} />`)}</div>
-    <${ReplyForm} ticketId=${ticketId} onSent=${replied} />
+    <${NotesPanel} ticketId=${ticketId} />
+    <${ReplyComposer} ticketId=${ticketId} me=${me} onSent=${replied} />
   </section>`;
-}
-
-function ReplyForm({ ticketId, onSent }) {
-  const [body, setBody] = useState('');
-  const [cc, setCc] = useState('');
-  const action = useAction('The reply was not sent');
-
-  const send = action.submit(async () => {
-    if (!body.trim()) throw new InputProblem('Write a reply first.', 'reply-body');
-    const ccList = cc.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
-    await post(`/api/tickets/${ticketId}/reply`, { body_text: body, ...(ccList.length ? { cc: ccList } : {}) });
-    setBody('');
-    setCc('');
-    void onSent();
-  });
-
-  return html`<form class="reply-box" novalidate onSubmit=${send}>
-    <h2>Reply</h2>
-    <${Field} id="reply-body" label="Your answer" hint="Sent from your tenant's SMTP server; the customer's answer comes back into this ticket.">
-      <textarea id="reply-body" name="body_text" rows="6" required placeholder="Write your answer to the customer…" aria-describedby="reply-body-hint"
-        value=${body} onInput=${(e) => setBody(e.currentTarget.value)}></textarea>
-    <//>
-    <${Field} id="reply-cc" label="Cc (optional)">
-      <input id="reply-cc" type="text" name="cc" placeholder="name@example.com, other@example.com" autocomplete="off"
-        value=${cc} onInput=${(e) => setCc(e.currentTarget.value)} />
-    <//>
-    <div class="button-row"><${BusyButton} type="submit" busy=${action.busy} label="Send reply" busyLabel="Sending…" /></div>
-    <${Notice} notice=${action.notice} />
-  </form>`;
 }

@@ -7,6 +7,11 @@ import { useLiveEvents, useLiveStatus } from './live.js';
 import { KeyHint, useListKeys } from './ticket-keys.js';
 
 const PER_PAGE = 25;
+const VIEWS = [
+  ['', 'All'],
+  ['me', 'Mine'],
+  ['none', 'Unassigned'],
+];
 const STATUS_OPTIONS = [
   ['', 'All statuses'],
   ['open', 'Open'],
@@ -21,6 +26,7 @@ const SORT_OPTIONS = [
 function filtersFrom(params) {
   return {
     status: params.get('status') ?? '',
+    assignee: params.get('assignee') ?? '',
     q: params.get('q') ?? '',
     sort: params.get('sort') === 'waiting' ? 'waiting' : '',
     page: Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1),
@@ -33,8 +39,8 @@ export function TicketsPage({ me, query: params, go }) {
   useTitle('Tickets');
   // Filters change in place (the address follows without a new visit): the control in use keeps its focus.
   const [filters, setFilters] = useState(() => filtersFrom(params));
-  const { status, q, sort, page } = filters;
-  const { data: result, fallback, reload } = useLoad(() => get(`/api/tickets${query({ status, q, sort, page, per_page: PER_PAGE })}`));
+  const { status, assignee, q, sort, page } = filters;
+  const { data: result, fallback, reload } = useLoad(() => get(`/api/tickets${query({ status, assignee, q, sort, page, per_page: PER_PAGE })}`));
   const [search, setSearch] = useState(q);
   const [selected, setSelected] = useState(-1);
   const list = useRef(null);
@@ -48,7 +54,7 @@ export function TicketsPage({ me, query: params, go }) {
     }
     history.replaceState(null, '', hashOf(filters));
     reload({ quiet: true }).catch(() => reload());
-  }, [status, q, sort, page]);
+  }, [status, assignee, q, sort, page]);
   useLiveEvents(() => reload({ quiet: true }).catch(() => undefined));
 
   const rows = result?.data ?? [];
@@ -78,6 +84,12 @@ export function TicketsPage({ me, query: params, go }) {
         <span class=${`live-state ${live}`}>${live === 'live' ? ' · Live' : live === 'reconnecting' ? ' · Reconnecting…' : ''}</span>
       </span>
     </div>
+    <nav class="segmented" aria-label="Whose tickets">
+      ${VIEWS.map(([value, label]) => {
+        const href = hashOf({ ...filters, assignee: value, page: 1 });
+        return html`<a href=${href} aria-current=${assignee === value ? 'page' : null} onClick=${(e) => { e.preventDefault(); apply({ assignee: value }); }}>${label}</a>`;
+      })}
+    </nav>
     <form class="inline-form filters" role="search" onSubmit=${(e) => { e.preventDefault(); apply({ q: search.trim() }); }}>
       <${Field} id="ticket-status" label="Status" class="narrow">
         <${Select} id="ticket-status" name="status" options=${STATUS_OPTIONS} value=${status} onChange=${(e) => apply({ status: e.currentTarget.value })} />
@@ -91,16 +103,16 @@ export function TicketsPage({ me, query: params, go }) {
           onInput=${(e) => setSearch(e.currentTarget.value)} />
       <//>
       <button type="submit" class="button">Search</button>
-      ${q || status || sort ? html`<a class="button secondary" href="#/tickets" onClick=${(e) => { e.preventDefault(); setSearch(''); setFilters(filtersFrom(new URLSearchParams())); }}>Clear</a>` : null}
+      ${q || status || sort || assignee ? html`<a class="button secondary" href="#/tickets" onClick=${(e) => { e.preventDefault(); setSearch(''); setFilters(filtersFrom(new URLSearchParams())); }}>Clear</a>` : null}
     </form>
     <${KeyHint} />
     ${rows.length
       ? html`<ul class="ticket-list" aria-label="Tickets" ref=${list}>${rows.map((t, i) => html`<li key=${t.id}>
           <${TicketRow} ticket=${t} selected=${i === selected} onFocus=${() => setSelected(i)} />
         </li>`)}</ul>`
-      : html`<div class="ticket-list"><p class="empty">${emptyText(me, q, status)}</p></div>`}
+      : html`<div class="ticket-list"><p class="empty">${emptyText(me, q, status || assignee)}</p></div>`}
     <${Pager} page=${page} perPage=${PER_PAGE} total=${result.total} summary=${rangeText(page, PER_PAGE, result.total, 'tickets')}
-      href=${(target) => hashOf({ status, q, sort, page: target })} />
+      href=${(target) => hashOf({ status, assignee, q, sort, page: target })} />
   </section>`;
 }
 
