@@ -15,10 +15,12 @@ import { nextStepAfterFailure } from './delivery-retry';
 import { buildOutboundMail, newOutboundMessageId } from './outbound-message';
 import { outboundTicketMessage } from './outbound-ticket-message';
 import { ClaimedEntry, OutboxRepository } from './outbox.repository';
-import { SmtpSenderService } from './smtp-sender.service';
+import { SmtpRoute, SmtpSenderService } from './smtp-sender.service';
 import { classifySmtpFailure, SmtpFailure } from './smtp-transport';
 
 const BATCH_SIZE = 20;
+/** Writes of a delivery the database refused, tried again this often before the lease decides. */
+const RECORD_SENT_ATTEMPTS = 5;
 
 /** A message that can never be delivered as it stands (its ticket is gone, nowhere to send it). */
 class UndeliverableError extends Error {}
@@ -100,6 +102,8 @@ export class OutboxService implements OnModuleDestroy {
 
   private async deliver(entry: ClaimedEntry): Promise<void> {
     let password: string | null = null;
+    let info: SMTPTransport.SentMessageInfo;
+    let via: SmtpRoute['via'];
     try {
       if (entry.kind === 'acknowledgement' && entry.ticketMessageId === null) {
         entry.ticketMessageId = await this.createAcknowledgementMessage(entry);
@@ -108,12 +112,35 @@ export class OutboxService implements OnModuleDestroy {
       const route = await this.sender.routeFor(entry.tenantId);
       if (!route) throw new UndeliverableError('no SMTP server is set for this tenant and MAIL_DEV_SMTP_HOST is not configured');
       password = route.endpoint.password;
-      const info = await this.sender.send(route, mail);
-      const recorded = await this.repo.markSent(entry, this.owner, info.response ?? '', deliveredDetail(info, route.via), new Date().toISOString().slice(0, 10));
-      if (!recorded) this.logger.warn(`outbox ${entry.id}: sent, but the lease was lost before it could be recorded`);
-      this.countDelivery('sent');
+      info = await this.sender.send(route, mail);
+      via = route.via;
     } catch (error) {
       await this.recordFailure(entry, error, password);
+      return;
+    }
+    // The message has left: a failed write from here on must never send it again.
+    this.countDelivery('sent');
+    await this.recordSent(entry, info, via);
+  }
+
+  /**
+   * Records a delivery, retrying a write the database refused for the moment (a deadlock between
+   * instances, a dropped connection). If it still fails, the lease runs out and the entry is sent
+   * again: at least once, never lost.
+   */
+  private async recordSent(entry: ClaimedEntry, info: SMTPTransport.SentMessageInfo, via: SmtpRoute['via']): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const recorded = await this.repo.markSent(entry, this.owner, info.response ?? '', deliveredDetail(info, via), new Date().toISOString().slice(0, 10));
+        if (!recorded) this.logger.warn(`outbox ${entry.id}: sent, but the lease was lost before it could be recorded`);
+        return;
+      } catch (error) {
+        if (attempt >= RECORD_SENT_ATTEMPTS || this.stopped) {
+          this.logger.error(`outbox ${entry.id}: sent, but could not record it (${(error as Error).message}); it is sent again when its lease runs out`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import { postSigned } from '../support/mail';
 import { solidPng } from '../support/png';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 import { computedStyle, decodedWidth, pixelDifference } from '../support/pixel-diff';
+import { signInWithToken } from '../support/browser-sign-in';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-quic', '--font-render-hinting=none'];
@@ -86,8 +87,7 @@ describe('mail rendering in Chromium', () => {
 
   async function signIn(page: Page): Promise<void> {
     await page.goto(`${base}/`);
-    await page.getByLabel('API token').fill(tenant.agentToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithToken(page, tenant.agentToken);
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
   }
 

@@ -282,6 +282,21 @@ describe.each(ENGINES)('outbound mail on %s', (engine) => {
   });
 
   describe('delivery', () => {
+    it('sends a reply once when recording its delivery fails for a moment (a deadlock between instances)', async () => {
+      const { ticketId } = await newTicket(t, acme);
+      const repo = t.app.get(OutboxRepository);
+      const markSent = jest.spyOn(repo, 'markSent').mockRejectedValueOnce(new Error('Deadlock found when trying to get lock; try restarting transaction'));
+      try {
+        const res = await reply(t, acme, ticketId).expect(202);
+        await delivered(sink, res.body.message_id);
+        await eventually(async () => expect((await ticketMessage(t, acme, ticketId, res.body.id)).delivery_status).toBe('sent'));
+        expect(markSent).toHaveBeenCalledTimes(2);
+        expect(withMessageId(sink, res.body.message_id)).toHaveLength(1);
+      } finally {
+        markSent.mockRestore();
+      }
+    });
+
     it('retries a 4xx with backoff, shows why while queued, then delivers once', async () => {
       const { ticketId } = await newTicket(t, acme);
       sink.respondWith(451, '4.7.1 Greylisted, try again later', { stage: 'RCPT' });
@@ -643,6 +658,7 @@ describe.each(ENGINES)('outbox across instances on %s', (engine) => {
     }
     await eventually(() => expect(ids.every((id) => withMessageId(sink, id).length >= 1)).toBe(true));
     await sleep(500);
+    for (const id of ids) if (withMessageId(sink, id).length > 1) console.log(withMessageId(sink, id).map((m) => m.raw.toString().slice(0, 1500)).join('\n=========\n'));
     for (const id of ids) expect(withMessageId(sink, id)).toHaveLength(1);
     const rows = await outboxRows(one, 'tenant_id = ?', [acme.id]);
     expect(rows.map((r) => [r.status, Number(r.attempts)])).toEqual(ids.map(() => ['sent', 1]));

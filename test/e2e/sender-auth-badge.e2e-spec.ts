@@ -5,6 +5,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { buildMail, postSigned } from '../support/mail';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
+import { signInWithToken } from '../support/browser-sign-in';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'];
 
@@ -29,8 +30,7 @@ describe('the sender-authentication badge in Chromium', () => {
     const page = await (await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' })).newPage();
     page.setDefaultTimeout(10_000);
     await page.goto(`http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/`);
-    await page.getByLabel('API token').fill(tenant.agentToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithToken(page, tenant.agentToken);
     await page.getByRole('link', { name: new RegExp(subject) }).click();
     await page.getByRole('heading', { name: subject }).waitFor();
     return page;

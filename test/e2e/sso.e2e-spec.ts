@@ -46,7 +46,7 @@ describe.each(ENGINES)('single sign-on with OpenID Connect in Chromium (%s)', (e
     base = `http://127.0.0.1:${port}`;
     provider = await startOidcProvider(`${base}/api/auth/sso/callback`);
     t = await startTestApp(engine, { PUBLIC_URL: base, EGRESS_ALLOWED_HOSTS: '127.0.0.1' }, { port });
-    acme = await createTenantWithTokens(t, 'Acme', { tier: 'starter', domain: 'acme.example' });
+    acme = await createTenantWithTokens(t, 'Acme', { tier: 'professional', domain: 'acme.example' });
     // The TXT lookup is another suite's subject: the domain is marked verified directly.
     await t.app.get(DataSource).query('UPDATE tenant_domains SET verified_domain = domain, verified_at = ? WHERE tenant_id = ?', ['2026-12-01 00:00:00.000', acme.id]);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

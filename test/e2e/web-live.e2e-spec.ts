@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Browser, BrowserContext, BrowserContextOptions, chromium, Page } from 'playwright-core';
 import { buildMail, postSigned } from '../support/mail';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
+import { signInWithToken } from '../support/browser-sign-in';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-quic'];
@@ -48,8 +49,7 @@ describe('web UI: live updates and triage in Chromium', () => {
 
   async function signIn(page: Page, token: string, at = '/'): Promise<void> {
     await page.goto(`${base}${at}`);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithToken(page, token);
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
   }
 
@@ -175,15 +175,13 @@ describe('web UI: live updates and triage in Chromium', () => {
     await page.goto(`${base}/#/tickets/${ticketIds[2]}`);
     await page.getByRole('heading', { name: 'Sign in to Inbound' }).waitFor();
     expect(new URL(page.url()).hash).toBe(`#/signin?next=${encodeURIComponent(`/tickets/${ticketIds[2]}`)}`);
-    await page.getByLabel('API token').fill(acme.agentToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithToken(page, acme.agentToken);
     await page.getByRole('heading', { name: LONG_SUBJECT }).waitFor();
     expect(new URL(page.url()).hash).toBe(`#/tickets/${ticketIds[2]}`);
 
     const outside = await newPage();
     await outside.goto(`${base}/#/signin?next=${encodeURIComponent('//evil.example/x')}`);
-    await outside.getByLabel('API token').fill(acme.agentToken);
-    await outside.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithToken(outside, acme.agentToken);
     await outside.getByRole('heading', { name: 'Tickets' }).waitFor();
     expect(new URL(outside.url()).hash).toBe('#/tickets');
   });

@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { buildMail, postSigned } from '../support/mail';
 import { ADMIN_TOKEN, createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
+import { signInWithToken } from '../support/browser-sign-in';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'];
 
@@ -19,8 +20,7 @@ describe('web UI: held mail and the operator log, in Chromium', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     await page.goto(`${base}/`);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithToken(page, token);
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     return page;
   }

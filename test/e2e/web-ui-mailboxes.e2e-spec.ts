@@ -6,6 +6,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { numberedMails, waitUntilFiled } from '../support/filing';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
+import { signInWithToken } from '../support/browser-sign-in';
 
 jest.setTimeout(60_000);
 
@@ -49,8 +50,7 @@ describe('web UI: tenant mailboxes, in Chromium', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     await page.goto(`${base}/`);
-    await page.getByLabel('API token').fill(tenant.adminToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithToken(page, tenant.adminToken);
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await page.goto(`${base}/#/settings`);
     await page.getByText('No mailbox connected yet.').waitFor();

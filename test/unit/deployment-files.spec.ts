@@ -17,18 +17,22 @@ const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 // The code side
 // ---------------------------------------------------------------------------------------------
 
-/** Property names of `class EnvironmentVariables` in the config module: the variables the service reads. */
+/** The classes that validate the environment (EnvironmentVariables extends FeatureVariables), by file. */
+const CONFIG_CLASSES = { 'src/config/app-config.ts': 'EnvironmentVariables', 'src/config/feature-variables.ts': 'FeatureVariables' };
+
+/** Property names of the config module's variable classes: the variables the service reads. */
 function configVariables(): string[] {
-  const file = 'src/config/app-config.ts';
-  const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.ES2022, true);
   const names: string[] = [];
-  source.forEachChild((node) => {
-    if (ts.isClassDeclaration(node) && node.name?.text === 'EnvironmentVariables') {
-      for (const member of node.members) {
-        if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name)) names.push(member.name.text);
+  for (const [file, className] of Object.entries(CONFIG_CLASSES)) {
+    const source = ts.createSourceFile(file, read(file), ts.ScriptTarget.ES2022, true);
+    source.forEachChild((node) => {
+      if (ts.isClassDeclaration(node) && node.name?.text === className) {
+        for (const member of node.members) {
+          if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name)) names.push(member.name.text);
+        }
       }
-    }
-  });
+    });
+  }
   return names;
 }
 
