@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { zipArchive } from './zip';
 
 describe('zipArchive', () => {
-  it('writes an archive that unzip lists and extracts byte for byte', () => {
+  it('writes an archive that unzip lists and extracts byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zip-'));
     try {
       const entries = [
@@ -13,7 +13,7 @@ describe('zipArchive', () => {
         { name: 'tickets.json', content: Buffer.from(JSON.stringify({ tickets: [{ id: 1, subject: 'Grüße' }] })) },
         { name: 'attachments/2-empty.txt', content: Buffer.alloc(0) },
       ];
-      writeFileSync(join(dir, 'export.zip'), zipArchive(entries));
+      writeFileSync(join(dir, 'export.zip'), await zipArchive(entries));
       // Python's zipfile checks the CRCs and sizes as it extracts.
       execFileSync('python3', ['-m', 'zipfile', '-e', join(dir, 'export.zip'), join(dir, 'out')]);
       for (const entry of entries) expect(readFileSync(join(dir, 'out', entry.name))).toEqual(entry.content);
