@@ -3,15 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { Response } from 'express';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
-import { tooManyRequests } from '../auth/rate-limits';
+import { FailureWindow } from '../auth/failure-window';
 
 const WINDOW_MS = 15 * 60_000;
-const FAILURES = 'sign-in-failures';
-const BLOCK_CHECK = 'sign-in-block-check';
 const RESET_MAILS = 'password-reset-mails';
 const RESET_MAILS_PER_WINDOW = 3;
-/** The same words whichever limit refused: the answer tells nothing about the account. */
-const REASON = 'Too many failed sign-ins';
 
 /**
  * Failed sign-ins per account (the address tried, known or not) per 15 minutes,
@@ -21,20 +17,22 @@ const REASON = 'Too many failed sign-ins';
  */
 @Injectable()
 export class SignInLimiter {
+  private readonly failures: FailureWindow;
+
   constructor(
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
     private readonly config: AppConfig,
-  ) {}
-
-  async assertNotBlocked(email: string, response: Response): Promise<void> {
-    const record = await this.storage.increment(keyFor(email), 1, Number.MAX_SAFE_INTEGER, WINDOW_MS, BLOCK_CHECK);
-    if (record.isBlocked) throw tooManyRequests(response, record.timeToBlockExpire, REASON);
+  ) {
+    // The same words whichever limit refused: the answer tells nothing about the account.
+    this.failures = new FailureWindow(storage, 'sign-in', WINDOW_MS, 'Too many failed sign-ins');
   }
 
-  async recordFailure(email: string, response: Response): Promise<void> {
-    const limit = this.config.rateLimits.signInFailuresPerAccount;
-    const record = await this.storage.increment(keyFor(email), WINDOW_MS, limit, WINDOW_MS, FAILURES);
-    if (record.isBlocked) throw tooManyRequests(response, record.timeToBlockExpire, REASON);
+  assertNotBlocked(email: string, response: Response): Promise<void> {
+    return this.failures.assertNotBlocked(keyFor(email), response);
+  }
+
+  recordFailure(email: string, response: Response): Promise<void> {
+    return this.failures.recordFailure(keyFor(email), this.config.rateLimits.signInFailuresPerAccount, response);
   }
 
   /** False once an address has been sent RESET_MAILS_PER_WINDOW reset mails in the window: nobody's inbox gets flooded. */
