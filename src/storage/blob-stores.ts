@@ -65,3 +65,24 @@ export abstract class BlobInventory {
 export abstract class StorageHealth {
   abstract report(): Promise<StorageReport>;
 }
+
+/** How long a probe's answer is reused: /health may be polled every second by each load balancer. */
+const PROBE_CACHE_MS = 5_000;
+
+/** A health whose probe really writes: its answer is reused for `cacheMs`. */
+export abstract class ProbedStorageHealth extends StorageHealth {
+  private last: { at: number; report: Promise<StorageReport> } | null = null;
+
+  constructor(private readonly cacheMs = PROBE_CACHE_MS) {
+    super();
+  }
+
+  report(): Promise<StorageReport> {
+    if (this.last && Date.now() - this.last.at < this.cacheMs) return this.last.report;
+    const report = this.probe();
+    this.last = { at: Date.now(), report };
+    return report;
+  }
+
+  protected abstract probe(): Promise<StorageReport>;
+}

@@ -1,5 +1,5 @@
 import { DomainError } from '../common/domain-error';
-import { AttachmentStore, BlobInventory, RawMessageStore, StorageHealth, StorageReport, StoredBlob, StoredRaw } from './blob-stores';
+import { AttachmentStore, BlobInventory, ProbedStorageHealth, RawMessageStore, StorageReport, StoredBlob, StoredRaw } from './blob-stores';
 import { ContentStore } from './content-store';
 import { S3Bucket } from './s3-bucket';
 
@@ -79,28 +79,17 @@ export class S3BlobInventory extends BlobInventory {
   }
 }
 
-const PROBE_CACHE_MS = 5_000;
-
 /** A real write (and delete) of a small object per probe: only a write meets a bucket that refuses them. */
-export class S3StorageHealth extends StorageHealth {
-  private last: { at: number; report: Promise<StorageReport> } | null = null;
-
+export class S3StorageHealth extends ProbedStorageHealth {
   constructor(
     private readonly bucket: S3Bucket,
     private readonly probeKey: string,
-    private readonly cacheMs = PROBE_CACHE_MS,
+    cacheMs?: number,
   ) {
-    super();
+    super(cacheMs);
   }
 
-  report(): Promise<StorageReport> {
-    if (this.last && Date.now() - this.last.at < this.cacheMs) return this.last.report;
-    const report = this.probe();
-    this.last = { at: Date.now(), report };
-    return report;
-  }
-
-  private async probe(): Promise<StorageReport> {
+  protected async probe(): Promise<StorageReport> {
     try {
       await this.bucket.put(this.probeKey, Buffer.from('probe'));
       await this.bucket.delete(this.probeKey);

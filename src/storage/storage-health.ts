@@ -1,36 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { open, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StorageHealth, StorageReport } from './blob-stores';
+import { ProbedStorageHealth, StorageReport } from './blob-stores';
 import { makePrivateFolder, PRIVATE_FILE_MODE } from './private-files';
-
-/** How long a probe's answer is reused: /health may be polled every second by each load balancer. */
-const PROBE_CACHE_MS = 5_000;
 
 /**
  * Whether new mail can be stored: a real write (create, write a byte, remove) in each folder,
  * since root passes every permission check and only a write meets a full or read-only disk,
  * and the free space against STORAGE_MIN_FREE_MB.
  */
-export class StorageProbe extends StorageHealth {
-  private last: { at: number; report: Promise<StorageReport> } | null = null;
-
+export class StorageProbe extends ProbedStorageHealth {
   constructor(
     private readonly folders: readonly string[],
     private readonly minFreeBytes: number,
-    private readonly cacheMs = PROBE_CACHE_MS,
+    cacheMs?: number,
   ) {
-    super();
+    super(cacheMs);
   }
 
-  report(): Promise<StorageReport> {
-    if (this.last && Date.now() - this.last.at < this.cacheMs) return this.last.report;
-    const report = this.probe();
-    this.last = { at: Date.now(), report };
-    return report;
-  }
-
-  private async probe(): Promise<StorageReport> {
+  protected async probe(): Promise<StorageReport> {
     const problems: string[] = [];
     let freeBytes: number | null = null;
     for (const folder of this.folders) {
