@@ -2,6 +2,7 @@ import { AddressInfo } from 'node:net';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { EventsHub } from '../../src/events/events-hub';
 import { LiveEvent } from '../../src/events/live-event.entity';
+import { signIn } from '../support/accounts';
 import { buildMail, postSigned } from '../support/mail';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
 import { SseClient } from '../support/sse';
@@ -80,6 +81,14 @@ describe.each(ENGINES)('live updates: GET /api/events (%s)', (engine) => {
     await globexClient.waitFor('the Globex mail', () => globexClient.payloads().some((e) => e.type === 'message.created'));
     expect(globexClient.payloads().every((e) => e.ticket_id === globexTicket)).toBe(true);
     expect(acmeClient.payloads().some((e) => e.ticket_id === globexTicket)).toBe(false);
+  });
+
+  it('streams to a person signed in with the session cookie, as the web UI does', async () => {
+    await t.http().post(`/api/tenants/${acme.id}/users`).set(t.admin).send({ email: 'live-alice@acme.example', name: 'Alice', role: 'agent', password: 'a long passphrase' }).expect(201);
+    const session = await signIn(t, 'live-alice@acme.example', 'a long passphrase');
+    const client = await connect({ Cookie: session.cookie });
+    const ticketId = await fileMail(t, acme, 'Live for a person');
+    await client.waitFor('message.created', () => client.payloads().some((e) => e.type === 'message.created' && e.ticket_id === ticketId));
   });
 
   it('reports a status change as ticket.updated', async () => {
