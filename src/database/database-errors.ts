@@ -7,6 +7,7 @@ const UNAVAILABLE_CODES = new Set([
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
   'ER_LOCK_WAIT_TIMEOUT',
+  'ER_LOCK_DEADLOCK',
   'SQLITE_BUSY',
   'SQLITE_IOERR',
   'SQLITE_FULL',
@@ -35,4 +36,30 @@ export function isUniqueViolation(error: unknown): boolean {
     e = e.driverError as typeof e;
   }
   return false;
+}
+
+/** True when InnoDB rolled the transaction back to break a deadlock: running it again is the cure. */
+export function isDeadlock(error: unknown): boolean {
+  let e = error as { code?: string; errno?: number; driverError?: unknown } | undefined;
+  for (let depth = 0; e && depth < 3; depth++) {
+    if (e.code === 'ER_LOCK_DEADLOCK' || e.errno === 1213) return true;
+    e = e.driverError as typeof e;
+  }
+  return false;
+}
+
+/**
+ * Runs a whole transaction again when the database chose it as a deadlock's victim (concurrent
+ * writers on MySQL/MariaDB, the search and event triggers among them). After `attempts` the
+ * deadlock is thrown, which isDatabaseUnavailable counts as "try again later".
+ */
+export async function retryDeadlocks<T>(transaction: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      if (attempt >= attempts || !isDeadlock(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
+    }
+  }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestBatcher } from '../common/request-batcher';
 import { groupIndexes, insertedId, insertRows, marks, retryAlone, sqlTime } from '../database/batch-sql';
+import { retryDeadlocks } from '../database/database-errors';
 import { insertFiledLogs, NewLogRow } from './ingest-log.repository';
 import { TenantId } from '../common/tenant-id';
 import { addTenantUsage } from '../tenants/tenant-usage.repository';
@@ -61,7 +62,7 @@ export class InboundWriterRepository {
 
   constructor(@InjectDataSource() dataSource: DataSource) {
     this.mysql = dataSource.options.type === 'mysql';
-    this.groupCommit = new RequestBatcher((writes) => dataSource.transaction((manager) => this.writeInbound(manager, writes)), {
+    this.groupCommit = new RequestBatcher((writes) => retryDeadlocks(() => dataSource.transaction((manager) => this.writeInbound(manager, writes))), {
       maxItems: 64,
       // Well inside the smallest default max_allowed_packet (16 MB, MariaDB); a bigger message goes alone.
       maxBytes: 4 * 1024 * 1024,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { asTenantId, TenantId } from '../common/tenant-id';
 import { COLUMN_WIDTHS, TEXT_EXCERPT_LENGTH } from '../database/column-widths';
+import { retryDeadlocks } from '../database/database-errors';
 import { TenantUsageRepository } from '../tenants/tenant-usage.repository';
 import { Attachment } from '../tickets/attachment.entity';
 import { DeliveryChange, NewAttachment, NewTicketMessage, TicketMessagesRepository } from '../tickets/ticket-messages.repository';
@@ -44,11 +45,13 @@ export class OutboxRepository {
     attachments: NewAttachment[],
     recipient: string,
   ): Promise<{ message: TicketMessage; attachments: Attachment[] }> {
-    return this.dataSource.transaction(async (manager) => {
-      const written = await this.ticketMessages.append(manager, tenantId, fields, { attachments, lastActivityAt: new Date() });
-      await this.insertQueued(manager, tenantId, { kind: 'reply', recipient, ticketMessageId: written.message.id });
-      return written;
-    });
+    return retryDeadlocks(() =>
+      this.dataSource.transaction(async (manager) => {
+        const written = await this.ticketMessages.append(manager, tenantId, fields, { attachments, lastActivityAt: new Date() });
+        await this.insertQueued(manager, tenantId, { kind: 'reply', recipient, ticketMessageId: written.message.id });
+        return written;
+      }),
+    );
   }
 
   /** Entries per state among these, across tenants: a platform figure for /metrics, never shown to a tenant. */
