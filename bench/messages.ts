@@ -71,3 +71,12 @@ export function benchMessage(i: number, to: string): Buffer {
   }
   return Buffer.from([...head, 'Content-Type: text/plain; charset=utf-8', '', text].join('\r\n'));
 }
+
+/** The fixed secrets and domain every bench instance starts with (never a real deployment's). */
+export const BENCH_ENV = {
+  ADMIN_API_TOKEN: 'bench-admin-token-0123456789abcdef0123',
+  APP_KEY: 'bench-app-key-0123456789abcdef0123456789',
+  DOCKER_MAIL_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
+  DOCKER_MAIL_DOMAIN: 'mail.test',
+  LOG_LEVEL: 'error',
+} as const;

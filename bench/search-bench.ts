@@ -13,6 +13,7 @@ import { asTenantId } from '../src/common/tenant-id';
 import { insertRows, sqlTime } from '../src/database/batch-sql';
 import { ApiTokensService } from '../src/tenants/api-tokens.service';
 import { TenantsService } from '../src/tenants/tenants.service';
+import { BENCH_ENV } from './messages';
 
 /**
  * Search at scale: BENCH_SEARCH_TICKETS tickets (100,000 by default) of one tenant, each with a
@@ -172,11 +173,7 @@ async function onEngine(engine: 'sqlite' | 'mysql'): Promise<Record<string, numb
   }
   const config = AppConfig.fromEnvironment({
     DATA_DIR: dataDir,
-    ADMIN_API_TOKEN: 'bench-admin-token-0123456789abcdef0123',
-    APP_KEY: 'bench-app-key-0123456789abcdef0123456789',
-    DOCKER_MAIL_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-    DOCKER_MAIL_DOMAIN: 'mail.test',
-    LOG_LEVEL: 'error',
+    ...BENCH_ENV,
     RATE_LIMIT_API_PER_SECOND: '100000',
     ...(engine === 'mysql'
       ? { DB_TYPE: 'mysql', DB_HOST: process.env.DB_HOST, DB_PORT: process.env.DB_PORT, DB_USERNAME: process.env.DB_USERNAME, DB_PASSWORD: process.env.DB_PASSWORD, DB_DATABASE: name }

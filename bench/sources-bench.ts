@@ -16,7 +16,7 @@ import { createApp } from '../src/bootstrap';
 import { AppConfig } from '../src/config/app-config';
 import { TenantsService } from '../src/tenants/tenants.service';
 import { bareParseRate } from './measure';
-import { benchMessage } from './messages';
+import { benchMessage, BENCH_ENV } from './messages';
 
 const MESSAGES = Number(process.env.BENCH_SOURCES_MESSAGES ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -62,11 +62,7 @@ async function scratch(label: string): Promise<Scratch> {
   const dataDir = mkdtempSync(join(tmpdir(), `inbound-bench-${label}-`));
   const base = {
     DATA_DIR: dataDir,
-    ADMIN_API_TOKEN: 'bench-admin-token-0123456789abcdef0123',
-    APP_KEY: 'bench-app-key-0123456789abcdef0123456789',
-    DOCKER_MAIL_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-    DOCKER_MAIL_DOMAIN: 'mail.test',
-    LOG_LEVEL: 'error',
+    ...BENCH_ENV,
   };
   if (!process.env.DB_HOST) {
     return { env: { ...base, DB_TYPE: 'sqlite' }, remove: async () => rmSync(dataDir, { recursive: true, force: true }) };

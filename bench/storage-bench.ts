@@ -17,7 +17,7 @@ import { AppConfig } from '../src/config/app-config';
 import { IngestService } from '../src/inbound/ingest.service';
 import { TenantsService } from '../src/tenants/tenants.service';
 import { measured, Rate } from './measure';
-import { benchMessage } from './messages';
+import { benchMessage, BENCH_ENV } from './messages';
 
 const MESSAGES = Number(process.env.BENCH_STORAGE_MESSAGES ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -83,11 +83,7 @@ export async function runStorageBench(): Promise<Record<string, number>> {
       dataDirs.push(dataDir);
       const config = AppConfig.fromEnvironment({
         DATA_DIR: dataDir,
-        ADMIN_API_TOKEN: 'bench-admin-token-0123456789abcdef0123',
-        APP_KEY: 'bench-app-key-0123456789abcdef0123456789',
-        DOCKER_MAIL_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-        DOCKER_MAIL_DOMAIN: 'mail.test',
-        LOG_LEVEL: 'error',
+        ...BENCH_ENV,
         ...(database
           ? { DB_TYPE: 'mysql', DB_HOST: process.env.DB_HOST, DB_PORT: process.env.DB_PORT, DB_USERNAME: process.env.DB_USERNAME, DB_PASSWORD: process.env.DB_PASSWORD, DB_DATABASE: database }
           : { DB_TYPE: 'sqlite' }),
