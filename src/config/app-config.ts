@@ -7,6 +7,8 @@ import { FeatureVariables } from './feature-variables';
 import { toBoolean, toInteger } from './variable-transforms';
 import { generatedSecret } from './generated-secrets';
 import { storageConfig, StorageConfig, storageProblems } from './storage-config';
+import { RateLimitConfig } from './rate-limit-config';
+import { MailboxOAuthConfig, mailboxOAuthConfig, mailboxOAuthProblems } from './mailbox-oauth-config';
 import { parseEgressAllowedHosts, parseProcessingMethods, parseTrustProxy, PROCESSING_METHODS, ProcessingMethod } from './list-variables';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -156,17 +158,6 @@ export interface EgressAllowance {
   readonly port: number | null;
 }
 
-export interface RateLimitConfig {
-  /** Failed authentications per IP per minute before 429. */
-  readonly authFailuresPerMinute: number;
-  /** Authenticated API requests per token (or per IP without one) per second. */
-  readonly apiPerSecond: number;
-  /** SMTP tests per tenant per hour. */
-  readonly smtpTestPerHour: number;
-  /** Failed sign-ins per account per 15 minutes before 429. */
-  readonly signInFailuresPerAccount: number;
-}
-
 export interface ImapConfig {
   readonly host: string;
   readonly port: number;
@@ -180,6 +171,8 @@ export interface ImapConfig {
   /** How long a reader's lease on the mailbox lasts without renewal: another instance takes over after it. */
   readonly leaseSeconds: number;
 }
+
+export type { RateLimitConfig } from './rate-limit-config';
 
 /** The typed, validated configuration. Built once at boot; nothing else reads process.env. */
 export class AppConfig {
@@ -203,6 +196,8 @@ export class AppConfig {
   readonly imap: ImapConfig | null;
   /** Tenants' own mailboxes: connections this instance reads at most (0: none), and their lease (IMAP_LEASE_SECONDS). */
   readonly tenantMailboxes: { readonly maxConnections: number; readonly leaseSeconds: number };
+  /** The platform's OAuth2 apps for tenants' Microsoft 365 and Google mailboxes (OAUTH_*). */
+  readonly mailboxOAuth: MailboxOAuthConfig;
   readonly processingMethods: readonly ProcessingMethod[];
   readonly pollIntervalSeconds: number;
   readonly maildirPath: string | null;
@@ -271,7 +266,7 @@ export class AppConfig {
     if (methods.includes('file_monitor') && !vars.MAILDIR_PATH) {
       problems.push('MAILDIR_PATH is required when EMAIL_PROCESSING_METHOD includes file_monitor');
     }
-    problems.push(...storageProblems(vars));
+    problems.push(...storageProblems(vars), ...mailboxOAuthProblems(vars));
     if (problems.length > 0) throw new ConfigError(problems.join('; '));
 
     const generated: string[] = [];
@@ -328,6 +323,7 @@ export class AppConfig {
           }
         : null,
       tenantMailboxes: { maxConnections: vars.TENANT_MAILBOX_MAX_CONNECTIONS ?? 50, leaseSeconds: vars.IMAP_LEASE_SECONDS ?? 30 },
+      mailboxOAuth: mailboxOAuthConfig(vars),
       processingMethods: methods,
       pollIntervalSeconds: vars.EMAIL_PROCESSING_INTERVAL ?? 30,
       maildirPath: vars.MAILDIR_PATH ? resolve(vars.MAILDIR_PATH) : null,

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { MailboxOAuthVariables } from './mailbox-oauth-config';
 import { StorageDriver } from './storage-config';
 import { toBoolean, toInteger } from './variable-transforms';
 
@@ -7,7 +8,7 @@ import { toBoolean, toInteger } from './variable-transforms';
  * The variables of rate limits, live updates, storage (disk space, object storage) and people's accounts,
  * validated with the rest of the environment (EnvironmentVariables in app-config.ts extends this class).
  */
-export class FeatureVariables {
+export class FeatureVariables extends MailboxOAuthVariables {
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) RATE_LIMIT_AUTH_FAILURES_PER_MINUTE?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(100_000) RATE_LIMIT_API_PER_SECOND?: number;
   @IsOptional() @Transform(toInteger) @IsInt() @Min(1) @Max(10_000) RATE_LIMIT_SMTP_TEST_PER_HOUR?: number;

@@ -24,6 +24,7 @@ import { ReplyDrafts1765500000006 } from '../../migrations/1765500000006-reply-d
 import { CannedReplies1765500000007 } from '../../migrations/1765500000007-canned-replies';
 import { TicketPresence1765500000008 } from '../../migrations/1765500000008-ticket-presence';
 import { TenantMailboxes1765600000000 } from '../../migrations/1765600000000-tenant-mailboxes';
+import { MailboxOAuth1765700000000 } from '../../migrations/1765700000000-mailbox-oauth';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   CannedReplies1765500000007,
   TicketPresence1765500000008,
   TenantMailboxes1765600000000,
+  MailboxOAuth1765700000000,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

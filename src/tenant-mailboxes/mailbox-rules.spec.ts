@@ -4,10 +4,11 @@ const rules = { allowances: [], ports: IMAP_PORTS };
 const base = { host: 'imap.example.com', port: 993, security: 'tls' as const, username: 'help@example.com' };
 
 describe('tenant mailbox rules', () => {
-  it('accepts imap and refuses the other kinds as not yet supported', () => {
+  it('accepts imap, microsoft365 and google and refuses other kinds', () => {
     expect(unsupportedKindProblem('imap')).toBeNull();
-    expect(unsupportedKindProblem('google')).toMatch(/not yet supported/);
-    expect(unsupportedKindProblem('pop3')).toMatch(/not yet supported/);
+    expect(unsupportedKindProblem('google')).toBeNull();
+    expect(unsupportedKindProblem('microsoft365')).toBeNull();
+    expect(unsupportedKindProblem('pop3')).toMatch(/not supported \(supported: imap, microsoft365, google\)/);
   });
 
   it('refuses private addresses, non-IMAP ports and plain-text login to hosts not allowed', () => {

@@ -11,11 +11,10 @@ export interface MailboxDestination {
   username: string;
 }
 
-/** Kinds a tenant may connect today; OAuth2 providers come later. */
+/** Kinds a tenant may connect. */
 export function unsupportedKindProblem(kind: string): string | null {
-  if (kind === 'imap') return null;
-  if (kind === 'microsoft365' || kind === 'google') return `kind "${kind}" is not yet supported: connect it as "imap" with an app password for now`;
-  return `kind "${kind}" is not yet supported (supported: imap)`;
+  if (kind === 'imap' || kind === 'microsoft365' || kind === 'google') return null;
+  return `kind "${kind}" is not supported (supported: imap, microsoft365, google)`;
 }
 
 /** Why this connection cannot be saved (the answer is a 422), or null. Host names are checked again at every connect. */

@@ -6,10 +6,14 @@ import { MetricsRegistry } from '../health/metrics.registry';
 import { IngestService } from '../inbound/ingest.service';
 import { MailboxCheckpointRepository } from '../sources/imap/mailbox-checkpoint.repository';
 import { MailboxReader } from '../sources/imap/mailbox-reader';
+import { CredentialsRefused } from '../sources/imap/mailbox-reader.types';
 import { WakeableSleep } from '../sources/wakeable-sleep';
 import { IMAP_PORTS } from './mailbox-rules';
+import { MailboxNoticesService } from './mailbox-notices.service';
+import { MailboxOAuthService } from './mailbox-oauth.service';
+import { isOAuthKind } from './oauth-providers';
 import { fairShare, rebalance, shuffled } from './reader-share';
-import { MailboxState, TENANT_MAILBOX_KEY_PREFIX, TenantMailbox, tenantMailboxKey } from './tenant-mailbox.entity';
+import { MAILBOX_STATES, MailboxState, TENANT_MAILBOX_KEY_PREFIX, TenantMailbox, tenantMailboxKey } from './tenant-mailbox.entity';
 import { MailboxReport, ReaderSettings, TenantMailboxesRepository } from './tenant-mailboxes.repository';
 import { TenantMailboxesService } from './tenant-mailboxes.service';
 
@@ -51,6 +55,8 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
     private readonly checkpoints: MailboxCheckpointRepository,
     private readonly mailboxes: TenantMailboxesRepository,
     private readonly service: TenantMailboxesService,
+    private readonly oauth: MailboxOAuthService,
+    private readonly notices: MailboxNoticesService,
     private readonly healthRegistry: HealthRegistry,
     private readonly metrics: MetricsRegistry,
   ) {}
@@ -59,7 +65,7 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
     if (this.config.tenantMailboxes.maxConnections === 0) return;
     this.healthRegistry.register('tenant-mailboxes', () => this.health());
     this.metrics.addCollector(() => {
-      for (const state of ['connecting', 'connected', 'backing_off', 'needs_reauthorization', 'disabled'] satisfies MailboxState[]) {
+      for (const state of MAILBOX_STATES) {
         this.metrics.set('inbound_tenant_mailboxes', 'Tenants’ own mailboxes by state', { state }, this.states[state] ?? 0);
       }
       this.metrics.set('inbound_tenant_mailboxes_read', 'Tenant mailboxes this instance reads', {}, this.running.size);
@@ -123,14 +129,16 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
     const live = await this.checkpoints.liveLeases(INSTANCE_KEY_PREFIX);
     const byId = new Map(rows.map((row) => [row.id, row]));
     await this.reportAll();
+    await this.refreshDueTokens(byId);
     for (const [id, running] of [...this.running]) {
       const row = byId.get(id);
       if (running.reader.finished || !row || fingerprint(row) !== running.fingerprint || row.state === 'needs_reauthorization') {
         await this.retire(id, running);
       }
     }
-    const candidates = rows.filter((row) => row.state !== 'needs_reauthorization' && row.passwordEncrypted !== null);
+    const candidates = rows.filter((row) => row.state !== 'needs_reauthorization' && hasCredentials(row));
     this.unassigned = Math.max(0, candidates.length - (await this.checkpoints.liveLeases(TENANT_MAILBOX_KEY_PREFIX)));
+    await this.notices.sendDue().catch((error: Error) => this.logger.warn(`could not send the mailbox notices: ${error.message}`));
     const plan = rebalance([...this.running.keys()], fairShare(candidates.length, live, maxConnections));
     for (const id of plan.release) await this.retire(id, this.running.get(id)!);
     let wanted = plan.take;
@@ -141,6 +149,29 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
       if (!(await this.checkpoints.takeLease(key, this.config.instanceId, leaseSeconds))) continue;
       this.start(row);
       wanted -= 1;
+    }
+  }
+
+  /**
+   * Access tokens of the OAuth2 mailboxes read here are renewed before they expire, although an
+   * open IMAP session does not need them: so a revoked grant is noticed within a token's life,
+   * not at the next reconnect, and the rotated refresh token keeps being used.
+   */
+  private async refreshDueTokens(byId: Map<number, TenantMailbox>): Promise<void> {
+    for (const [id, running] of this.running) {
+      const row = byId.get(id);
+      if (!row || !isOAuthKind(row.kind) || running.reader.finished || (row.oauthAccessTokenExpiresAt?.getTime() ?? 0) > Date.now()) continue;
+      try {
+        await this.oauth.accessToken(id);
+      } catch (error) {
+        if (!(error instanceof CredentialsRefused)) {
+          this.logger.warn(`mailbox ${id}: ${(error as Error).message}`);
+          continue;
+        }
+        await this.mailboxes.report(id, { state: 'needs_reauthorization', lastError: error.message }, running.settings);
+        this.logger.warn(`mailbox ${id}: needs_reauthorization: ${error.message}`);
+        row.state = 'needs_reauthorization';
+      }
     }
   }
 
@@ -159,9 +190,18 @@ export class TenantMailboxReadersService implements OnApplicationBootstrap, OnMo
     };
     const reader = new MailboxReader(
       { config: this.config, ingest: this.ingest, checkpoints: this.checkpoints },
-      { imap, key: tenantMailboxKey(row.id), label: `mailbox ${row.id} ${row.folder}`, ingestOptions: { sourceTenantId: asTenantId(row.tenantId) }, mode: 'scheduled', operatorHints: false, egress: { allowances: this.config.egressAllowedHosts, ports: IMAP_PORTS } },
+      {
+        imap,
+        key: tenantMailboxKey(row.id),
+        label: `mailbox ${row.id} ${row.folder}`,
+        ingestOptions: { sourceTenantId: asTenantId(row.tenantId) },
+        mode: 'scheduled',
+        operatorHints: false,
+        egress: { allowances: this.config.egressAllowedHosts, ports: IMAP_PORTS },
+        ...(isOAuthKind(row.kind) ? { accessToken: (fresh: boolean) => this.oauth.accessToken(row.id, { fresh }) } : {}),
+      },
     );
-    const settings: ReaderSettings = { host: row.host, port: row.port, security: row.security, username: row.username, folder: row.folder, passwordEncrypted: row.passwordEncrypted! };
+    const settings: ReaderSettings = { host: row.host, port: row.port, security: row.security, username: row.username, folder: row.folder, passwordEncrypted: row.passwordEncrypted, oauthGrantVersion: row.oauthGrantVersion };
     this.running.set(row.id, { reader, fingerprint: fingerprint(row), settings, reported: null, reportedAt: 0 });
     void reader.start();
   }
@@ -218,6 +258,11 @@ function problems(bad: number, states: Record<string, number>, unassigned: numbe
   return said.length ? said.join('; ') : null;
 }
 
+/** What restarts a reader when it changes: not an OAuth2 mailbox's tokens, which every refresh replaces. */
 function fingerprint(row: TenantMailbox): string {
-  return JSON.stringify([row.host, row.port, row.security, row.username, row.folder, row.passwordEncrypted]);
+  return JSON.stringify([row.kind, row.host, row.port, row.security, row.username, row.folder, row.passwordEncrypted, row.oauthGrantVersion]);
+}
+
+function hasCredentials(row: TenantMailbox): boolean {
+  return isOAuthKind(row.kind) ? row.oauthRefreshTokenEncrypted !== null : row.passwordEncrypted !== null;
 }

@@ -1,10 +1,15 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { OAuthMailboxKind } from '../config/mailbox-oauth-config';
 
-export type MailboxKind = 'imap';
+export type MailboxKind = 'imap' | OAuthMailboxKind;
 export type MailboxSecurity = 'tls' | 'starttls' | 'none';
 export const MAILBOX_SECURITY: readonly MailboxSecurity[] = ['tls', 'starttls', 'none'];
-/** `connecting` until its reader first reports; `disabled` when the tenant turned it off. */
-export type MailboxState = 'connecting' | 'connected' | 'backing_off' | 'needs_reauthorization' | 'disabled';
+/**
+ * `awaiting_authorization`: an OAuth2 mailbox whose admin has not finished signing in at the
+ * provider yet; `connecting` until its reader first reports; `disabled` when the tenant turned it off.
+ */
+export type MailboxState = 'awaiting_authorization' | 'connecting' | 'connected' | 'backing_off' | 'needs_reauthorization' | 'disabled';
+export const MAILBOX_STATES: readonly MailboxState[] = ['awaiting_authorization', 'connecting', 'connected', 'backing_off', 'needs_reauthorization', 'disabled'];
 
 /** A mailbox a tenant connected itself; what it receives belongs to that tenant. */
 @Entity('tenant_mailboxes')
@@ -24,6 +29,21 @@ export class TenantMailbox {
   @Column({ name: 'last_success_at', type: 'datetime', precision: 3, nullable: true }) lastSuccessAt: Date | null;
   @Column({ type: 'integer', nullable: true }) backlog: number | null;
   @Column({ name: 'state_changed_at', type: 'datetime', precision: 3, nullable: true }) stateChangedAt: Date | null;
+  /** When the tenant's admins were told the connection went bad; cleared when it works again. */
+  @Column({ name: 'problem_notified_at', type: 'datetime', precision: 3, nullable: true }) problemNotifiedAt: Date | null;
+  @Column({ name: 'oauth_refresh_token_encrypted', type: 'text', nullable: true }) oauthRefreshTokenEncrypted: string | null;
+  @Column({ name: 'oauth_access_token_encrypted', type: 'text', nullable: true }) oauthAccessTokenEncrypted: string | null;
+  /** When the access token is replaced: its expiry less a margin (see refreshMarginMs). */
+  @Column({ name: 'oauth_access_token_expires_at', type: 'datetime', precision: 3, nullable: true }) oauthAccessTokenExpiresAt: Date | null;
+  /** Moves with every refresh: a refresh is stored only over the version it started from. */
+  @Column({ name: 'oauth_token_version', type: 'integer', default: 0 }) oauthTokenVersion: number;
+  /** Moves with every consent (connect, reconnect): a reader started under an older grant restarts. */
+  @Column({ name: 'oauth_grant_version', type: 'integer', default: 0 }) oauthGrantVersion: number;
+  /** A tenant's own app registration (single-tenant Entra app); null: the platform's. */
+  @Column({ name: 'oauth_client_id', type: 'varchar', length: 255, nullable: true }) oauthClientId: string | null;
+  @Column({ name: 'oauth_client_secret_encrypted', type: 'text', nullable: true }) oauthClientSecretEncrypted: string | null;
+  @Column({ name: 'oauth_authorize_url', type: 'varchar', length: 1000, nullable: true }) oauthAuthorizeUrl: string | null;
+  @Column({ name: 'oauth_token_url', type: 'varchar', length: 1000, nullable: true }) oauthTokenUrl: string | null;
   @CreateDateColumn({ name: 'created_at', precision: 3 }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', precision: 3 }) updatedAt: Date;
 }

@@ -1,11 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Req, Res } from '@nestjs/common';
+import { Request, Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessibleTenantId, CurrentTenant, Roles } from '../auth/auth.decorators';
 import { TenantPrincipal } from '../auth/principal';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 import { TenantId } from '../common/tenant-id';
 import { CreateTenantMailboxDto, UpdateTenantMailboxDto } from './tenant-mailbox.dto';
-import { TenantMailboxesService } from './tenant-mailboxes.service';
+import { Authorization, TenantMailboxesService } from './tenant-mailboxes.service';
+import { OAUTH_BINDING_COOKIE, OAUTH_COOKIE_PATH, OAUTH_STATE_LIFETIME_MS } from './mailbox-oauth-state';
+
+const AUTHORIZE_DESCRIPTION = '`authorize_url`: open it in the same browser (the answer sets a cookie that the provider’s redirect back must bring)';
 
 /** The routes of both controllers, for the caller's tenant or a tenant named in the path. */
 abstract class MailboxRoutes {
@@ -14,6 +18,21 @@ abstract class MailboxRoutes {
   protected listFor(tenantId: TenantId) {
     return this.mailboxes.list(tenantId);
   }
+
+  protected async createFor(tenantId: TenantId, dto: CreateTenantMailboxDto, request: Request, response: Response) {
+    const { mailbox, authorization } = await this.mailboxes.create(tenantId, dto);
+    return authorization ? { ...mailbox, authorize_url: bindBrowser(authorization, request, response) } : mailbox;
+  }
+
+  protected async authorizeFor(tenantId: TenantId, id: number, request: Request, response: Response) {
+    return { authorize_url: bindBrowser(await this.mailboxes.authorize(tenantId, id), request, response) };
+  }
+}
+
+/** The cookie ties the provider's redirect back to this browser: a link sent to someone else connects nothing. */
+function bindBrowser(authorization: Authorization, request: Request, response: Response): string {
+  response.cookie(OAUTH_BINDING_COOKIE, authorization.binding, { httpOnly: true, sameSite: 'lax', secure: request.secure, path: OAUTH_COOKIE_PATH, maxAge: OAUTH_STATE_LIFETIME_MS });
+  return authorization.authorizeUrl;
 }
 
 @ApiTags('tenant mailboxes')
@@ -32,6 +51,12 @@ export class TenantMailboxesController extends MailboxRoutes {
     return this.listFor(tenant.tenantId);
   }
 
+  @ApiOkResponse({ description: 'The kinds of mailbox this platform can connect: {kind, label, platform_app} (platform_app false: only with an app of the tenant’s own)' })
+  @Get('providers')
+  providers() {
+    return this.mailboxes.providers();
+  }
+
   @ApiOkResponse({ description: 'One mailbox with its state' })
   @ApiErrors(400, 404)
   @Get(':id')
@@ -39,11 +64,18 @@ export class TenantMailboxesController extends MailboxRoutes {
     return this.mailboxes.get(tenant.tenantId, id);
   }
 
-  @ApiCreatedResponse({ description: 'The mailbox as connected; its reader starts within seconds' })
+  @ApiCreatedResponse({ description: `The mailbox; an IMAP one is read within seconds. Microsoft 365 and Google: ${AUTHORIZE_DESCRIPTION}` })
   @ApiErrors(...JSON_BODY_ERRORS, 422)
   @Post()
-  create(@CurrentTenant() tenant: TenantPrincipal, @Body() dto: CreateTenantMailboxDto) {
-    return this.mailboxes.create(tenant.tenantId, dto);
+  create(@CurrentTenant() tenant: TenantPrincipal, @Body() dto: CreateTenantMailboxDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.createFor(tenant.tenantId, dto, request, response);
+  }
+
+  @ApiCreatedResponse({ description: `Reconnect a Microsoft 365 or Google mailbox: ${AUTHORIZE_DESCRIPTION}` })
+  @ApiErrors(400, 404, 422)
+  @Post(':id/authorize')
+  authorize(@CurrentTenant() tenant: TenantPrincipal, @Param('id', ParseIntPipe) id: number, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.authorizeFor(tenant.tenantId, id, request, response);
   }
 
   @ApiOkResponse({ description: 'The mailbox as changed' })
@@ -79,11 +111,18 @@ export class TenantMailboxesAdminController extends MailboxRoutes {
     return this.listFor(tenantId);
   }
 
-  @ApiCreatedResponse({ description: 'The mailbox as connected' })
+  @ApiCreatedResponse({ description: `The mailbox; Microsoft 365 and Google: ${AUTHORIZE_DESCRIPTION}` })
   @ApiErrors(...JSON_BODY_ERRORS, 422)
   @Post()
-  create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateTenantMailboxDto) {
-    return this.mailboxes.create(tenantId, dto);
+  create(@AccessibleTenantId() tenantId: TenantId, @Body() dto: CreateTenantMailboxDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.createFor(tenantId, dto, request, response);
+  }
+
+  @ApiCreatedResponse({ description: `Reconnect a Microsoft 365 or Google mailbox: ${AUTHORIZE_DESCRIPTION}` })
+  @ApiErrors(422)
+  @Post(':id/authorize')
+  authorize(@AccessibleTenantId() tenantId: TenantId, @Param('id', ParseIntPipe) id: number, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return this.authorizeFor(tenantId, id, request, response);
   }
 
   @ApiOkResponse({ description: 'The mailbox as changed' })

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { InboundModule } from '../inbound/inbound.module';
+import { OutboundModule } from '../outbound/outbound.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { MailboxNoticesService } from './mailbox-notices.service';
+import { MailboxOAuthController } from './mailbox-oauth.controller';
+import { MailboxOAuthService } from './mailbox-oauth.service';
 import { SourcesModule } from '../sources/sources.module';
 import { TenantMailbox } from './tenant-mailbox.entity';
 import { TenantMailboxReadersService } from './tenant-mailbox-readers.service';
@@ -8,10 +13,10 @@ import { TenantMailboxesAdminController, TenantMailboxesController } from './ten
 import { TenantMailboxesRepository } from './tenant-mailboxes.repository';
 import { TenantMailboxesService } from './tenant-mailboxes.service';
 
-/** Mailboxes tenants connect themselves (issue 18): the API, and their readers spread over the instances. */
+/** Mailboxes tenants connect themselves (issue 18): the API, OAuth2 for Microsoft 365 and Google, their readers spread over the instances, and the notices when one goes bad. */
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantMailbox]), InboundModule, SourcesModule],
-  controllers: [TenantMailboxesController, TenantMailboxesAdminController],
-  providers: [TenantMailboxesService, TenantMailboxesRepository, TenantMailboxReadersService],
+  imports: [TypeOrmModule.forFeature([TenantMailbox]), InboundModule, SourcesModule, OutboundModule, TenantsModule],
+  controllers: [TenantMailboxesController, TenantMailboxesAdminController, MailboxOAuthController],
+  providers: [TenantMailboxesService, TenantMailboxesRepository, TenantMailboxReadersService, MailboxOAuthService, MailboxNoticesService],
 })
 export class TenantMailboxesModule {}

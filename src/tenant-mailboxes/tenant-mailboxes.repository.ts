@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, LessThan, Repository } from 'typeorm';
 import { TenantId } from '../common/tenant-id';
 import { MailboxState, TenantMailbox } from './tenant-mailbox.entity';
 
-export type NewTenantMailbox = Pick<TenantMailbox, 'kind' | 'host' | 'port' | 'security' | 'username' | 'passwordEncrypted' | 'folder'>;
+export type NewTenantMailbox = Pick<TenantMailbox, 'kind' | 'host' | 'port' | 'security' | 'username' | 'passwordEncrypted' | 'folder'> &
+  Partial<Pick<TenantMailbox, 'oauthClientId' | 'oauthClientSecretEncrypted' | 'oauthAuthorizeUrl' | 'oauthTokenUrl'>>;
 
-/** The settings a reader was started with. */
-export type ReaderSettings = Pick<TenantMailbox, 'host' | 'port' | 'security' | 'username' | 'folder'> & { passwordEncrypted: string };
+/** The settings a reader was started with: the password, or the grant (its version) of an OAuth2 mailbox. */
+export type ReaderSettings = Pick<TenantMailbox, 'host' | 'port' | 'security' | 'username' | 'folder' | 'passwordEncrypted' | 'oauthGrantVersion'>;
+
+type TokenFields = Pick<TenantMailbox, 'oauthAccessTokenEncrypted' | 'oauthAccessTokenExpiresAt'> & Partial<Pick<TenantMailbox, 'oauthRefreshTokenEncrypted'>>;
+
+/** A backing-off mailbox is reported to its tenant's admins once it has been failing this long (a blip is not). */
+export const BACKING_OFF_NOTICE_MS = 2 * 60_000;
 
 /** What a reader reports of its mailbox. */
 export interface MailboxReport {
@@ -30,8 +36,8 @@ export class TenantMailboxesRepository {
     return this.rows.findOneBy({ tenantId, id });
   }
 
-  async insert(tenantId: TenantId, fields: NewTenantMailbox): Promise<TenantMailbox> {
-    const row = this.rows.create({ ...fields, tenantId, enabled: true, state: 'connecting', stateChangedAt: new Date() });
+  async insert(tenantId: TenantId, fields: NewTenantMailbox, state: MailboxState = 'connecting'): Promise<TenantMailbox> {
+    const row = this.rows.create({ ...fields, tenantId, enabled: true, state, stateChangedAt: new Date() });
     return this.rows.save(row);
   }
 
@@ -46,7 +52,57 @@ export class TenantMailboxesRepository {
 
   /** Every mailbox to read, of every tenant: for the readers' scheduler only. */
   readable(): Promise<TenantMailbox[]> {
-    return this.rows.find({ where: { enabled: true, kind: 'imap' }, order: { id: 'ASC' } });
+    return this.rows.find({ where: { enabled: true }, order: { id: 'ASC' } });
+  }
+
+  /** One mailbox by id, for the instance that holds its lease (its reader and token refreshes). */
+  forReader(id: number): Promise<TenantMailbox | null> {
+    return this.rows.findOneBy({ id });
+  }
+
+  /** A new consent: the grant, the mailbox it is for, and a fresh start for its reader and its notices. */
+  async storeGrant(tenantId: TenantId, id: number, fields: TokenFields & Pick<TenantMailbox, 'username'>): Promise<void> {
+    await this.rows
+      .createQueryBuilder()
+      .update(TenantMailbox)
+      .set({
+        ...fields,
+        oauthTokenVersion: () => 'oauth_token_version + 1',
+        oauthGrantVersion: () => 'oauth_grant_version + 1',
+        state: 'connecting',
+        lastError: null,
+        stateChangedAt: new Date(),
+        problemNotifiedAt: null,
+      })
+      .where('id = :id AND tenant_id = :tenantId', { id, tenantId })
+      .execute();
+  }
+
+  /** Stores refreshed tokens only over the version the refresh started from: never an older rotation over a newer one. */
+  async storeRefreshed(id: number, fromVersion: number, fields: TokenFields): Promise<boolean> {
+    const result = await this.rows.update({ id, oauthTokenVersion: fromVersion }, { ...fields, oauthTokenVersion: fromVersion + 1 });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Bad connections whose tenant admins have not been told yet (of every tenant: for the readers' scheduler). */
+  untoldProblems(now: Date): Promise<TenantMailbox[]> {
+    const settled = new Date(now.getTime() - BACKING_OFF_NOTICE_MS);
+    return this.rows.find({
+      where: [
+        { enabled: true, problemNotifiedAt: IsNull(), state: 'needs_reauthorization' },
+        { enabled: true, problemNotifiedAt: IsNull(), state: 'backing_off', stateChangedAt: LessThan(settled) },
+      ],
+      take: 50,
+    });
+  }
+
+  /** Claims the notice of one bad episode: true for exactly one caller over every instance. */
+  async claimNotice(id: number, at: Date): Promise<boolean> {
+    return ((await this.rows.update({ id, problemNotifiedAt: IsNull() }, { problemNotifiedAt: at })).affected ?? 0) > 0;
+  }
+
+  async releaseNotice(id: number): Promise<void> {
+    await this.rows.update({ id }, { problemNotifiedAt: null });
   }
 
   /** Counts by state over every tenant, for /health and the metrics. */
@@ -63,10 +119,12 @@ export class TenantMailboxesRepository {
   async report(id: number, report: MailboxReport, readWith: ReaderSettings): Promise<void> {
     const current = await this.rows.findOne({ where: { id }, select: { id: true, state: true } });
     if (!current) return;
+    const { passwordEncrypted, ...settings } = readWith;
     await this.rows.update(
-      { id, enabled: true, ...readWith },
+      { id, enabled: true, ...settings, passwordEncrypted: passwordEncrypted ?? IsNull() },
       {
         state: report.state,
+        ...(report.state === 'connected' ? { problemNotifiedAt: null } : {}),
         ...(report.lastError !== undefined ? { lastError: report.lastError?.slice(0, 1000) ?? null } : {}),
         ...(report.lastSuccessAt ? { lastSuccessAt: report.lastSuccessAt } : {}),
         ...(report.backlog !== undefined ? { backlog: report.backlog } : {}),

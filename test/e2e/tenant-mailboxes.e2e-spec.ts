@@ -32,8 +32,8 @@ describe.each(ENGINES)('tenant mailboxes on %s', (engine) => {
   it('validates connections: 4xx with a reason, never a 500, and nothing stored', async () => {
     const tenant = await createTenantWithTokens(t, `Validate ${token()}`);
     const post = (body: unknown) => t.http().post('/api/email-settings/mailboxes').set(tenant.admin).send(body as object);
-    expect((await post({ kind: 'google' }).expect(422)).body.message).toMatch(/not yet supported/);
-    expect((await post({ kind: 'microsoft365' }).expect(422)).body.message).toMatch(/not yet supported/);
+    expect((await post({ kind: 'google' }).expect(422)).body.message).toMatch(/Google is not set up on this platform.*OAUTH_GOOGLE_CLIENT_ID/);
+    expect((await post({ kind: 'microsoft365' }).expect(422)).body.message).toMatch(/Microsoft 365 is not set up on this platform/);
     await post({ kind: 'imap', host: 'imap.example.com' }).expect(400);
     await post(imap(1, { security: 'ssl' })).expect(400);
     await post(imap(1, { port: 70000 })).expect(400);

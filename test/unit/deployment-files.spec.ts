@@ -17,8 +17,12 @@ const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
 // The code side
 // ---------------------------------------------------------------------------------------------
 
-/** The classes that validate the environment (EnvironmentVariables extends FeatureVariables), by file. */
-const CONFIG_CLASSES = { 'src/config/app-config.ts': 'EnvironmentVariables', 'src/config/feature-variables.ts': 'FeatureVariables' };
+/** The classes that validate the environment (EnvironmentVariables extends FeatureVariables, which extends MailboxOAuthVariables), by file. */
+const CONFIG_CLASSES = {
+  'src/config/app-config.ts': 'EnvironmentVariables',
+  'src/config/feature-variables.ts': 'FeatureVariables',
+  'src/config/mailbox-oauth-config.ts': 'MailboxOAuthVariables',
+};
 
 /** Property names of the config module's variable classes: the variables the service reads. */
 function configVariables(): string[] {

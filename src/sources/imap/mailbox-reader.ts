@@ -1,16 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { ImapFlow, ImapFlowOptions } from 'imapflow';
-import { EgressLookupError, EgressRefusedError, resolveEgressTarget } from '../../egress/resolve-egress-target';
+import { ImapFlow } from 'imapflow';
 import { ImapConfig } from '../../config/app-config';
 import { keepAtSource } from '../keep-at-source';
+import { describeReaderFailure, readerClientOptions } from './reader-connection';
 import { backoffDelayMs } from '../retry-backoff';
 import { WakeableSleep } from '../wakeable-sleep';
 import { FetchBatch, newerThan, planFetchBatches, uidSet } from './fetch-plan';
-import { imapClientOptions } from './imap-client-options';
-import { describeImapFailure } from './imap-failure';
 import { handledPrefix, laneOf, planIngestLanes } from './ingest-lanes';
 import { MailboxCheckpointRepository } from './mailbox-checkpoint.repository';
-import { BatchOutcome, ConnectionClosed, FetchedMessage, ImapHealth, ReaderDeps, ReaderTarget, ReadingSession } from './mailbox-reader.types';
+import { BatchOutcome, ConnectionClosed, CredentialsRefused, FetchedMessage, ImapHealth, ReaderDeps, ReaderTarget, ReadingSession } from './mailbox-reader.types';
 import { resumeDecision } from './uid-validity';
 
 /** UIDs whose sizes are asked for at once: bounds the listing of a mailbox with a huge backlog. */
@@ -54,6 +52,8 @@ export class MailboxReader {
   health: ImapHealth;
   /** The server refused the login: a scheduled reader ended, waiting for the admin. */
   authenticationFailed = false;
+  /** An OAuth2 login was refused once and the next connect asks for a new access token. */
+  private freshTokenTried = false;
 
   constructor(
     deps: ReaderDeps,
@@ -113,16 +113,25 @@ export class MailboxReader {
             continue;
           }
           this.health.lease = 'held';
-          await this.readWhileLeased(imap, key, () => (failures = 0));
+          await this.readWhileLeased(imap, key, () => {
+            failures = 0;
+            this.freshTokenTried = false;
+          });
           if (!standby && !this.stopping) return; // the lease was lost
         } catch (error) {
           if (this.abandoning) return;
           failures += 1;
           const delay = backoffDelayMs(failures);
-          const description = this.describe(error, imap);
+          const description = describeReaderFailure(error, imap, this.target);
           this.logger.error(`${description}; retry ${failures} in ${(delay / 1000).toFixed(1)} s`);
           this.health = { ...this.health, status: 'down', connected: false, last_error: description };
           this.authenticationFailed = Boolean((error as { authenticationFailed?: boolean } | null)?.authenticationFailed);
+          // An access token can be refused before its time (revoked, or the server's clock): one more try with a new one.
+          if (this.authenticationFailed && this.target.accessToken && !(error instanceof CredentialsRefused) && !this.freshTokenTried) {
+            this.freshTokenTried = true;
+            this.authenticationFailed = false;
+            continue;
+          }
           if (standby || this.authenticationFailed) {
             // Hand the mailbox to an instance that may reach it while this one cannot.
             await this.checkpoints.releaseLease(key, owner).catch(() => undefined);
@@ -142,7 +151,7 @@ export class MailboxReader {
 
   private async readWhileLeased(imap: ImapConfig, key: string, connected: () => void): Promise<void> {
     const owner = this.config.instanceId;
-    const client = new ImapFlow(await this.clientOptions(imap));
+    const client = new ImapFlow(await readerClientOptions(imap, this.target, this.freshTokenTried));
     this.client = client;
     const session: ReadingSession = { client, uidValidity: '', lastUid: 0, leaseHeld: true, newMail: false };
     // Without a listener an 'error' event would crash the process; the failed command reports it.
@@ -349,20 +358,5 @@ export class MailboxReader {
     this.health.lease = null;
     this.logger.warn(`${reason}; stopping to read`);
     this.sleep.wake();
-  }
-
-  private async clientOptions(imap: ImapConfig): Promise<ImapFlowOptions> {
-    const options = imapClientOptions(imap);
-    if (!this.target.egress) return options;
-    const checked = await resolveEgressTarget({ host: imap.host, port: imap.port }, this.target.egress);
-    return { ...options, host: checked.address, tls: { ...options.tls, ...(checked.servername ? { servername: checked.servername } : {}) } };
-  }
-
-  private describe(error: unknown, imap: ImapConfig): string {
-    if (error instanceof EgressRefusedError || error instanceof EgressLookupError) return `${imap.host}:${imap.port}: ${error.message}`;
-    if (keepAtSource(error)) {
-      return `storage or database unavailable, messages stay in ${imap.mailbox} until it is back: ${(error as Error).message}`;
-    }
-    return describeImapFailure(error, imap, this.target.operatorHints);
   }
 }

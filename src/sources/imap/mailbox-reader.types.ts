@@ -61,4 +61,14 @@ export interface ReaderTarget {
   operatorHints: boolean;
   /** A tenant's host: resolved and checked against the egress rules at every connect, then reached by that address. */
   egress?: EgressRules;
+  /**
+   * OAuth2 (XOAUTH2) instead of the password: asked at every connect; `fresh` after the server
+   * refused the last one. Throws CredentialsRefused when the grant is gone.
+   */
+  accessToken?: (fresh: boolean) => Promise<string>;
+}
+
+/** Credentials that only the mailbox's owner can renew (an OAuth2 grant revoked): a scheduled reader ends as on a refused login. */
+export class CredentialsRefused extends Error {
+  readonly authenticationFailed = true;
 }

@@ -1,5 +1,6 @@
-// The tenant's own mailboxes (IMAP with a password): connect, see each one's state, reconnect
-// after a refused login, turn off, remove. A mailbox that stopped working is said at the top.
+// The tenant's own mailboxes (IMAP with a password, Microsoft 365 and Google by OAuth2): connect,
+// see each one's state, reconnect after a refused login or a revoked grant, turn off, remove.
+// A mailbox that stopped working is said at the top; so is the outcome of signing in at a provider.
 import { html, useEffect, useState } from './vendor/htm-preact.js';
 import { del, get, patch, post } from './api.js';
 import { Alert, Badge, BusyButton, Field, Notice, Select, Time } from './components.js';
@@ -12,12 +13,34 @@ const SECURITY_OPTIONS = [
 ];
 
 const STATES = {
+  awaiting_authorization: ['not signed in yet', 'pending', 'Sign in at the provider to finish connecting it.'],
   connecting: ['connecting', 'pending', 'Waiting for a reader to connect.'],
   connected: ['connected', 'sent', 'Mail is read as it arrives.'],
   backing_off: ['retrying', 'queued', 'The last attempt failed; it is retried with growing pauses.'],
   needs_reauthorization: ['needs your password', 'failed', 'The server refused the login. Nothing is read until you give the password again.'],
   disabled: ['off', 'pending', 'Turned off: nothing is read.'],
 };
+const OAUTH_STATES = {
+  needs_reauthorization: ['needs you to reconnect', 'failed', 'The provider no longer accepts the access you gave. Nothing is read until you reconnect; mail waiting meanwhile is read then.'],
+};
+const OAUTH_LABELS = { microsoft365: 'Microsoft 365', google: 'Google' };
+const isOAuth = (mailbox) => mailbox.kind in OAUTH_LABELS;
+
+/** To the provider's sign-in page: the answer also set the cookie its redirect back must bring. */
+async function signInAtProvider(request) {
+  const { authorize_url: url } = await request();
+  location.assign(url);
+}
+
+/** What the provider's redirect back said (#/settings?mailbox_connected=… or ?mailbox_error=…), read once. */
+function providerOutcome() {
+  const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
+  const connected = params.get('mailbox_connected');
+  const error = params.get('mailbox_error');
+  if (connected === null && error === null) return null;
+  history.replaceState(null, '', '#/settings');
+  return error === null ? { kind: 'success', text: 'Connected. Mail in the mailbox becomes tickets within seconds.' } : { kind: 'error', text: error };
+}
 
 const EMPTY = { host: '', port: '993', security: 'tls', username: '', password: '', folder: 'INBOX' };
 /** How often the list is read again while the page is open, so that a mailbox going bad shows. */
@@ -25,8 +48,9 @@ const REFRESH_MS = 15_000;
 
 export const mailboxesNeedingAttention = (mailboxes) => mailboxes.filter((m) => m.state === 'backing_off' || m.state === 'needs_reauthorization');
 
-export function MailboxesPanel({ initial }) {
+export function MailboxesPanel({ initial, providers = [] }) {
   const [mailboxes, setMailboxes] = useState(initial);
+  const [outcome] = useState(providerOutcome);
   const reload = async () => setMailboxes(await get('/api/email-settings/mailboxes'));
   useEffect(() => {
     const timer = setInterval(() => reload().catch(() => undefined), REFRESH_MS);
@@ -34,22 +58,38 @@ export function MailboxesPanel({ initial }) {
   }, []);
   const troubled = mailboxesNeedingAttention(mailboxes);
   return html`<section class="panel" aria-labelledby="mailboxes-heading">
-    <h2 id="mailboxes-heading">Your own mailboxes (IMAP)</h2>
+    <h2 id="mailboxes-heading">Your own mailboxes</h2>
     <p class="muted small">Mail in a mailbox you connect here becomes tickets of this helpdesk, whoever it is addressed to. It is read as it arrives and moved to the mailbox's Processed folder once filed; nothing is read "unread only", so mail someone opened is not lost.</p>
+    ${outcome ? html`<${Alert} kind=${outcome.kind} title=${outcome.kind === 'error' ? 'The mailbox was not connected: ' : null}>${outcome.text}<//>` : null}
     ${troubled.length
       ? html`<${Alert} kind="error" title=${`${troubled.length} mailbox${troubled.length === 1 ? '' : 'es'} not read: `}>
           ${troubled.map((m) => m.username).join(', ')}. The reason and what to do are below.
         <//>`
       : null}
     ${mailboxes.length === 0 ? html`<p class="muted">No mailbox connected yet.</p>` : mailboxes.map((m) => html`<${MailboxRow} key=${m.id} mailbox=${m} onChange=${reload} />`)}
+    <${ProviderButtons} providers=${providers} />
     <${ConnectForm} onConnected=${reload} />
   </section>`;
+}
+
+/** "Connect Microsoft 365", "Connect Google": for the providers the platform has an app for. */
+function ProviderButtons({ providers }) {
+  const action = useAction('The mailbox was not connected');
+  const offered = providers.filter((p) => p.kind in OAUTH_LABELS && p.platform_app);
+  if (offered.length === 0) return null;
+  return html`<div class="inline-form">
+    ${offered.map((p) => html`<${BusyButton} key=${p.kind} class="button" busy=${action.busy} label=${`Connect ${p.label}`} busyLabel="Opening the sign-in…"
+      onClick=${() => action.run(() => signInAtProvider(() => post('/api/email-settings/mailboxes', { kind: p.kind })))} />`)}
+    <${Notice} notice=${action.notice} />
+  </div>`;
 }
 
 function MailboxRow({ mailbox, onChange }) {
   const action = useAction('The mailbox was not changed');
   const [password, setPassword] = useState('');
-  const [label, kind, help] = STATES[mailbox.state] ?? [mailbox.state, 'pending', ''];
+  const oauth = isOAuth(mailbox);
+  const [label, kind, help] = (oauth && OAUTH_STATES[mailbox.state]) || STATES[mailbox.state] || [mailbox.state, 'pending', ''];
+  const signIn = () => action.run(() => signInAtProvider(() => post(`/api/email-settings/mailboxes/${mailbox.id}/authorize`, {})));
   const reconnect = action.submit(async () => {
     if (!password) throw new InputProblem('Enter the mailbox password.', `mailbox-${mailbox.id}-password`);
     await patch(`/api/email-settings/mailboxes/${mailbox.id}`, { password });
@@ -66,10 +106,13 @@ function MailboxRow({ mailbox, onChange }) {
     await onChange();
   });
   return html`<div class="stack-sm mailbox" data-mailbox=${mailbox.id}>
-    <h3>${mailbox.username} <span class="muted small">${mailbox.host}:${mailbox.port}, folder ${mailbox.folder}</span> <${Badge} text=${label} kind=${kind} /></h3>
+    <h3>${mailbox.username || `${OAUTH_LABELS[mailbox.kind]} mailbox`} <span class="muted small">${oauth ? OAUTH_LABELS[mailbox.kind] : `${mailbox.host}:${mailbox.port}`}, folder ${mailbox.folder}</span> <${Badge} text=${label} kind=${kind} /></h3>
     <p class="small">${help}${mailbox.last_success_at ? html` Last read <${Time} value=${mailbox.last_success_at} />.` : null}${mailbox.backlog ? ` ${mailbox.backlog} waiting.` : ''}</p>
     ${mailbox.last_error && mailbox.state !== 'connected' ? html`<p class="small">Last error: ${mailbox.last_error}</p>` : null}
-    ${mailbox.state === 'needs_reauthorization'
+    ${oauth && (mailbox.state === 'needs_reauthorization' || mailbox.state === 'awaiting_authorization')
+      ? html`<${BusyButton} class="button" busy=${action.busy} label=${`Reconnect at ${OAUTH_LABELS[mailbox.kind]}`} busyLabel="Opening the sign-in…" onClick=${signIn} />`
+      : null}
+    ${!oauth && mailbox.state === 'needs_reauthorization'
       ? html`<form class="inline-form" onSubmit=${reconnect}>
           <${Field} id=${`mailbox-${mailbox.id}-password`} label="Password">
             <input id=${`mailbox-${mailbox.id}-password`} type="password" autocomplete="new-password" value=${password} onInput=${(e) => setPassword(e.currentTarget.value)} />
@@ -88,7 +131,7 @@ function MailboxRow({ mailbox, onChange }) {
 /** Opened on request: the page's other forms keep their labels ("Port", "Password") to themselves. */
 function ConnectForm({ onConnected }) {
   const [open, setOpen] = useState(false);
-  if (!open) return html`<button type="button" class="button secondary" onClick=${() => setOpen(true)}>Connect a mailbox…</button>`;
+  if (!open) return html`<button type="button" class="button secondary" onClick=${() => setOpen(true)}>Connect an IMAP mailbox…</button>`;
   return html`<${OpenConnectForm} onConnected=${onConnected} />`;
 }
 
@@ -139,7 +182,7 @@ export function MailboxNotice({ visit }) {
   if (troubled.length === 0) return null;
   const reauth = troubled.some((m) => m.state === 'needs_reauthorization');
   return html`<div class="mailbox-notice"><${Alert} kind="error">
-    ${troubled.length === 1 ? `The mailbox ${troubled[0].username} is not read` : `${troubled.length} of your mailboxes are not read`}${reauth ? ': the server refused the login.' : '.'}${' '}
+    ${troubled.length === 1 ? `The mailbox ${troubled[0].username} is not read` : `${troubled.length} of your mailboxes are not read`}${reauth ? ': it needs you to sign in again.' : '.'}${' '}
     <a href="#/settings">Open the e-mail settings</a>
   <//></div>`;
 }

@@ -13,17 +13,17 @@ export function SettingsPage({ me }) {
   useTitle('E-mail settings');
   const tenantId = me.tenant_id;
   const { data, fallback } = useLoad(async () => {
-    const [settings, dns, mailboxes] = await Promise.all([get('/api/email-settings'), loadDomains(tenantId), get('/api/email-settings/mailboxes')]);
-    return { settings, dns, mailboxes };
+    const [settings, dns, mailboxes, providers] = await Promise.all([get('/api/email-settings'), loadDomains(tenantId), get('/api/email-settings/mailboxes'), get('/api/email-settings/mailboxes/providers')]);
+    return { settings, dns, mailboxes, providers };
   });
   if (fallback) return fallback;
-  const { settings, dns, mailboxes } = data;
+  const { settings, dns, mailboxes, providers } = data;
   return html`<section>
     <div class="page-head"><h1>E-mail settings</h1><span class="muted small">Last changed ${formatDate(settings.updated_at)}</span></div>
     <${InboundPanel} initial=${settings} onChange=${(next) => {
       if (me.tenant) me.tenant.inbound_email_address = next.inbound_email_address;
     }} />
-    <${MailboxesPanel} initial=${mailboxes} />
+    <${MailboxesPanel} initial=${mailboxes} providers=${providers} />
     <${SmtpPanel} initial=${settings} />
     <${AcknowledgementPanel} initial=${settings} />
     <${RepliesPanel} initial=${settings} />

@@ -1,0 +1,69 @@
+import { IsOptional, IsString, Matches, MinLength } from 'class-validator';
+
+export type OAuthMailboxKind = 'microsoft365' | 'google';
+export const OAUTH_MAILBOX_KINDS: readonly OAuthMailboxKind[] = ['microsoft365', 'google'];
+
+/** The platform's app registration at one provider: tenants connect their mailboxes through it. */
+export interface OAuthClientConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly authorizeUrl: string;
+  readonly tokenUrl: string;
+}
+
+/** Per provider; null where the operator registered no app (tenants may still bring their own). */
+export type MailboxOAuthConfig = Readonly<Record<OAuthMailboxKind, OAuthClientConfig | null>>;
+
+/** The providers' own endpoints: Entra ID's "common" endpoints accept work and school accounts of any tenant. */
+export const PROVIDER_ENDPOINTS: Readonly<Record<OAuthMailboxKind, { authorizeUrl: string; tokenUrl: string }>> = {
+  microsoft365: {
+    authorizeUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
+    tokenUrl: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+  },
+  google: { authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://oauth2.googleapis.com/token' },
+};
+
+const URL_RULE = /^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/;
+const URL_MESSAGE = { message: '$property must be an http(s) URL' };
+
+/** The variables of the OAuth2 apps (FeatureVariables extends this class). */
+export class MailboxOAuthVariables {
+  @IsOptional() @IsString() @MinLength(1) OAUTH_MICROSOFT_CLIENT_ID?: string;
+  @IsOptional() @IsString() @MinLength(1) OAUTH_MICROSOFT_CLIENT_SECRET?: string;
+  @IsOptional() @Matches(URL_RULE, URL_MESSAGE) OAUTH_MICROSOFT_AUTHORIZE_URL?: string;
+  @IsOptional() @Matches(URL_RULE, URL_MESSAGE) OAUTH_MICROSOFT_TOKEN_URL?: string;
+  @IsOptional() @IsString() @MinLength(1) OAUTH_GOOGLE_CLIENT_ID?: string;
+  @IsOptional() @IsString() @MinLength(1) OAUTH_GOOGLE_CLIENT_SECRET?: string;
+  @IsOptional() @Matches(URL_RULE, URL_MESSAGE) OAUTH_GOOGLE_AUTHORIZE_URL?: string;
+  @IsOptional() @Matches(URL_RULE, URL_MESSAGE) OAUTH_GOOGLE_TOKEN_URL?: string;
+}
+
+const PREFIX: Record<OAuthMailboxKind, string> = { microsoft365: 'OAUTH_MICROSOFT', google: 'OAUTH_GOOGLE' };
+
+type Vars = Record<string, unknown>;
+
+export function mailboxOAuthProblems(vars: MailboxOAuthVariables): string[] {
+  const problems: string[] = [];
+  for (const kind of OAUTH_MAILBOX_KINDS) {
+    const id = (vars as Vars)[`${PREFIX[kind]}_CLIENT_ID`];
+    const secret = (vars as Vars)[`${PREFIX[kind]}_CLIENT_SECRET`];
+    if (Boolean(id) !== Boolean(secret)) problems.push(`${PREFIX[kind]}_CLIENT_ID and ${PREFIX[kind]}_CLIENT_SECRET go together: set both, or neither`);
+  }
+  return problems;
+}
+
+export function mailboxOAuthConfig(vars: MailboxOAuthVariables): MailboxOAuthConfig {
+  const client = (kind: OAuthMailboxKind): OAuthClientConfig | null => {
+    const read = (name: string) => (vars as Vars)[`${PREFIX[kind]}_${name}`] as string | undefined;
+    const clientId = read('CLIENT_ID');
+    const clientSecret = read('CLIENT_SECRET');
+    if (!clientId || !clientSecret) return null;
+    return {
+      clientId,
+      clientSecret,
+      authorizeUrl: read('AUTHORIZE_URL') ?? PROVIDER_ENDPOINTS[kind].authorizeUrl,
+      tokenUrl: read('TOKEN_URL') ?? PROVIDER_ENDPOINTS[kind].tokenUrl,
+    };
+  };
+  return Object.freeze({ microsoft365: client('microsoft365'), google: client('google') });
+}
