@@ -8,6 +8,7 @@ import { ImapFlow } from 'imapflow';
 import { buildMail } from '../support/mail';
 import { completeProviderFlow, OAuthMailProvider, startOAuthMailProvider } from '../support/oauth-mail-provider';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
+import { waitFor } from '../support/services';
 
 jest.setTimeout(60_000);
 
@@ -171,6 +172,23 @@ it('rotates the refresh token on every refresh: the new one works, the old one i
   expect((await provider.tokenRequests())['refresh_token invalid_grant']).toBeGreaterThanOrEqual(1);
   expect(await refresh((third.body as unknown as Tokens).refresh_token)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   expect(await xoauth2('tenant-mbx-1@mail.test', (third.body as unknown as Tokens).access_token)).toMatch(/^A1 NO/);
+});
+
+it('an expired access token is refused at login; the refreshed one logs in', async () => {
+  const user = 'tenant-mbx-2@mail.test';
+  await provider.setAccessTokenTtl(3);
+  try {
+    const tokens = await connectMailbox(user, MICROSOFT_SCOPE);
+    expect(tokens.expires_in).toBe(3);
+    expect(await xoauth2(user, tokens.access_token)).toMatch(/^A1 OK/);
+    await waitFor('the access token to expire', async () => /^A1 NO/.test(await xoauth2(user, tokens.access_token)), 10_000, 250);
+    await provider.setAccessTokenTtl(3600);
+    const refreshed = await refresh(tokens.refresh_token);
+    expect(refreshed.status).toBe(200);
+    expect(await inboxWithToken(user, (refreshed.body as unknown as Tokens).access_token)).toBe(0);
+  } finally {
+    await provider.setAccessTokenTtl(3600);
+  }
 });
 
 it('revokeAll(): the IMAP login with the access token is refused and the refresh is invalid_grant; connecting again works', async () => {

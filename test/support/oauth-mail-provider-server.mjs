@@ -8,11 +8,12 @@
 // prints "ready <issuer>" once listening. Test controls (no authentication, loopback only):
 //   POST /__test/revoke-all      destroys every grant, code, access and refresh token issued so far
 //   GET  /__test/token-requests  token-endpoint calls by grant type ("<grant> <error>" for failures)
+//   POST /__test/access-token-ttl?seconds=N  lifetime of the access tokens issued from now on
 import Provider from 'oidc-provider';
 
 const [port, clientId, clientSecret, redirectUri, ttl] = process.argv.slice(2);
 const issuer = `http://127.0.0.1:${port}`;
-const accessTokenTTL = Number(ttl);
+let accessTokenTTL = Number(ttl);
 const MAIL_SCOPES = 'https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send https://mail.google.com/';
 // The mailbox scopes belong to a resource server (oidc-provider keeps only OpenID scopes in
 // tokens meant for its own userinfo endpoint): every token request without a `resource` gets it.
@@ -85,7 +86,7 @@ const provider = new Provider(issuer, {
   rotateRefreshToken: true,
   expiresWithSession: async () => false,
   pkce: { required: () => true },
-  ttl: { AccessToken: accessTokenTTL },
+  ttl: { AccessToken: () => accessTokenTTL },
   cookies: { keys: ['oauth-mail-test-cookie-key'] },
   features: {
     devInteractions: { enabled: true },
@@ -105,6 +106,13 @@ const count = (key) => (tokenRequests[key] = (tokenRequests[key] ?? 0) + 1);
 provider.use(async (ctx, next) => {
   if (ctx.path === '/__test/revoke-all' && ctx.method === 'POST') {
     for (const name of REVOCABLE) storeOf(name).clear();
+    ctx.status = 204;
+    return;
+  }
+  if (ctx.path === '/__test/access-token-ttl' && ctx.method === 'POST') {
+    const seconds = Number(ctx.query.seconds);
+    if (!Number.isInteger(seconds) || seconds < 1) ctx.throw(400, 'seconds must be a positive integer');
+    accessTokenTTL = seconds;
     ctx.status = 204;
     return;
   }

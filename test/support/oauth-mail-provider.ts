@@ -22,6 +22,8 @@ export interface OAuthMailProvider {
   revokeAll(): Promise<void>;
   /** Token-endpoint calls by grant type, and failed ones as "<grant_type> <error>" (e.g. "refresh_token invalid_grant"). */
   tokenRequests(): Promise<Record<string, number>>;
+  /** Lifetime of the access tokens issued from now on (earlier ones keep theirs). */
+  setAccessTokenTtl(seconds: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startOAuthMailProvider(options: OAuthMailProviderOptions):
     introspectionClientSecret: `${clientSecret}-dovecot`,
     dovecotIntrospectionUrl: `http://dovecot:${clientSecret}-dovecot@${new URL(issuer).host}/token/introspection`,
     revokeAll: async () => void (await control('revoke-all', 'POST')),
+    setAccessTokenTtl: async (seconds) => void (await control(`access-token-ttl?seconds=${seconds}`, 'POST')),
     tokenRequests: async () => (await (await control('token-requests', 'GET')).json()) as Record<string, number>,
     close: () =>
       new Promise<void>((resolve) => {
