@@ -238,6 +238,36 @@ tenant_mailbox_users() {
   for ((i = 1; i <= n; i++)); do echo "tenant-mbx-$i@mail.test:{PLAIN}secret::::::"; done >>"$DV/users.passwd"
 }
 
+# DOVECOT_OAUTH2_INTROSPECTION_URL=http://client:secret@127.0.0.1:PORT/introspect (issue 18) also
+# lets users log in with XOAUTH2/OAUTHBEARER: an oauth2 passdb (dovecot.conf includes it before the
+# password passdb) that POSTs the bearer token to that RFC 7662 endpoint and wants active=true and
+# `sub` = the login name. Only those mechanisms reach it, and a refused token does not fall through
+# to the password passdb; PLAIN/LOGIN with the password keep working as before.
+dovecot_oauth2_conf() {
+  local url="${DOVECOT_OAUTH2_INTROSPECTION_URL:-}"
+  rm -f "$DV/oauth2.conf" "$DV/oauth2.conf.ext"
+  [[ -z "$url" ]] && return 0
+  [[ "$url" =~ ^https?://[^[:space:]]+$ ]] || die "DOVECOT_OAUTH2_INTROSPECTION_URL must be an http(s) URL (got '$url')"
+  cat >"$DV/oauth2.conf" <<EOF
+auth_mechanisms = plain login xoauth2 oauthbearer
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $DV/oauth2.conf.ext
+  result_failure = return-fail
+  result_internalfail = return-fail
+}
+EOF
+  cat >"$DV/oauth2.conf.ext" <<EOF
+introspection_mode = post
+introspection_url = $url
+force_introspection = yes
+username_attribute = sub
+active_attribute = active
+active_value = true
+EOF
+}
+
 dovecot_up() {
   [[ -x /usr/sbin/dovecot ]] || die "dovecot is not installed (run: $0 install)"
   if pid_alive "$DV/run/master.pid"; then log "dovecot already running on 127.0.0.1:$IMAP_PORT"; return 0; fi
@@ -255,6 +285,7 @@ dovecot_up() {
   local inotify=/proc/sys/fs/inotify/max_user_instances
   if [[ -w "$inotify" ]] && (( $(cat "$inotify") < 1024 )); then echo 1024 >"$inotify" 2>/dev/null || true; fi
   render "$HERE/dovecot.conf" "$DV/dovecot.conf"
+  dovecot_oauth2_conf
   install -m 0644 "$HERE/users.passwd" "$DV/users.passwd"
   tenant_mailbox_users
   doveconf -c "$DV/dovecot.conf" -n >/dev/null || die "dovecot config invalid"

@@ -24,9 +24,20 @@ export interface PrivateDovecot {
   down(): void;
 }
 
-export function startPrivateDovecot(name: string, users: number): PrivateDovecot {
+export interface PrivateDovecotOptions {
+  /**
+   * RFC 7662 introspection endpoint with the resource server's credentials in it
+   * (http://id:secret@host:port/path): users may then also log in with XOAUTH2/OAUTHBEARER and
+   * an access token that endpoint finds active for them (`sub` = their login name).
+   */
+  oauth2IntrospectionUrl?: string;
+}
+
+export function startPrivateDovecot(name: string, users: number, options: PrivateDovecotOptions = {}): PrivateDovecot {
   const rsDir = `/tmp/inb-${name}-${process.pid}`;
   const env: NodeJS.ProcessEnv = { ...process.env, RS_DIR: rsDir, TEST_RS_DIR: rsDir, TENANT_MAILBOX_USERS: String(users) };
+  delete env.DOVECOT_OAUTH2_INTROSPECTION_URL;
+  if (options.oauth2IntrospectionUrl) env.DOVECOT_OAUTH2_INTROSPECTION_URL = options.oauth2IntrospectionUrl;
   // Ports of the shared services must not be taken over: let the script pick free ones.
   for (const k of ['IMAP_PORT', 'IMAPS_PORT', 'MARIADB_PORT', 'SMTP_IN_PORT']) delete env[k];
   execFileSync('bash', [REAL_SERVICES, 'up', 'dovecot'], { env, stdio: 'ignore' });
