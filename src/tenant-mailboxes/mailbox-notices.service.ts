@@ -50,7 +50,7 @@ export class MailboxNoticesService {
       needsYou
         ? `Nothing arriving there becomes a ticket until you ${isOAuthKind(row.kind) ? 'reconnect it (Reconnect)' : 'give the password again'} in Settings › Mailboxes:`
         : 'Inbound keeps trying by itself; mail waits in the mailbox meanwhile and nothing is lost. Settings › Mailboxes shows its state:',
-      `${this.config.accounts.publicUrl}/#/settings/mailboxes`,
+      `${this.config.accounts.publicUrl}/#/settings`,
       '',
       'Mail that arrived meanwhile is read from where reading stopped, once the mailbox is back. You get this e-mail once; the next only after the mailbox has worked again.',
     ].join('\n');

@@ -92,8 +92,12 @@ export class MailboxOAuthService {
     if (!row || !isOAuthKind(row.kind)) throw new DomainError('not_found', 'This mailbox was removed while it was being connected');
     const providerError = currentUrl.searchParams.get('error');
     if (providerError) throw new DomainError('forbidden', `${OAUTH_PROVIDERS[row.kind].label} did not grant access (${providerError}${currentUrl.searchParams.get('error_description') ? `: ${currentUrl.searchParams.get('error_description')}` : ''})`);
+    // RFC 9207's `iss` guards a client of several providers against mixing them up; this flow's
+    // endpoints are fixed by its mailbox, and the configuration knows no issuer to compare it with.
+    const response = new URL(currentUrl);
+    response.searchParams.delete('iss');
     const grant = await this.tokenRequest(row, (configuration) =>
-      oidc.authorizationCodeGrant(configuration, currentUrl, { pkceCodeVerifier: state.verifier, expectedState: rawState! }, { redirect_uri: this.redirectUri }),
+      oidc.authorizationCodeGrant(configuration, response, { pkceCodeVerifier: state.verifier, expectedState: rawState! }, { redirect_uri: this.redirectUri }),
     ).catch((error: unknown) => {
       if (error instanceof DomainError) throw error;
       throw new DomainError('forbidden', `${OAUTH_PROVIDERS[row.kind as OAuthMailboxKind].label} refused the sign-in: ${describe(error)}`);

@@ -18,7 +18,7 @@ export const OAUTH_PROVIDERS: Readonly<Record<OAuthMailboxKind, OAuthProvider>> 
   microsoft365: {
     label: 'Microsoft 365',
     scopes: 'openid email offline_access https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send',
-    authorizeParameters: { prompt: 'select_account' },
+    authorizeParameters: {},
     imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
   },
   google: {
