@@ -11,8 +11,18 @@ export interface OAuthClientConfig {
   readonly tokenUrl: string;
 }
 
-/** Per provider; null where the operator registered no app (tenants may still bring their own). */
-export type MailboxOAuthConfig = Readonly<Record<OAuthMailboxKind, OAuthClientConfig | null>>;
+export interface OAuthImapServer {
+  readonly host: string;
+  readonly port: number;
+  readonly security: 'tls' | 'starttls' | 'none';
+}
+
+export interface MailboxOAuthConfig {
+  /** Per provider; null where the operator registered no app (tenants may still bring their own). */
+  readonly apps: Readonly<Record<OAuthMailboxKind, OAuthClientConfig | null>>;
+  /** Where the provider's mailboxes are read (another for a national cloud, e.g. Microsoft 365 operated by 21Vianet). */
+  readonly imap: Readonly<Record<OAuthMailboxKind, OAuthImapServer>>;
+}
 
 /** The providers' own endpoints: Entra ID's "common" endpoints accept work and school accounts of any tenant. */
 export const PROVIDER_ENDPOINTS: Readonly<Record<OAuthMailboxKind, { authorizeUrl: string; tokenUrl: string }>> = {
@@ -23,7 +33,15 @@ export const PROVIDER_ENDPOINTS: Readonly<Record<OAuthMailboxKind, { authorizeUr
   google: { authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://oauth2.googleapis.com/token' },
 };
 
+const PROVIDER_IMAP: Readonly<Record<OAuthMailboxKind, OAuthImapServer>> = {
+  microsoft365: { host: 'outlook.office365.com', port: 993, security: 'tls' },
+  google: { host: 'imap.gmail.com', port: 993, security: 'tls' },
+};
+
 const URL_RULE = /^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/;
+/** imaps://host[:993], imap+starttls://host[:143], or imap://host[:143] (plain text: hosts in EGRESS_ALLOWED_HOSTS only). */
+const IMAP_URL_RULE = /^(imaps|imap\+starttls|imap):\/\/([A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/;
+const IMAP_URL_MESSAGE = { message: '$property must be imaps://host[:port], imap+starttls://host[:port] or imap://host[:port]' };
 const URL_MESSAGE = { message: '$property must be an http(s) URL' };
 
 /** The variables of the OAuth2 apps (FeatureVariables extends this class). */
@@ -36,6 +54,15 @@ export class MailboxOAuthVariables {
   @IsOptional() @IsString() @MinLength(1) OAUTH_GOOGLE_CLIENT_SECRET?: string;
   @IsOptional() @Matches(URL_RULE, URL_MESSAGE) OAUTH_GOOGLE_AUTHORIZE_URL?: string;
   @IsOptional() @Matches(URL_RULE, URL_MESSAGE) OAUTH_GOOGLE_TOKEN_URL?: string;
+  @IsOptional() @Matches(IMAP_URL_RULE, IMAP_URL_MESSAGE) OAUTH_MICROSOFT_IMAP_URL?: string;
+  @IsOptional() @Matches(IMAP_URL_RULE, IMAP_URL_MESSAGE) OAUTH_GOOGLE_IMAP_URL?: string;
+}
+
+function imapServer(url: string | undefined, fallback: OAuthImapServer): OAuthImapServer {
+  const match = url ? IMAP_URL_RULE.exec(url) : null;
+  if (!match) return fallback;
+  const security = match[1] === 'imaps' ? 'tls' : match[1] === 'imap' ? 'none' : 'starttls';
+  return { host: match[2], port: match[3] ? Number(match[3]) : security === 'tls' ? 993 : 143, security };
 }
 
 const PREFIX: Record<OAuthMailboxKind, string> = { microsoft365: 'OAUTH_MICROSOFT', google: 'OAUTH_GOOGLE' };
@@ -65,5 +92,11 @@ export function mailboxOAuthConfig(vars: MailboxOAuthVariables): MailboxOAuthCon
       tokenUrl: read('TOKEN_URL') ?? PROVIDER_ENDPOINTS[kind].tokenUrl,
     };
   };
-  return Object.freeze({ microsoft365: client('microsoft365'), google: client('google') });
+  return Object.freeze({
+    apps: Object.freeze({ microsoft365: client('microsoft365'), google: client('google') }),
+    imap: Object.freeze({
+      microsoft365: imapServer(vars.OAUTH_MICROSOFT_IMAP_URL, PROVIDER_IMAP.microsoft365),
+      google: imapServer(vars.OAUTH_GOOGLE_IMAP_URL, PROVIDER_IMAP.google),
+    }),
+  });
 }

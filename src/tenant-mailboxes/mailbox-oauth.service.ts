@@ -51,7 +51,7 @@ export class MailboxOAuthService {
   /** The app a mailbox connects through: the tenant's own when it brought one, else the platform's. */
   clientOf(row: AppFields): OAuthClientConfig | null {
     if (!isOAuthKind(row.kind)) return null;
-    const platform = this.config.mailboxOAuth[row.kind];
+    const platform = this.config.mailboxOAuth.apps[row.kind];
     const clientId = row.oauthClientId ?? platform?.clientId;
     const clientSecret = row.oauthClientSecretEncrypted ? this.box.decrypt(row.oauthClientSecretEncrypted) : platform?.clientSecret;
     if (!clientId || !clientSecret) return null;

@@ -1,17 +1,15 @@
 import { OAuthMailboxKind } from '../config/mailbox-oauth-config';
 import { EgressRules, egressSettingProblem, isAllowedHost } from '../egress/egress-policy';
-import { MailboxSecurity } from './tenant-mailbox.entity';
 
 export const HTTPS_PORTS: readonly number[] = [443];
 
-/** What a provider needs asked and where its IMAP server is. */
+/** What a provider needs asked (its IMAP server is in the config: OAUTH_*_IMAP_URL). */
 export interface OAuthProvider {
   label: string;
   /** `openid email` for the ID token that names the mailbox; the rest to read (and send) mail over IMAP and SMTP. */
   scopes: string;
   /** Google issues a refresh token only for `access_type=offline`, and again on a reconnect only with `prompt=consent`. */
   authorizeParameters: Record<string, string>;
-  imap: { host: string; port: number; security: MailboxSecurity };
 }
 
 export const OAUTH_PROVIDERS: Readonly<Record<OAuthMailboxKind, OAuthProvider>> = {
@@ -19,13 +17,11 @@ export const OAUTH_PROVIDERS: Readonly<Record<OAuthMailboxKind, OAuthProvider>> 
     label: 'Microsoft 365',
     scopes: 'openid email offline_access https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send',
     authorizeParameters: {},
-    imap: { host: 'outlook.office365.com', port: 993, security: 'tls' },
   },
   google: {
     label: 'Google',
     scopes: 'openid email https://mail.google.com/',
     authorizeParameters: { access_type: 'offline', prompt: 'consent' },
-    imap: { host: 'imap.gmail.com', port: 993, security: 'tls' },
   },
 };
 

@@ -64,7 +64,7 @@ export class TenantMailboxesService {
   providers(): { kind: string; label: string; platform_app: boolean }[] {
     return [
       { kind: 'imap', label: 'IMAP with a password', platform_app: true },
-      ...OAUTH_MAILBOX_KINDS.map((kind) => ({ kind, label: OAUTH_PROVIDERS[kind].label, platform_app: this.config.mailboxOAuth[kind] !== null })),
+      ...OAUTH_MAILBOX_KINDS.map((kind) => ({ kind, label: OAUTH_PROVIDERS[kind].label, platform_app: this.config.mailboxOAuth.apps[kind] !== null })),
     ];
   }
 
@@ -84,7 +84,7 @@ export class TenantMailboxesService {
       return { mailbox: toView(row), authorization: null };
     }
     if (dto.password !== undefined) throw new DomainError('unprocessable', `password: a ${OAUTH_PROVIDERS[dto.kind].label} mailbox signs in at ${OAUTH_PROVIDERS[dto.kind].label}, not with a password`);
-    const imap = OAUTH_PROVIDERS[dto.kind].imap;
+    const imap = this.config.mailboxOAuth.imap[dto.kind];
     const destination: MailboxDestination = { host: dto.host ?? imap.host, port: dto.port ?? imap.port, security: dto.security ?? imap.security, username: (dto.username ?? '').toLowerCase() };
     this.check(destination);
     const app = this.ownApp(dto);

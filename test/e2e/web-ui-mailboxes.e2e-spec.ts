@@ -55,7 +55,7 @@ describe('web UI: tenant mailboxes, in Chromium', () => {
     await page.goto(`${base}/#/settings`);
     await page.getByText('No mailbox connected yet.').waitFor();
 
-    await page.getByRole('button', { name: 'Connect a mailbox…' }).click();
+    await page.getByRole('button', { name: 'Connect an IMAP mailbox…' }).click();
     await page.getByLabel('IMAP server').fill('127.0.0.1');
     await page.locator('#mailbox-new-port').fill(String(dovecot.port));
     await page.locator('#mailbox-new-security').selectOption('none');
@@ -67,7 +67,7 @@ describe('web UI: tenant mailboxes, in Chromium', () => {
     await reloadUntil(page, 'needs your password');
     await page.getByText(/login refused/).first().waitFor();
     await page.goto(`${base}/#/tickets`);
-    await page.getByText(`The mailbox ${dovecot.user(1)} is not read: the server refused the login.`).waitFor();
+    await page.getByText(`The mailbox ${dovecot.user(1)} is not read: it needs you to sign in again.`).waitFor();
     await page.getByRole('link', { name: 'Open the e-mail settings' }).click();
 
     await page.locator('.mailbox input[type=password]').fill('secret');
