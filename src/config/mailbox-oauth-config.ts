@@ -11,7 +11,8 @@ export interface OAuthClientConfig {
   readonly tokenUrl: string;
 }
 
-export interface OAuthImapServer {
+/** An IMAP or SMTP server of a provider. */
+export interface OAuthMailServer {
   readonly host: string;
   readonly port: number;
   readonly security: 'tls' | 'starttls' | 'none';
@@ -21,7 +22,9 @@ export interface MailboxOAuthConfig {
   /** Per provider; null where the operator registered no app (tenants may still bring their own). */
   readonly apps: Readonly<Record<OAuthMailboxKind, OAuthClientConfig | null>>;
   /** Where the provider's mailboxes are read (another for a national cloud, e.g. Microsoft 365 operated by 21Vianet). */
-  readonly imap: Readonly<Record<OAuthMailboxKind, OAuthImapServer>>;
+  readonly imap: Readonly<Record<OAuthMailboxKind, OAuthMailServer>>;
+  /** Where replies leave when a tenant sends through its mailbox. */
+  readonly smtp: Readonly<Record<OAuthMailboxKind, OAuthMailServer>>;
 }
 
 /** The providers' own endpoints: Entra ID's "common" endpoints accept work and school accounts of any tenant. */
@@ -33,15 +36,23 @@ export const PROVIDER_ENDPOINTS: Readonly<Record<OAuthMailboxKind, { authorizeUr
   google: { authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth', tokenUrl: 'https://oauth2.googleapis.com/token' },
 };
 
-const PROVIDER_IMAP: Readonly<Record<OAuthMailboxKind, OAuthImapServer>> = {
+const PROVIDER_IMAP: Readonly<Record<OAuthMailboxKind, OAuthMailServer>> = {
   microsoft365: { host: 'outlook.office365.com', port: 993, security: 'tls' },
   google: { host: 'imap.gmail.com', port: 993, security: 'tls' },
+};
+
+const PROVIDER_SMTP: Readonly<Record<OAuthMailboxKind, OAuthMailServer>> = {
+  microsoft365: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
+  google: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
 };
 
 const URL_RULE = /^https?:\/\/[^\s/?#]+(\/[^\s#]*)?$/;
 /** imaps://host[:993], imap+starttls://host[:143], or imap://host[:143] (plain text: hosts in EGRESS_ALLOWED_HOSTS only). */
 const IMAP_URL_RULE = /^(imaps|imap\+starttls|imap):\/\/([A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/;
 const IMAP_URL_MESSAGE = { message: '$property must be imaps://host[:port], imap+starttls://host[:port] or imap://host[:port]' };
+/** smtps://host[:465], smtp+starttls://host[:587], or smtp://host[:25] (plain text: hosts in EGRESS_ALLOWED_HOSTS only). */
+const SMTP_URL_RULE = /^(smtps|smtp\+starttls|smtp):\/\/([A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/;
+const SMTP_URL_MESSAGE = { message: '$property must be smtps://host[:port], smtp+starttls://host[:port] or smtp://host[:port]' };
 const URL_MESSAGE = { message: '$property must be an http(s) URL' };
 
 /** The variables of the OAuth2 apps (FeatureVariables extends this class). */
@@ -56,9 +67,18 @@ export class MailboxOAuthVariables {
   @IsOptional() @Matches(URL_RULE, URL_MESSAGE) OAUTH_GOOGLE_TOKEN_URL?: string;
   @IsOptional() @Matches(IMAP_URL_RULE, IMAP_URL_MESSAGE) OAUTH_MICROSOFT_IMAP_URL?: string;
   @IsOptional() @Matches(IMAP_URL_RULE, IMAP_URL_MESSAGE) OAUTH_GOOGLE_IMAP_URL?: string;
+  @IsOptional() @Matches(SMTP_URL_RULE, SMTP_URL_MESSAGE) OAUTH_MICROSOFT_SMTP_URL?: string;
+  @IsOptional() @Matches(SMTP_URL_RULE, SMTP_URL_MESSAGE) OAUTH_GOOGLE_SMTP_URL?: string;
 }
 
-function imapServer(url: string | undefined, fallback: OAuthImapServer): OAuthImapServer {
+function smtpServer(url: string | undefined, fallback: OAuthMailServer): OAuthMailServer {
+  const match = url ? SMTP_URL_RULE.exec(url) : null;
+  if (!match) return fallback;
+  const security = match[1] === 'smtps' ? 'tls' : match[1] === 'smtp' ? 'none' : 'starttls';
+  return { host: match[2], port: match[3] ? Number(match[3]) : security === 'tls' ? 465 : security === 'starttls' ? 587 : 25, security };
+}
+
+function imapServer(url: string | undefined, fallback: OAuthMailServer): OAuthMailServer {
   const match = url ? IMAP_URL_RULE.exec(url) : null;
   if (!match) return fallback;
   const security = match[1] === 'imaps' ? 'tls' : match[1] === 'imap' ? 'none' : 'starttls';
@@ -97,6 +117,10 @@ export function mailboxOAuthConfig(vars: MailboxOAuthVariables): MailboxOAuthCon
     imap: Object.freeze({
       microsoft365: imapServer(vars.OAUTH_MICROSOFT_IMAP_URL, PROVIDER_IMAP.microsoft365),
       google: imapServer(vars.OAUTH_GOOGLE_IMAP_URL, PROVIDER_IMAP.google),
+    }),
+    smtp: Object.freeze({
+      microsoft365: smtpServer(vars.OAUTH_MICROSOFT_SMTP_URL, PROVIDER_SMTP.microsoft365),
+      google: smtpServer(vars.OAUTH_GOOGLE_SMTP_URL, PROVIDER_SMTP.google),
     }),
   });
 }

@@ -10,6 +10,8 @@ export interface SmtpEndpoint {
   security: SmtpSecurity;
   username: string | null;
   password: string | null;
+  /** XOAUTH2 with this token instead of the password (a Microsoft 365 or Google mailbox). */
+  accessToken?: string;
 }
 
 /** 'policy': refused before connecting (a private address, a port that is not SMTP, AUTH without TLS). */
@@ -51,7 +53,11 @@ export function smtpTransportOptions(endpoint: SmtpEndpoint, options: { verifyTl
     // "none" means plain text on purpose (a local relay such as Mailpit): no opportunistic STARTTLS.
     ignoreTLS: endpoint.security === 'none',
     tls,
-    auth: endpoint.username ? { user: endpoint.username, pass: endpoint.password ?? '' } : undefined,
+    auth: endpoint.accessToken
+      ? { type: 'OAuth2', user: endpoint.username ?? '', accessToken: endpoint.accessToken }
+      : endpoint.username
+        ? { user: endpoint.username, pass: endpoint.password ?? '' }
+        : undefined,
     ...SMTP_TIMEOUTS,
     logger: false,
     debug: false,

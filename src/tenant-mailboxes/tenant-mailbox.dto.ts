@@ -71,4 +71,7 @@ export class UpdateTenantMailboxDto {
 
   @ApiPropertyOptional({ description: 'false stops reading it (state "disabled")' })
   @IsOptional() @IsBoolean() enabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Microsoft 365 and Google: the tenant’s replies leave through this mailbox’s provider (SMTP with XOAUTH2, From the mailbox’s address) instead of the SMTP settings' })
+  @IsOptional() @IsBoolean() send_replies?: boolean;
 }

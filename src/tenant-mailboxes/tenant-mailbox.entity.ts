@@ -39,6 +39,8 @@ export class TenantMailbox {
   @Column({ name: 'oauth_token_version', type: 'integer', default: 0 }) oauthTokenVersion: number;
   /** Moves with every consent (connect, reconnect): a reader started under an older grant restarts. */
   @Column({ name: 'oauth_grant_version', type: 'integer', default: 0 }) oauthGrantVersion: number;
+  /** The tenant's replies leave through this mailbox's provider (SMTP with XOAUTH2); one mailbox per tenant at most. */
+  @Column({ name: 'sends_replies', type: 'boolean', default: false }) sendsReplies: boolean;
   /** A tenant's own app registration (single-tenant Entra app); null: the platform's. */
   @Column({ name: 'oauth_client_id', type: 'varchar', length: 255, nullable: true }) oauthClientId: string | null;
   @Column({ name: 'oauth_client_secret_encrypted', type: 'text', nullable: true }) oauthClientSecretEncrypted: string | null;

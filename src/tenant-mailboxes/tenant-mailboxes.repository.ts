@@ -46,6 +46,19 @@ export class TenantMailboxesRepository {
     return this.rows.save(row);
   }
 
+  /** The mailbox the tenant's replies leave through, if it chose one (and it is on). */
+  replySender(tenantId: TenantId): Promise<TenantMailbox | null> {
+    return this.rows.findOneBy({ tenantId, sendsReplies: true, enabled: true });
+  }
+
+  /** Makes this mailbox the tenant's only reply sender. */
+  async chooseReplySender(tenantId: TenantId, id: number): Promise<void> {
+    await this.rows.manager.transaction(async (manager) => {
+      await manager.update(TenantMailbox, { tenantId, sendsReplies: true }, { sendsReplies: false });
+      await manager.update(TenantMailbox, { tenantId, id }, { sendsReplies: true });
+    });
+  }
+
   async delete(tenantId: TenantId, id: number): Promise<boolean> {
     return ((await this.rows.delete({ tenantId, id })).affected ?? 0) > 0;
   }

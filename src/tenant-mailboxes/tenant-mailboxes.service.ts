@@ -29,6 +29,8 @@ export interface TenantMailboxView {
   username: string;
   folder: string;
   password_set: boolean;
+  /** The tenant's replies leave through this mailbox (OAuth2 kinds). */
+  send_replies: boolean;
   /** OAuth2 kinds: the app is the tenant's own (its client id), or null for the platform's. */
   oauth_client_id: string | null;
   enabled: boolean;
@@ -123,7 +125,14 @@ export class TenantMailboxesService {
     if (dto.enabled !== undefined) row.enabled = dto.enabled;
     if (!row.enabled) this.setState(row, 'disabled', null);
     else if (reconnect || row.state === 'disabled') this.setState(row, ...readyState(row));
-    return toView(await this.mailboxes.save(tenantId, row));
+    if (dto.send_replies === true && !oauth) throw new DomainError('unprocessable', 'send_replies: only a Microsoft 365 or Google mailbox sends replies; for another server use the SMTP settings');
+    if (dto.send_replies === false) row.sendsReplies = false;
+    const saved = await this.mailboxes.save(tenantId, row);
+    if (dto.send_replies === true) {
+      await this.mailboxes.chooseReplySender(tenantId, id);
+      saved.sendsReplies = true;
+    }
+    return toView(saved);
   }
 
   async remove(tenantId: TenantId, id: number): Promise<void> {
@@ -194,6 +203,7 @@ function toView(row: TenantMailbox): TenantMailboxView {
     username: row.username,
     folder: row.folder,
     password_set: row.passwordEncrypted !== null,
+    send_replies: row.sendsReplies,
     oauth_client_id: row.oauthClientId,
     enabled: row.enabled,
     state: row.enabled ? row.state : 'disabled',

@@ -24,6 +24,7 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
   let provider: OAuthMailProvider;
   let dovecot: PrivateDovecot;
   let mail: SmtpSink;
+  let providerSmtp: SmtpSink;
   let publicUrl: string;
 
   beforeAll(async () => {
@@ -32,6 +33,8 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
     provider = await startOAuthMailProvider({ redirectUri: `${publicUrl}${CALLBACK_PATH}`, accessTokenTtlSeconds: 6 });
     dovecot = startPrivateDovecot(`oauth-${engine}`, 3, { oauth2IntrospectionUrl: provider.dovecotIntrospectionUrl });
     mail = await startSmtpSink({ authOptional: true });
+    // The provider's SMTP server: XOAUTH2 tokens checked at the provider, as Dovecot checks them.
+    providerSmtp = await startSmtpSink({ checkBearer: (user, accessToken) => provider.validFor(user, accessToken), allowInsecureAuth: true });
     t = await startTestApp(
       engine,
       {
@@ -45,6 +48,8 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
         OAUTH_MICROSOFT_CLIENT_SECRET: provider.clientSecret,
         OAUTH_MICROSOFT_AUTHORIZE_URL: provider.authorizeUrl,
         OAUTH_MICROSOFT_TOKEN_URL: provider.tokenUrl,
+        OAUTH_MICROSOFT_SMTP_URL: `smtp://127.0.0.1:${providerSmtp.port}`,
+        OUTBOX_POLL_INTERVAL_MS: '100',
       },
       { port },
     );
@@ -54,6 +59,7 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
     dovecot?.down();
     await provider?.close();
     await mail?.close();
+    await providerSmtp?.close();
   });
 
   const mailboxOf = async (tenant: { admin: Record<string, string> }, id: number) => (await t.http().get(`/api/email-settings/mailboxes/${id}`).set(tenant.admin).expect(200)).body;
@@ -81,6 +87,10 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
     expect((await post({ kind: 'microsoft365', oauth_client_id: 'own', oauth_client_secret: 's', oauth_token_url: 'https://10.1.2.3/token' }).expect(422)).body.message).toMatch(/oauth_token_url: .*private/);
     expect((await post({ kind: 'imap', host: 'imap.example.com', port: 993, security: 'tls', username: 'u', password: 'p', oauth_client_id: 'x' }).expect(422)).body.message).toMatch(/only for "microsoft365" and "google"/);
     expect((await t.http().get('/api/email-settings/mailboxes').set(tenant.admin).expect(200)).body).toEqual([]);
+    const imap = await post({ kind: 'imap', host: dovecot.host, port: dovecot.port, security: 'none', username: dovecot.user(3), password: 'secret' }).expect(201);
+    const patched = await t.http().patch(`/api/email-settings/mailboxes/${imap.body.id}`).set(tenant.admin).send({ send_replies: true }).expect(422);
+    expect(patched.body.message).toMatch(/only a Microsoft 365 or Google mailbox sends replies/);
+    await t.http().delete(`/api/email-settings/mailboxes/${imap.body.id}`).set(tenant.admin).expect(204);
     const providers = (await t.http().get('/api/email-settings/mailboxes/providers').set(tenant.admin).expect(200)).body;
     expect(providers).toEqual(expect.arrayContaining([{ kind: 'microsoft365', label: 'Microsoft 365', platform_app: true }, { kind: 'google', label: 'Google', platform_app: false }]));
     // A forged, stale or foreign state never reaches the token endpoint, and never answers 500.
@@ -123,6 +133,14 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
     await waitUntilFiled(t, first.map((m) => m.messageId));
     const tickets = (await t.http().get('/api/tickets').set(tenant.agent).expect(200)).body;
     expect(tickets.data.length).toBe(3);
+
+    // Replies may leave through the mailbox's provider: SMTP with XOAUTH2, from the mailbox's address.
+    expect((await t.http().patch(`/api/email-settings/mailboxes/${id}`).set(tenant.admin).send({ send_replies: true }).expect(200)).body.send_replies).toBe(true);
+    await t.http().post(`/api/tickets/${tickets.data[0].id}/reply`).set(tenant.agent).send({ body_text: 'We are on it.' }).expect(202);
+    const [sent] = await providerSmtp.waitForMessages(1, 30_000);
+    expect(sent).toMatchObject({ user: dovecot.user(user), authMethod: 'XOAUTH2', from: dovecot.user(user) });
+    expect(sent.raw.toString()).toMatch(new RegExp(`^From: .*<${dovecot.user(user)}>`, 'm'));
+    providerSmtp.reset();
 
     // Access tokens (6 s here) are renewed before they expire, each refresh rotating the refresh token.
     const beforeRefresh = (await provider.tokenRequests()).refresh_token ?? 0;

@@ -18,6 +18,8 @@ export interface OAuthMailProvider {
   introspectionClientSecret: string;
   /** introspectionUrl with the resource server's credentials, for startPrivateDovecot's oauth2IntrospectionUrl. */
   dovecotIntrospectionUrl: string;
+  /** Whether an access token is valid for `user`, as a resource server (Dovecot, an SMTP server) learns by introspection. */
+  validFor(user: string, accessToken: string): Promise<boolean>;
   /** Destroys every grant, authorization code, access and refresh token issued so far. */
   revokeAll(): Promise<void>;
   /** Token-endpoint calls by grant type, and failed ones as "<grant_type> <error>" (e.g. "refresh_token invalid_grant"). */
@@ -77,6 +79,15 @@ export async function startOAuthMailProvider(options: OAuthMailProviderOptions):
     introspectionClientId: 'dovecot',
     introspectionClientSecret: `${clientSecret}-dovecot`,
     dovecotIntrospectionUrl: `http://dovecot:${clientSecret}-dovecot@${new URL(issuer).host}/token/introspection`,
+    validFor: async (user, accessToken) => {
+      const response = await fetch(`${issuer}/token/introspection`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`dovecot:${clientSecret}-dovecot`).toString('base64')}` },
+        body: new URLSearchParams({ token: accessToken }).toString(),
+      });
+      const answer = (await response.json()) as { active?: boolean; sub?: string };
+      return answer.active === true && answer.sub === user;
+    },
     revokeAll: async () => void (await control('revoke-all', 'POST')),
     setAccessTokenTtl: async (seconds) => void (await control(`access-token-ttl?seconds=${seconds}`, 'POST')),
     tokenRequests: async () => (await (await control('token-requests', 'GET')).json()) as Record<string, number>,

@@ -73,6 +73,11 @@ export interface SmtpSinkOptions {
   /** Accept mail without AUTH, like Mailpit (default false). */
   authOptional?: boolean;
   /**
+   * Also offer AUTH XOAUTH2 (as Microsoft 365 and Gmail do) and accept a bearer token when this
+   * says it is valid for the user (e.g. by the OAuth2 server's introspection).
+   */
+  checkBearer?: (user: string, accessToken: string) => Promise<boolean>;
+  /**
    * Called at MAIL FROM, each RCPT TO and after DATA. Return a 4xx/5xx code (or
    * { code, message }) to refuse that step; undefined/null to accept.
    * `respondWith` overrides it while active.
@@ -150,7 +155,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     name: 'sink.mail.test',
     secure,
     ...(options.key && options.cert ? { key: options.key, cert: options.cert } : {}),
-    authMethods: ['PLAIN', 'LOGIN'],
+    authMethods: options.checkBearer ? ['PLAIN', 'LOGIN', 'XOAUTH2'] : ['PLAIN', 'LOGIN'],
     allowInsecureAuth: options.allowInsecureAuth ?? false,
     authOptional: options.authOptional ?? false,
     size: 50 * 1024 * 1024,
@@ -159,6 +164,14 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     // Do not keep tests waiting 30 s for clients that keep a connection open.
     closeTimeout: 300,
     onAuth(auth, _session, callback) {
+      if (auth.method === 'XOAUTH2') {
+        const user = auth.username ?? '';
+        void (options.checkBearer?.(user, auth.accessToken ?? '') ?? Promise.resolve(false)).then(
+          (valid) => callback(valid ? null : smtpError(535, 'Authentication failed: invalid token'), valid ? { user: { name: user, method: 'XOAUTH2' } satisfies SessionUser } : undefined),
+          (error: Error) => callback(smtpError(454, `Temporary authentication failure: ${error.message}`)),
+        );
+        return;
+      }
       if (auth.username !== undefined && Object.prototype.hasOwnProperty.call(users, auth.username) && users[auth.username] === auth.password) {
         callback(null, { user: { name: auth.username, method: auth.method } satisfies SessionUser });
         return;

@@ -101,6 +101,10 @@ function MailboxRow({ mailbox, onChange }) {
     await patch(`/api/email-settings/mailboxes/${mailbox.id}`, { enabled: !mailbox.enabled });
     await onChange();
   });
+  const sendReplies = () => action.run(async () => {
+    await patch(`/api/email-settings/mailboxes/${mailbox.id}`, { send_replies: !mailbox.send_replies });
+    await onChange();
+  });
   const remove = () => action.run(async () => {
     await del(`/api/email-settings/mailboxes/${mailbox.id}`);
     await onChange();
@@ -120,8 +124,10 @@ function MailboxRow({ mailbox, onChange }) {
           <${BusyButton} type="submit" busy=${action.busy} label="Reconnect" busyLabel="Saving…" />
         </form>`
       : null}
+    ${oauth && mailbox.send_replies ? html`<p class="small">Replies to your customers leave through this mailbox (${OAUTH_LABELS[mailbox.kind]}), from ${mailbox.username}.</p>` : null}
     <div class="inline-form">
       <${BusyButton} class="button secondary small" busy=${action.busy} label=${mailbox.enabled ? 'Turn off' : 'Turn on'} onClick=${toggle} />
+      ${oauth ? html`<${BusyButton} class="button secondary small" busy=${action.busy} label=${mailbox.send_replies ? 'Send replies through the SMTP settings' : 'Send replies through this mailbox'} onClick=${sendReplies} />` : null}
       <${BusyButton} class="button secondary small" busy=${action.busy} label="Remove" onClick=${remove} />
     </div>
     <${Notice} notice=${action.notice} />
