@@ -40,3 +40,16 @@ describe('mailbox OAuth2 configuration', () => {
     expect(() => AppConfig.fromEnvironment({ ...base, OAUTH_MICROSOFT_IMAP_URL: 'outlook.office365.com:993' })).toThrow(/OAUTH_MICROSOFT_IMAP_URL must be imaps:\/\/host/);
   });
 });
+
+describe('mailbox OAuth2 SMTP servers', () => {
+  it('are the providers’ submission servers unless OAUTH_*_SMTP_URL says otherwise', () => {
+    expect(AppConfig.fromEnvironment(base).mailboxOAuth.smtp).toEqual({
+      microsoft365: { host: 'smtp.office365.com', port: 587, security: 'starttls' },
+      google: { host: 'smtp.gmail.com', port: 465, security: 'tls' },
+    });
+    const { smtp } = AppConfig.fromEnvironment({ ...base, OAUTH_MICROSOFT_SMTP_URL: 'smtps://smtp.partner.outlook.cn', OAUTH_GOOGLE_SMTP_URL: 'smtp://127.0.0.1:2525' }).mailboxOAuth;
+    expect(smtp.microsoft365).toEqual({ host: 'smtp.partner.outlook.cn', port: 465, security: 'tls' });
+    expect(smtp.google).toEqual({ host: '127.0.0.1', port: 2525, security: 'none' });
+    expect(() => AppConfig.fromEnvironment({ ...base, OAUTH_GOOGLE_SMTP_URL: 'https://smtp.gmail.com' })).toThrow(/OAUTH_GOOGLE_SMTP_URL must be smtps:\/\/host/);
+  });
+});

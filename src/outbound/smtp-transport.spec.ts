@@ -76,6 +76,11 @@ describe('smtpTransportOptions', () => {
     });
   });
 
+  it('authenticates with XOAUTH2 when the endpoint brings an access token', () => {
+    const options = smtpTransportOptions({ ...endpoint, username: 'help@contoso.example', password: null, accessToken: 'at-123' }, { verifyTls: true });
+    expect(options.auth).toEqual({ type: 'OAuth2', user: 'help@contoso.example', accessToken: 'at-123' });
+  });
+
   it('uses implicit TLS for "tls" and plain text without STARTTLS for "none"', () => {
     expect(smtpTransportOptions({ ...endpoint, security: 'tls', port: 465 }, { verifyTls: true })).toMatchObject({ secure: true, requireTLS: false, ignoreTLS: false });
     expect(smtpTransportOptions({ ...endpoint, security: 'none', port: 25 }, { verifyTls: true })).toMatchObject({ secure: false, requireTLS: false, ignoreTLS: true });
