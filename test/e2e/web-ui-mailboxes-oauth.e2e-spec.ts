@@ -9,6 +9,7 @@ import { freePort } from '../support/oidc-provider';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 import { signInWithToken } from '../support/browser-sign-in';
+import { reloadSettingsUntil } from '../support/browser-settings';
 
 jest.setTimeout(90_000);
 
@@ -49,17 +50,6 @@ describe('web UI: connecting a Microsoft 365 mailbox, in Chromium', () => {
     await provider?.close();
   });
 
-  /** Reloads the settings until `text` shows (the list is read when the page opens). */
-  async function reloadUntil(page: Page, text: string | RegExp): Promise<void> {
-    for (let i = 0; ; i++) {
-      if (await page.getByText(text).first().isVisible()) return;
-      if (i > 80) throw new Error(`"${text}" did not show`);
-      await page.waitForTimeout(250);
-      await page.reload();
-      await page.getByRole('heading', { name: 'E-mail settings' }).waitFor();
-    }
-  }
-
   /** At the provider: its sign-in page (unless its session remembers us), then consent, until back at the settings. */
   async function signInAtProvider(page: Page, login: string): Promise<void> {
     await page.waitForURL((url) => !url.toString().startsWith(base));
@@ -95,7 +85,7 @@ describe('web UI: connecting a Microsoft 365 mailbox, in Chromium', () => {
     await signInAtProvider(page, dovecot.user(1));
     await page.getByText('Connected. Mail in the mailbox becomes tickets within seconds.').waitFor();
     expect(page.url()).toBe(`${base}/#/settings`);
-    await reloadUntil(page, 'connected');
+    await reloadSettingsUntil(page, 'connected');
     await page.getByRole('heading', { name: new RegExp(dovecot.user(1)) }).waitFor();
 
     const first = numberedMails('sales@wherever.example', 2, 'ui-oauth-first');
@@ -103,7 +93,7 @@ describe('web UI: connecting a Microsoft 365 mailbox, in Chromium', () => {
     await waitUntilFiled(t, first.map((m) => m.messageId));
 
     await provider.revokeAll();
-    await reloadUntil(page, 'needs you to reconnect');
+    await reloadSettingsUntil(page, 'needs you to reconnect');
     await page.getByText(/invalid_grant/).first().waitFor();
     await page.goto(`${base}/#/tickets`);
     await page.getByText(`The mailbox ${dovecot.user(1)} is not read: it needs you to sign in again.`).waitFor();
@@ -115,7 +105,7 @@ describe('web UI: connecting a Microsoft 365 mailbox, in Chromium', () => {
     await signInAtProvider(page, dovecot.user(1));
     await page.getByText('Connected. Mail in the mailbox becomes tickets within seconds.').waitFor();
     await waitUntilFiled(t, waiting.map((m) => m.messageId));
-    await reloadUntil(page, 'connected');
+    await reloadSettingsUntil(page, 'connected');
     await expectEachFiledOnce(t, [...first, ...waiting].map((m) => m.messageId));
     await context.close();
   });

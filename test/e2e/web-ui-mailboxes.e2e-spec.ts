@@ -2,11 +2,12 @@
 // page, sees a refused login as "needs your password" (there and as a notice on every page),
 // reconnects, and the mailbox's mail becomes tickets. Against a private Dovecot.
 import { AddressInfo } from 'node:net';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, chromium } from 'playwright-core';
 import { numberedMails, waitUntilFiled } from '../support/filing';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 import { signInWithToken } from '../support/browser-sign-in';
+import { reloadSettingsUntil } from '../support/browser-settings';
 
 jest.setTimeout(60_000);
 
@@ -29,17 +30,6 @@ describe('web UI: tenant mailboxes, in Chromium', () => {
     await t?.close();
     dovecot?.down();
   });
-
-  /** Reloads the page until `text` shows (the list is read when the page opens). */
-  async function reloadUntil(page: Page, text: string | RegExp): Promise<void> {
-    for (let i = 0; ; i++) {
-      if (await page.getByText(text).first().isVisible()) return;
-      if (i > 40) throw new Error(`"${text}" did not show`);
-      await page.waitForTimeout(250);
-      await page.reload();
-      await page.getByRole('heading', { name: 'E-mail settings' }).waitFor();
-    }
-  }
 
   it('connects, shows a refused login on every page, reconnects, and the mail becomes tickets', async () => {
     const tenant = await createTenantWithTokens(t, 'Mailbox UI Co', { tier: 'enterprise' });
@@ -64,7 +54,7 @@ describe('web UI: tenant mailboxes, in Chromium', () => {
     await page.getByRole('button', { name: 'Connect mailbox' }).click();
     await page.getByText('Connected. Its state shows above within seconds.').waitFor();
 
-    await reloadUntil(page, 'needs your password');
+    await reloadSettingsUntil(page, 'needs your password');
     await page.getByText(/login refused/).first().waitFor();
     await page.goto(`${base}/#/tickets`);
     await page.getByText(`The mailbox ${dovecot.user(1)} is not read: it needs you to sign in again.`).waitFor();
@@ -74,7 +64,7 @@ describe('web UI: tenant mailboxes, in Chromium', () => {
     await page.getByRole('button', { name: 'Reconnect' }).click();
     await page.getByText('Saved. The mailbox is read again from where it stopped.').waitFor();
     await waitUntilFiled(t, mails.map((m) => m.messageId));
-    await reloadUntil(page, 'connected');
+    await reloadSettingsUntil(page, 'connected');
     await page.getByText(/is not read/).waitFor({ state: 'detached' }).catch(async (error) => {
       console.log(await page.locator('body').innerText(), JSON.stringify((await t.http().get('/api/email-settings/mailboxes').set(tenant.admin)).body));
       throw error;
