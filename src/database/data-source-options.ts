@@ -25,6 +25,7 @@ import { CannedReplies1765500000007 } from '../../migrations/1765500000007-canne
 import { TicketPresence1765500000008 } from '../../migrations/1765500000008-ticket-presence';
 import { TenantMailboxes1765600000000 } from '../../migrations/1765600000000-tenant-mailboxes';
 import { MailboxOAuth1765700000000 } from '../../migrations/1765700000000-mailbox-oauth';
+import { LimitNotices1765700000001 } from '../../migrations/1765700000001-limit-notices';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   TicketPresence1765500000008,
   TenantMailboxes1765600000000,
   MailboxOAuth1765700000000,
+  LimitNotices1765700000001,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {

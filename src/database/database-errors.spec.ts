@@ -17,6 +17,14 @@ describe('retryDeadlocks', () => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });
 
+  it('takes a deadlock on an AUTO-INC lock, which MariaDB reports as a failed auto-increment read, as a deadlock', async () => {
+    const autoIncrement = Object.assign(new Error('Failed to read auto-increment value from storage engine'), { driverError: { code: 'ER_AUTOINC_READ_FAILED', errno: 1467 } });
+    expect(isDeadlock(autoIncrement)).toBe(true);
+    expect(isDatabaseUnavailable(autoIncrement)).toBe(true);
+    const transaction = jest.fn().mockRejectedValueOnce(autoIncrement).mockResolvedValue('written');
+    await expect(retryDeadlocks(transaction)).resolves.toBe('written');
+  });
+
   it('does not repeat a transaction that failed for any other reason', async () => {
     const transaction = jest.fn().mockRejectedValue(Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY' }));
     await expect(retryDeadlocks(transaction)).rejects.toThrow('Duplicate entry');

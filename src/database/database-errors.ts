@@ -8,6 +8,7 @@ const UNAVAILABLE_CODES = new Set([
   'ER_SERVER_SHUTDOWN',
   'ER_LOCK_WAIT_TIMEOUT',
   'ER_LOCK_DEADLOCK',
+  'ER_AUTOINC_READ_FAILED',
   'SQLITE_BUSY',
   'SQLITE_IOERR',
   'SQLITE_FULL',
@@ -38,11 +39,16 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-/** True when InnoDB rolled the transaction back to break a deadlock: running it again is the cure. */
+/**
+ * True when InnoDB rolled the transaction back to break a deadlock: running it again is the cure.
+ * A deadlock on a table's AUTO-INC lock (the event and search triggers insert into tables of their
+ * own) is reported as "Failed to read auto-increment value from storage engine" (1467), with the
+ * transaction rolled back all the same (MariaDB MDEV-33593).
+ */
 export function isDeadlock(error: unknown): boolean {
   let e = error as { code?: string; errno?: number; driverError?: unknown } | undefined;
   for (let depth = 0; e && depth < 3; depth++) {
-    if (e.code === 'ER_LOCK_DEADLOCK' || e.errno === 1213) return true;
+    if (e.code === 'ER_LOCK_DEADLOCK' || e.errno === 1213 || e.code === 'ER_AUTOINC_READ_FAILED' || e.errno === 1467) return true;
     e = e.driverError as typeof e;
   }
   return false;
