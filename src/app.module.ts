@@ -17,6 +17,7 @@ import { TicketsModule } from './tickets/tickets.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { SourcesModule } from './sources/sources.module';
 import { TenantMailboxesModule } from './tenant-mailboxes/tenant-mailboxes.module';
+import { NoticesModule } from './notices/notices.module';
 import { WebModule } from './web/web.module';
 
 @Module({})
@@ -40,6 +41,7 @@ export class AppModule {
         OutboundModule,
         SourcesModule,
         TenantMailboxesModule,
+        NoticesModule,
         WebModule,
         EventsModule,
         RetentionModule,

@@ -99,6 +99,25 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
     await t.http().get(CALLBACK_PATH).expect(302);
   });
 
+  it('connects a Google mailbox through the tenant’s own app (no platform app for Google), its token endpoint under the egress rules', async () => {
+    const tenant = await createTenantWithTokens(t, `Own app ${token()}`, { tier: 'enterprise' });
+    const ownApp = { oauth_client_id: provider.clientId, oauth_client_secret: provider.clientSecret, oauth_authorize_url: provider.authorizeUrl, oauth_token_url: provider.tokenUrl };
+    const created = await t.http().post('/api/email-settings/mailboxes').set(tenant.admin).send({ kind: 'google', host: dovecot.host, port: dovecot.port, security: 'none', ...ownApp }).expect(201);
+    expect(created.body).toMatchObject({ kind: 'google', oauth_client_id: provider.clientId, state: 'awaiting_authorization' });
+    expect(JSON.stringify(created.body)).not.toContain(provider.clientSecret);
+    const authorizeUrl = new URL(created.body.authorize_url);
+    expect(authorizeUrl.searchParams.get('scope')).toBe('openid email https://mail.google.com/');
+    expect(authorizeUrl.searchParams.get('access_type')).toBe('offline');
+    const user = 3;
+    const back = await callback(await completeProviderFlow(created.body.authorize_url, dovecot.user(user)), cookieOf(created));
+    expect(settingsOutcome(back).get('mailbox_connected')).toBe(String(created.body.id));
+    await inState(tenant, created.body.id, 'connected');
+    const mails = numberedMails('anyone@elsewhere.example', 2, `google-${token()}`);
+    await dovecot.append(user, mails.map((m) => m.raw));
+    await waitUntilFiled(t, mails.map((m) => m.messageId));
+    await t.http().delete(`/api/email-settings/mailboxes/${created.body.id}`).set(tenant.admin).expect(204);
+  });
+
   it('connects with PKCE, files the mailbox’s mail as the tenant’s, refreshes with rotation, survives a revoked grant and resumes on reconnect', async () => {
     const user = engine === 'sqlite' ? 1 : 2;
     const other = 3;
