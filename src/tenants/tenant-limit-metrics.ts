@@ -11,9 +11,8 @@ const HELP = 'Active tenants at or above 80% or at 100% of a limit';
 
 /**
  * `inbound_tenants_at_limit{limit, threshold}` at each scrape, and a warning in the log the first
- * time (per instance and UTC day) a tenant reaches 80% and 100% of a limit. There is no platform
- * mail of our own to tell a tenant admin by: the admin sees the same warnings in the usage report
- * and on "Team & usage".
+ * time (per instance and UTC day) a tenant reaches 80% and 100% of a limit. Tenant admins see the
+ * same warnings in the usage report and on "Team & usage", and get an e-mail (src/notices).
  */
 @Injectable()
 export class TenantLimitMetrics implements OnModuleInit {
