@@ -95,7 +95,7 @@ export async function runMailboxesBench(): Promise<Record<string, number>> {
     for (let user = 1; user <= MAILBOXES; user++) {
       await app.get(TenantMailboxesService).create(asTenantId(tenants[user % TENANTS].id), {
         kind: 'imap', host: '127.0.0.1', port: dovecot.port, security: 'none', username: `tenant-mbx-${user}@mail.test`, password: 'secret',
-      });
+      }, { kind: 'bootstrap', id: null });
     }
     const readers = app.get(TenantMailboxReadersService);
     await until(`${MAILBOXES} mailboxes connected`, () => readers.readingNow().length === MAILBOXES, 120_000, 50);

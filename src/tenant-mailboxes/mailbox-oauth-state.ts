@@ -1,3 +1,4 @@
+import type { Actor } from '../audit/audit-policy';
 import { SecretBox } from '../email-settings/secret-box';
 
 export const OAUTH_BINDING_COOKIE = 'inbound_mailbox_oauth';
@@ -12,6 +13,8 @@ export interface MailboxOAuthState {
   verifier: string;
   /** Also in the browser's cookie: the callback is completed only by the browser that started it. */
   binding: string;
+  /** Who started connecting: the audit entry of the callback (a request without a principal) names them. */
+  actor: Actor;
   expiresAt: number;
 }
 

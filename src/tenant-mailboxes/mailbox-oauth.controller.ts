@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiFoundResponse, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
+import { Audited } from '../audit/audit.decorators';
 import { Public } from '../auth/auth.decorators';
 import { cookieValue } from '../auth/session-secret';
 import { ApiErrors } from '../common/api-errors';
@@ -24,6 +25,7 @@ export class MailboxOAuthController {
 
   @ApiFoundResponse({ description: 'To Settings with mailbox_connected=<id>, or with mailbox_error saying what went wrong' })
   @ApiErrors(500)
+  @Audited('mailbox.connected', { target: 'mailbox' })
   @Get('callback')
   async callback(@Req() request: Request, @Res() response: Response): Promise<void> {
     const settings = `${this.config.accounts.publicUrl}/#/settings`;

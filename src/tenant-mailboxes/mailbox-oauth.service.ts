@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
+import type { Actor } from '../audit/audit-policy';
+import { AuditTrail } from '../audit/audit-trail';
 import { AppConfig } from '../config/app-config';
 import { OAuthClientConfig, OAuthMailboxKind, PROVIDER_ENDPOINTS } from '../config/mailbox-oauth-config';
 import { DomainError } from '../common/domain-error';
@@ -40,6 +42,7 @@ export class MailboxOAuthService {
   constructor(
     private readonly mailboxes: TenantMailboxesRepository,
     private readonly config: AppConfig,
+    private readonly trail: AuditTrail,
   ) {
     this.box = new SecretBox(config.appKey);
   }
@@ -64,10 +67,10 @@ export class MailboxOAuthService {
   }
 
   /** Where to send the admin's browser, and the value of the cookie that binds the callback to that browser. */
-  async authorization(row: TenantMailbox): Promise<{ authorizeUrl: string; binding: string }> {
+  async authorization(row: TenantMailbox, actor: Actor): Promise<{ authorizeUrl: string; binding: string }> {
     const client = this.requireClient(row);
     const verifier = oidc.randomPKCECodeVerifier();
-    const state: MailboxOAuthState = { tenantId: row.tenantId, mailboxId: row.id, verifier, binding: randomBytes(18).toString('base64url'), expiresAt: Date.now() + OAUTH_STATE_LIFETIME_MS };
+    const state: MailboxOAuthState = { tenantId: row.tenantId, mailboxId: row.id, verifier, binding: randomBytes(18).toString('base64url'), actor, expiresAt: Date.now() + OAUTH_STATE_LIFETIME_MS };
     const provider = OAUTH_PROVIDERS[row.kind as OAuthMailboxKind];
     const url = oidc.buildAuthorizationUrl(this.configuration(client, row, { address: null }), {
       redirect_uri: this.redirectUri,
@@ -88,6 +91,7 @@ export class MailboxOAuthService {
     if (!state) throw new DomainError('unauthorized', 'Connecting the mailbox took too long or did not start here: start again from Settings › Mailboxes');
     if (!binding || binding !== state.binding) throw new DomainError('forbidden', 'Finish connecting the mailbox in the browser that started it');
     const tenantId = state.tenantId as TenantId;
+    this.trail.note({ actor: state.actor, tenantId, target: { type: 'mailbox', id: state.mailboxId } });
     const row = await this.mailboxes.find(tenantId, state.mailboxId);
     if (!row || !isOAuthKind(row.kind)) throw new DomainError('not_found', 'This mailbox was removed while it was being connected');
     const providerError = currentUrl.searchParams.get('error');
@@ -107,6 +111,7 @@ export class MailboxOAuthService {
     if (row.username && row.username.toLowerCase() !== grant.address) {
       throw new DomainError('conflict', `You signed in as ${grant.address}, but this connection reads ${row.username}: sign in as ${row.username}, or add ${grant.address} as a new mailbox`);
     }
+    this.trail.note({ changes: { username: { before: row.username || null, after: grant.address }, grant: { changed: true } } });
     await this.mailboxes.storeGrant(tenantId, row.id, {
       username: grant.address,
       oauthRefreshTokenEncrypted: this.box.encrypt(grant.refreshToken),

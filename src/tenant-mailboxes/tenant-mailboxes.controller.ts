@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
+import { actorOf, RequestPrincipal } from '../audit/audit-policy';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessibleTenantId, CurrentTenant, Roles } from '../auth/auth.decorators';
 import { TenantPrincipal } from '../auth/principal';
@@ -20,14 +21,17 @@ abstract class MailboxRoutes {
   }
 
   protected async createFor(tenantId: TenantId, dto: CreateTenantMailboxDto, request: Request, response: Response) {
-    const { mailbox, authorization } = await this.mailboxes.create(tenantId, dto);
+    const { mailbox, authorization } = await this.mailboxes.create(tenantId, dto, actorIn(request));
     return authorization ? { ...mailbox, authorize_url: bindBrowser(authorization, request, response) } : mailbox;
   }
 
   protected async authorizeFor(tenantId: TenantId, id: number, request: Request, response: Response) {
-    return { authorize_url: bindBrowser(await this.mailboxes.authorize(tenantId, id), request, response) };
+    return { authorize_url: bindBrowser(await this.mailboxes.authorize(tenantId, id, actorIn(request)), request, response) };
   }
 }
+
+/** Who asks, as the guard left it on the request: the callback's audit entry names them. */
+const actorIn = (request: Request) => actorOf((request as Request & { principal?: RequestPrincipal }).principal);
 
 /** The cookie ties the provider's redirect back to this browser: a link sent to someone else connects nothing. */
 function bindBrowser(authorization: Authorization, request: Request, response: Response): string {

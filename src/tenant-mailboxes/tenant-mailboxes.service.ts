@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Actor } from '../audit/audit-policy';
 import { AppConfig } from '../config/app-config';
 import { OAUTH_MAILBOX_KINDS } from '../config/mailbox-oauth-config';
 import { DomainError } from '../common/domain-error';
@@ -74,7 +75,7 @@ export class TenantMailboxesService {
     return toView(await this.load(tenantId, id));
   }
 
-  async create(tenantId: TenantId, dto: CreateTenantMailboxDto): Promise<{ mailbox: TenantMailboxView; authorization: Authorization | null }> {
+  async create(tenantId: TenantId, dto: CreateTenantMailboxDto, actor: Actor): Promise<{ mailbox: TenantMailboxView; authorization: Authorization | null }> {
     const unsupported = unsupportedKindProblem(dto.kind);
     if (unsupported) throw new DomainError('unprocessable', unsupported);
     if (!isOAuthKind(dto.kind)) {
@@ -93,14 +94,14 @@ export class TenantMailboxesService {
     const fields = { kind: dto.kind, ...destination, passwordEncrypted: null, folder: dto.folder ?? 'INBOX', ...app };
     this.oauth.requireClient(fields);
     const row = await this.mailboxes.insert(tenantId, fields, 'awaiting_authorization');
-    return { mailbox: toView(row), authorization: await this.oauth.authorization(row) };
+    return { mailbox: toView(row), authorization: await this.oauth.authorization(row, actor) };
   }
 
   /** Reconnect (or finish connecting) an OAuth2 mailbox: where to send the browser. */
-  async authorize(tenantId: TenantId, id: number): Promise<Authorization> {
+  async authorize(tenantId: TenantId, id: number, actor: Actor): Promise<Authorization> {
     const row = await this.load(tenantId, id);
     if (!isOAuthKind(row.kind)) throw new DomainError('unprocessable', 'This mailbox signs in with a password: give it again with PATCH {"password"}');
-    return this.oauth.authorization(row);
+    return this.oauth.authorization(row, actor);
   }
 
   async update(tenantId: TenantId, id: number, dto: UpdateTenantMailboxDto): Promise<TenantMailboxView> {

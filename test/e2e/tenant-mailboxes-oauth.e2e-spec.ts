@@ -144,6 +144,10 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
     expect(connected.headers.location).toBe(`${publicUrl}/#/settings?mailbox_connected=${id}`);
     const row = await inState(tenant, id, 'connected');
     expect(row.username).toBe(dovecot.user(user));
+    // The callback (a request without a principal) is audited as the person or token that started connecting.
+    const audit = (await t.http().get('/api/audit-log?action=mailbox.connected').set(tenant.admin).expect(200)).body.data;
+    expect(audit).toEqual([expect.objectContaining({ action: 'mailbox.connected', actor: expect.objectContaining({ kind: 'token' }), target: { type: 'mailbox', id: String(id) } })]);
+    expect(audit[0].changes).toMatchObject({ username: { before: null, after: dovecot.user(user) }, grant: { changed: true } });
     expect(JSON.stringify(row)).not.toMatch(/token/i);
 
     // Mail to any address in the mailbox is the tenant's.
