@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiFoundResponse, ApiNoContentResponse, ApiOkResponse, A
 import { IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Request, Response } from 'express';
 import { Audited } from '../audit/audit.decorators';
+import { AuditTrail } from '../audit/audit-trail';
 import { AccessibleTenantId, Public, Roles } from '../auth/auth.decorators';
 import { ApiErrors, AUTHENTICATED_ERRORS, JSON_BODY_ERRORS } from '../common/api-errors';
 import { DomainError } from '../common/domain-error';
@@ -31,6 +32,7 @@ export class SsoController {
   constructor(
     private readonly sso: SsoService,
     private readonly config: AppConfig,
+    private readonly trail: AuditTrail,
   ) {}
 
   @ApiFoundResponse({ description: 'To the provider of the address’s tenant; on failure to the sign-in page with sso_error' })
@@ -58,6 +60,7 @@ export class SsoController {
       response.redirect(302, await target());
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
+      this.trail.note({ failed: true });
       response.redirect(302, `${this.config.accounts.publicUrl}/#/signin?sso_error=${encodeURIComponent(error.message)}`);
     }
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Request, Response } from 'express';
 import * as oidc from 'openid-client';
+import { AuditTrail } from '../audit/audit-trail';
 import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
@@ -34,6 +35,7 @@ export class SsoService {
     private readonly users: UsersService,
     private readonly signIn: SignInService,
     private readonly config: AppConfig,
+    private readonly trail: AuditTrail,
   ) {
     this.box = new SecretBox(config.appKey);
   }
@@ -89,6 +91,7 @@ export class SsoService {
     response.clearCookie(SSO_COOKIE, { path: '/api/auth/sso' });
     if (!state) throw new DomainError('unauthorized', 'The single sign-on took too long or did not start here: try again');
     const tenantId = state.tenantId as TenantId;
+    this.trail.note({ tenantId });
     const settings = await this.sso.find(tenantId);
     if (!settings?.enabled) throw new DomainError('not_found', 'Single sign-on is not set up for this tenant any more');
     const config = await this.discover(tenantId, settings);

@@ -9,6 +9,8 @@ export interface AuditNote {
   tenantId?: number | null;
   target?: { type: string; id: string | number };
   changes?: FieldChanges;
+  /** The action did not happen although the request answered normally (a redirect that carries the error): written as `<action>_failed`. */
+  failed?: boolean;
 }
 
 const current = new AsyncLocalStorage<AuditNote>();

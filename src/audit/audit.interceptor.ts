@@ -62,7 +62,7 @@ export class AuditInterceptor implements NestInterceptor {
         actorKind: actor.kind,
         actorId: actor.id,
         actorName: await this.entries.actorName(actor),
-        action,
+        action: note.failed && !action.endsWith('_failed') ? `${action}_failed` : action,
         targetType: target?.type ?? null,
         targetId: target ? String(target.id).slice(0, 320) : null,
         changes: note.changes && Object.keys(note.changes).length > 0 ? JSON.stringify(note.changes) : null,

@@ -2,6 +2,7 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiFoundResponse, ApiTags } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import { Audited } from '../audit/audit.decorators';
+import { AuditTrail } from '../audit/audit-trail';
 import { Public } from '../auth/auth.decorators';
 import { cookieValue } from '../auth/session-secret';
 import { ApiErrors } from '../common/api-errors';
@@ -21,6 +22,7 @@ export class MailboxOAuthController {
   constructor(
     private readonly oauth: MailboxOAuthService,
     private readonly config: AppConfig,
+    private readonly trail: AuditTrail,
   ) {}
 
   @ApiFoundResponse({ description: 'To Settings with mailbox_connected=<id>, or with mailbox_error saying what went wrong' })
@@ -36,6 +38,7 @@ export class MailboxOAuthController {
       response.redirect(302, `${settings}?mailbox_connected=${mailboxId}`);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
+      this.trail.note({ failed: true });
       response.redirect(302, `${settings}?mailbox_error=${encodeURIComponent(error.message)}`);
     }
   }

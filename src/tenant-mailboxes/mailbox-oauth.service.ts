@@ -89,9 +89,9 @@ export class MailboxOAuthService {
     const rawState = currentUrl.searchParams.get('state');
     const state = openOAuthState(rawState, Date.now(), this.box);
     if (!state) throw new DomainError('unauthorized', 'Connecting the mailbox took too long or did not start here: start again from Settings › Mailboxes');
-    if (!binding || binding !== state.binding) throw new DomainError('forbidden', 'Finish connecting the mailbox in the browser that started it');
     const tenantId = state.tenantId as TenantId;
     this.trail.note({ actor: state.actor, tenantId, target: { type: 'mailbox', id: state.mailboxId } });
+    if (!binding || binding !== state.binding) throw new DomainError('forbidden', 'Finish connecting the mailbox in the browser that started it');
     const row = await this.mailboxes.find(tenantId, state.mailboxId);
     if (!row || !isOAuthKind(row.kind)) throw new DomainError('not_found', 'This mailbox was removed while it was being connected');
     const providerError = currentUrl.searchParams.get('error');

@@ -106,5 +106,9 @@ describe.each(ENGINES)('single sign-on with OpenID Connect in Chromium (%s)', (e
     const emails = (await t.http().get(`/api/tenants/${acme.id}/users`).set(acme.admin).expect(200)).body.data.map((u: { email: string }) => u.email);
     expect(emails).not.toEqual(expect.arrayContaining(['mallory@evil.example']));
     expect(emails).not.toContain('unverified@acme.example');
+    // Refused sign-ins are in the tenant's audit log as such, not as sign-ins.
+    const refused = (await t.http().get('/api/audit-log?action=user.login_sso_failed').set(acme.admin).expect(200)).body.data;
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    expect(refused[0]).toMatchObject({ tenant_id: acme.id, action: 'user.login_sso_failed', actor: { kind: 'anonymous' } });
   });
 });

@@ -139,6 +139,8 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
     const back = await completeProviderFlow(created.body.authorize_url, dovecot.user(user));
     // Someone else's browser (a link passed on) connects nothing; the code is not even traded.
     expect(settingsOutcome(await callback(back)).get('mailbox_error')).toMatch(/browser that started it/);
+    const refused = (await t.http().get('/api/audit-log?action=mailbox.connected_failed').set(tenant.admin).expect(200)).body.data;
+    expect(refused).toEqual([expect.objectContaining({ target: { type: 'mailbox', id: String(id) } })]);
     expect((await mailboxOf(tenant, id)).state).toBe('awaiting_authorization');
     const connected = await callback(back, cookie);
     expect(connected.headers.location).toBe(`${publicUrl}/#/settings?mailbox_connected=${id}`);
