@@ -3,7 +3,7 @@
 // log in as users of their own, and stopping or loading this Dovecot disturbs no other test.
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 
@@ -33,6 +33,25 @@ export interface PrivateDovecotOptions {
   oauth2IntrospectionUrl?: string;
 }
 
+/**
+ * Two test files starting a private Dovecot at the same moment can both find the same port free
+ * and one of them then fails to listen: that one starts again on ports chosen afresh.
+ */
+function startWithFreshPorts(env: NodeJS.ProcessEnv, rsDir: string, attempts = 4): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync('bash', [REAL_SERVICES, 'up', 'dovecot'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      return;
+    } catch (error) {
+      execFileSync('bash', [REAL_SERVICES, 'down'], { env, stdio: 'ignore' });
+      rmSync(rsDir, { recursive: true, force: true });
+      // A random pause, so that two that collided do not choose at the same moment again.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 + Math.random() * 400);
+      if (attempt >= attempts) throw new Error(`private Dovecot in ${rsDir} did not start: ${String((error as { stderr?: Buffer }).stderr ?? error)}`, { cause: error });
+    }
+  }
+}
+
 export function startPrivateDovecot(name: string, users: number, options: PrivateDovecotOptions = {}): PrivateDovecot {
   const rsDir = `/tmp/inb-${name}-${process.pid}`;
   const env: NodeJS.ProcessEnv = { ...process.env, RS_DIR: rsDir, TEST_RS_DIR: rsDir, TENANT_MAILBOX_USERS: String(users) };
@@ -40,7 +59,7 @@ export function startPrivateDovecot(name: string, users: number, options: Privat
   if (options.oauth2IntrospectionUrl) env.DOVECOT_OAUTH2_INTROSPECTION_URL = options.oauth2IntrospectionUrl;
   // Ports of the shared services must not be taken over: let the script pick free ones.
   for (const k of ['IMAP_PORT', 'IMAPS_PORT', 'MARIADB_PORT', 'SMTP_IN_PORT']) delete env[k];
-  execFileSync('bash', [REAL_SERVICES, 'up', 'dovecot'], { env, stdio: 'ignore' });
+  startWithFreshPorts(env, rsDir);
   const port = Number(/IMAP_PORT=(\d+)/.exec(readFileSync(join(rsDir, 'ports.env'), 'utf8'))![1]);
   const user = (i: number) => `tenant-mbx-${i}@mail.test`;
   const conf = join(rsDir, 'dovecot', 'dovecot.conf');
