@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
 /**
  * Microsoft 365 and Google mailboxes (issue 18): the grant (refresh token, and the access token
  * with its expiry, both encrypted), a tenant's own app registration when it brings one, the
- * versions that make each refresh a compare-and-swap, and when the tenant's admins were last told
+ * versions that make each refresh a compare-and-swap, the claim that makes one instance refresh at a time, and when the tenant's admins were last told
  * of the connection going bad; and whether the tenant's replies leave through the mailbox (XOAUTH2).
  */
 export class MailboxOAuth1765700000000 implements MigrationInterface {
@@ -24,11 +24,13 @@ export class MailboxOAuth1765700000000 implements MigrationInterface {
       new TableColumn({ name: 'oauth_token_url', type: 'varchar', length: '1000', isNullable: true }),
       new TableColumn({ name: 'problem_notified_at', type: 'datetime', precision, isNullable: true }),
       new TableColumn({ name: 'sends_replies', type: 'boolean', default: 0 }),
+      new TableColumn({ name: 'oauth_refreshing_until', type: 'datetime', precision, isNullable: true }),
     ]);
   }
 
   public async down(qr: QueryRunner): Promise<void> {
     for (const column of [
+      'oauth_refreshing_until',
       'sends_replies',
       'problem_notified_at',
       'oauth_token_url',

@@ -16,6 +16,9 @@ import { TenantMailbox } from './tenant-mailbox.entity';
 import { TenantMailboxesRepository } from './tenant-mailboxes.repository';
 
 const TOKEN_TIMEOUT_SECONDS = 15;
+/** A refresh claim outlives the token request's timeout; a crashed claimer's claim runs out after it. */
+const REFRESH_CLAIM_SECONDS = 30;
+const REFRESH_WAIT_STEP_MS = 200;
 
 type AppFields = Pick<TenantMailbox, 'kind' | 'oauthClientId' | 'oauthClientSecretEncrypted' | 'oauthAuthorizeUrl' | 'oauthTokenUrl'>;
 
@@ -29,15 +32,16 @@ interface Grant {
 
 /**
  * The OAuth2 side of Microsoft 365 and Google mailboxes (openid-client): the authorization-code
- * flow with PKCE that connects one, and the only code that refreshes access tokens. A refresh is
- * single-flight per process and stored only over the token version it started from, so a rotated
- * refresh token is never overwritten by an older one.
+ * flow with PKCE that connects one, and the only code that refreshes access tokens. One process
+ * refreshes a mailbox at a time, over every instance (a claim in its row; the others wait for its
+ * tokens), and the result is stored only over the token version it started from, so a rotated
+ * refresh token is never presented twice nor overwritten by an older one.
  */
 @Injectable()
 export class MailboxOAuthService {
   private readonly logger = new Logger('MailboxOAuth');
   private readonly box: SecretBox;
-  private readonly refreshing = new Map<number, Promise<string>>();
+  private readonly refreshing = new Map<string, Promise<string>>();
 
   constructor(
     private readonly mailboxes: TenantMailboxesRepository,
@@ -129,21 +133,40 @@ export class MailboxOAuthService {
    * Throws CredentialsRefused when only the tenant admin can help (grant revoked, no grant).
    */
   accessToken(mailboxId: number, options: { fresh?: boolean } = {}): Promise<string> {
-    const running = this.refreshing.get(mailboxId);
+    const fresh = options.fresh ?? false;
+    // A caller told that a token was refused must not be handed the answer of a call that began before.
+    const key = `${mailboxId}:${fresh}`;
+    const running = this.refreshing.get(key);
     if (running) return running;
-    const next = this.currentOrRefreshed(mailboxId, options.fresh ?? false).finally(() => this.refreshing.delete(mailboxId));
-    this.refreshing.set(mailboxId, next);
+    const next = this.currentOrRefreshed(mailboxId, fresh).finally(() => this.refreshing.delete(key));
+    this.refreshing.set(key, next);
     return next;
   }
 
   private async currentOrRefreshed(mailboxId: number, fresh: boolean): Promise<string> {
-    const row = await this.mailboxes.forReader(mailboxId);
-    if (!row?.oauthRefreshTokenEncrypted) throw new CredentialsRefused('the mailbox is not connected: connect it again');
-    if (!fresh && row.oauthAccessTokenEncrypted && row.oauthAccessTokenExpiresAt && row.oauthAccessTokenExpiresAt.getTime() > Date.now()) {
-      return this.box.decrypt(row.oauthAccessTokenEncrypted);
+    let row = await this.mailboxes.forReader(mailboxId);
+    const askedAt = row?.oauthTokenVersion;
+    for (let waited = 0; ; waited += REFRESH_WAIT_STEP_MS) {
+      if (!row?.oauthRefreshTokenEncrypted) throw new CredentialsRefused('the mailbox is not connected: connect it again');
+      const renewedMeanwhile = row.oauthTokenVersion !== askedAt;
+      const usable = row.oauthAccessTokenEncrypted && row.oauthAccessTokenExpiresAt && row.oauthAccessTokenExpiresAt.getTime() > Date.now();
+      if (usable && (!fresh || renewedMeanwhile)) return this.box.decrypt(row.oauthAccessTokenEncrypted!);
+      if (await this.mailboxes.claimRefresh(mailboxId, REFRESH_CLAIM_SECONDS)) break;
+      // Another instance is refreshing: its tokens are the ones to use.
+      if (waited >= REFRESH_CLAIM_SECONDS * 1000) throw new Error('another instance has been refreshing the access token for too long; trying again later');
+      await new Promise((resolve) => setTimeout(resolve, REFRESH_WAIT_STEP_MS));
+      row = await this.mailboxes.forReader(mailboxId);
     }
+    try {
+      return await this.refresh(row);
+    } finally {
+      await this.mailboxes.releaseRefresh(mailboxId);
+    }
+  }
+
+  private async refresh(row: TenantMailbox): Promise<string> {
     const label = OAUTH_PROVIDERS[row.kind as OAuthMailboxKind]?.label ?? row.kind;
-    const refreshToken = this.box.decrypt(row.oauthRefreshTokenEncrypted);
+    const refreshToken = this.box.decrypt(row.oauthRefreshTokenEncrypted!);
     let grant: Grant;
     try {
       grant = await this.tokenRequest(row, (configuration) => oidc.refreshTokenGrant(configuration, refreshToken));
@@ -151,12 +174,12 @@ export class MailboxOAuthService {
       if (grantIsRevoked(error)) throw new CredentialsRefused(`${label} refused the stored grant (invalid_grant: access revoked, expired or the password changed): reconnect the mailbox`, { cause: error });
       throw new Error(`could not refresh the ${label} access token: ${describe(error)}`, { cause: error });
     }
-    const stored = await this.mailboxes.storeRefreshed(mailboxId, row.oauthTokenVersion, {
+    const stored = await this.mailboxes.storeRefreshed(row.id, row.oauthTokenVersion, {
       oauthAccessTokenEncrypted: this.box.encrypt(grant.accessToken),
       oauthAccessTokenExpiresAt: grant.usableUntil,
       ...(grant.refreshToken ? { oauthRefreshTokenEncrypted: this.box.encrypt(grant.refreshToken) } : {}),
     });
-    if (!stored) this.logger.warn(`mailbox ${mailboxId}: its grant changed while refreshing (reconnected?); this token is used once and not stored`);
+    if (!stored) this.logger.warn(`mailbox ${row.id}: its grant changed while refreshing (reconnected?); this token is used once and not stored`);
     return grant.accessToken;
   }
 

@@ -37,6 +37,8 @@ export class TenantMailbox {
   @Column({ name: 'oauth_access_token_expires_at', type: 'datetime', precision: 3, nullable: true }) oauthAccessTokenExpiresAt: Date | null;
   /** Moves with every refresh: a refresh is stored only over the version it started from. */
   @Column({ name: 'oauth_token_version', type: 'integer', default: 0 }) oauthTokenVersion: number;
+  /** Claimed by the one process refreshing the tokens now (any instance); the others wait for its result. */
+  @Column({ name: 'oauth_refreshing_until', type: 'datetime', precision: 3, nullable: true }) oauthRefreshingUntil: Date | null;
   /** Moves with every consent (connect, reconnect): a reader started under an older grant restarts. */
   @Column({ name: 'oauth_grant_version', type: 'integer', default: 0 }) oauthGrantVersion: number;
   /** The tenant's replies leave through this mailbox's provider (SMTP with XOAUTH2); one mailbox per tenant at most. */

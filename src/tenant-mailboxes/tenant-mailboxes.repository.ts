@@ -97,6 +97,25 @@ export class TenantMailboxesRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Claims the refresh of a mailbox's tokens for `seconds` (a crashed claimer's claim runs out):
+   * true for one caller over every instance, since presenting a rotated refresh token twice may
+   * make the provider revoke the whole grant.
+   */
+  async claimRefresh(id: number, seconds: number): Promise<boolean> {
+    const result = await this.rows
+      .createQueryBuilder()
+      .update(TenantMailbox)
+      .set({ oauthRefreshingUntil: () => this.databaseNowPlus(seconds) })
+      .where(`id = :id AND (oauth_refreshing_until IS NULL OR oauth_refreshing_until < ${this.databaseNowPlus(0)})`, { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  async releaseRefresh(id: number): Promise<void> {
+    await this.rows.update({ id }, { oauthRefreshingUntil: null });
+  }
+
   /** Bad connections whose tenant admins have not been told yet (of every tenant: for the readers' scheduler). */
   untoldProblems(now: Date): Promise<TenantMailbox[]> {
     const settled = new Date(now.getTime() - BACKING_OFF_NOTICE_MS);
@@ -116,6 +135,14 @@ export class TenantMailboxesRepository {
 
   async releaseNotice(id: number): Promise<void> {
     await this.rows.update({ id }, { problemNotifiedAt: null });
+  }
+
+  /** The database's clock (one for every instance) `seconds` from now, as each engine stores DATETIME(3) in UTC. */
+  private databaseNowPlus(seconds: number): string {
+    const s = Math.trunc(seconds);
+    const type = this.rows.manager.connection.options.type;
+    if (type === 'mysql' || type === 'mariadb') return `(UTC_TIMESTAMP(3) + INTERVAL ${s} SECOND)`;
+    return `strftime('%Y-%m-%d %H:%M:%f', 'now', '${s >= 0 ? '+' : ''}${s} seconds')`;
   }
 
   /** Counts by state over every tenant, for /health and the metrics. */

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { expectEachFiledOnce, numberedMails, waitUntilFiled } from '../support/filing';
+import { MailboxOAuthService } from '../../src/tenant-mailboxes/mailbox-oauth.service';
 import { completeProviderFlow, OAuthMailProvider, startOAuthMailProvider } from '../support/oauth-mail-provider';
 import { freePort } from '../support/oidc-provider';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
@@ -26,6 +27,7 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
   let mail: SmtpSink;
   let providerSmtp: SmtpSink;
   let publicUrl: string;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -35,24 +37,21 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
     mail = await startSmtpSink({ authOptional: true });
     // The provider's SMTP server: XOAUTH2 tokens checked at the provider, as Dovecot checks them.
     providerSmtp = await startSmtpSink({ checkBearer: (user, accessToken) => provider.validFor(user, accessToken), allowInsecureAuth: true });
-    t = await startTestApp(
-      engine,
-      {
-        PUBLIC_URL: publicUrl,
-        EGRESS_ALLOWED_HOSTS: '127.0.0.1',
-        IMAP_LEASE_SECONDS: '3',
-        EMAIL_PROCESSING_INTERVAL: '1',
-        MAIL_DEV_SMTP_HOST: '127.0.0.1',
-        MAIL_DEV_SMTP_PORT: String(mail.port),
-        OAUTH_MICROSOFT_CLIENT_ID: provider.clientId,
-        OAUTH_MICROSOFT_CLIENT_SECRET: provider.clientSecret,
-        OAUTH_MICROSOFT_AUTHORIZE_URL: provider.authorizeUrl,
-        OAUTH_MICROSOFT_TOKEN_URL: provider.tokenUrl,
-        OAUTH_MICROSOFT_SMTP_URL: `smtp://127.0.0.1:${providerSmtp.port}`,
-        OUTBOX_POLL_INTERVAL_MS: '100',
-      },
-      { port },
-    );
+    env = {
+      PUBLIC_URL: publicUrl,
+      EGRESS_ALLOWED_HOSTS: '127.0.0.1',
+      IMAP_LEASE_SECONDS: '3',
+      EMAIL_PROCESSING_INTERVAL: '1',
+      MAIL_DEV_SMTP_HOST: '127.0.0.1',
+      MAIL_DEV_SMTP_PORT: String(mail.port),
+      OAUTH_MICROSOFT_CLIENT_ID: provider.clientId,
+      OAUTH_MICROSOFT_CLIENT_SECRET: provider.clientSecret,
+      OAUTH_MICROSOFT_AUTHORIZE_URL: provider.authorizeUrl,
+      OAUTH_MICROSOFT_TOKEN_URL: provider.tokenUrl,
+      OAUTH_MICROSOFT_SMTP_URL: `smtp://127.0.0.1:${providerSmtp.port}`,
+      OUTBOX_POLL_INTERVAL_MS: '100',
+    };
+    t = await startTestApp(engine, env, { port });
   });
   afterAll(async () => {
     await t?.close();
@@ -209,5 +208,28 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
     await expectEachFiledOnce(t, [...first, ...waiting].map((m) => m.messageId));
     // One notice for the episode, however many retries it took.
     expect(mail.messages.filter((m) => m.to.includes(adminAddress))).toHaveLength(1);
+  });
+
+  it('refreshes one at a time over every instance: a rotated refresh token is never presented twice', async () => {
+    const tenant = await createTenantWithTokens(t, `Two instances ${token()}`, { tier: 'enterprise' });
+    const created = await t.http().post('/api/email-settings/mailboxes').set(tenant.admin).send({ kind: 'microsoft365', host: dovecot.host, port: dovecot.port, security: 'none' }).expect(201);
+    const back = await callback(await completeProviderFlow(created.body.authorize_url, dovecot.user(3)), cookieOf(created));
+    expect(settingsOutcome(back).get('mailbox_connected')).toBe(String(created.body.id));
+    const second = await startTestApp(engine, { ...env, TENANT_MAILBOX_MAX_CONNECTIONS: '0', ...(engine === 'sqlite' ? { DATA_DIR: t.dataDir } : { DB_DATABASE: t.config.database.database }) });
+    const refused = async () => (await provider.tokenRequests())['refresh_token invalid_grant'] ?? 0;
+    const refusedBefore = await refused();
+    try {
+      const instances = [t, second].map((app) => app.app.get(MailboxOAuthService));
+      for (let round = 0; round < 5; round++) {
+        const tokens = await Promise.all(instances.map((oauth) => oauth.accessToken(created.body.id, { fresh: true })));
+        for (const accessToken of tokens) expect(await provider.validFor(dovecot.user(3), accessToken)).toBe(true);
+      }
+      // oidc-provider revokes the whole grant when a rotated refresh token comes back: it never did.
+      expect(await refused()).toBe(refusedBefore);
+      expect((await mailboxOf(tenant, created.body.id)).state).not.toBe('needs_reauthorization');
+    } finally {
+      await second.close();
+    }
+    await t.http().delete(`/api/email-settings/mailboxes/${created.body.id}`).set(tenant.admin).expect(204);
   });
 });
