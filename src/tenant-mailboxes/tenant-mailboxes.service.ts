@@ -108,6 +108,7 @@ export class TenantMailboxesService {
     const row = await this.load(tenantId, id);
     const oauth = isOAuthKind(row.kind);
     if (oauth && dto.password !== undefined) throw new DomainError('unprocessable', 'password: this mailbox signs in at its provider: use Reconnect');
+    if (dto.send_replies === true && !oauth) throw new DomainError('unprocessable', 'send_replies: only a Microsoft 365 or Google mailbox sends replies; for another server use the SMTP settings');
     if (oauth && dto.username !== undefined && dto.username.toLowerCase() !== row.username) {
       throw new DomainError('unprocessable', 'username: the provider says which mailbox this is; connect another address as a new mailbox');
     }
@@ -126,7 +127,6 @@ export class TenantMailboxesService {
     if (dto.enabled !== undefined) row.enabled = dto.enabled;
     if (!row.enabled) this.setState(row, 'disabled', null);
     else if (reconnect || row.state === 'disabled') this.setState(row, ...readyState(row));
-    if (dto.send_replies === true && !oauth) throw new DomainError('unprocessable', 'send_replies: only a Microsoft 365 or Google mailbox sends replies; for another server use the SMTP settings');
     if (dto.send_replies === false) row.sendsReplies = false;
     const saved = await this.mailboxes.save(tenantId, row);
     if (dto.send_replies === true) {
