@@ -563,6 +563,8 @@ describe.each(ENGINES)('outbox across instances on %s', (engine) => {
   beforeAll(async () => {
     sink = await startSmtpSink({ users: SINK_USERS });
   });
+  // A test that failed midway must not leave the sink refusing mail for the next one.
+  afterEach(() => sink.respondWith(null));
   afterAll(async () => {
     for (const app of running.reverse()) await app.close();
     for (const app of stopped) {
@@ -577,7 +579,9 @@ describe.each(ENGINES)('outbox across instances on %s', (engine) => {
     engine === 'sqlite' ? { DATA_DIR: first.dataDir } : { DB_DATABASE: first.config.database.database };
 
   it('a restart loses nothing and sends nothing twice; a dead instance’s lease is taken over, a live one is respected', async () => {
-    const first = await startTestApp(engine, { ...FAST_OUTBOX, INSTANCE_ID: 'first' });
+    // Its retries wait ten minutes: each reply stays queued after its one refused attempt however
+    // slowly the machine files the four (with the fast retries they could run out of attempts first).
+    const first = await startTestApp(engine, { ...FAST_OUTBOX, OUTBOX_RETRY_BASE_MS: '600000', INSTANCE_ID: 'first' });
     const acme = await createTenantWithTokens(first, 'Acme');
     await useSmtp(first, acme, sinkSettings(sink, 'acme', 'acme-secret'));
 
@@ -603,6 +607,8 @@ describe.each(ENGINES)('outbox across instances on %s', (engine) => {
       offline.createQueryBuilder().update(OutboxEntry).set({ status: 'sending', lockedBy: owner, lockedUntil: until }).where('ticket_message_id = :id', { id }).execute();
     await lease(replies[0].id, 'dead/0', new Date(Date.now() - 1_000));
     await lease(replies[1].id, 'alive/0', new Date(Date.now() + 3_600_000));
+    // ... and the ten minutes have passed.
+    await offline.createQueryBuilder().update(OutboxEntry).set({ nextAttemptAt: new Date(Date.now() - 1_000) }).where('tenant_id = :tenant', { tenant: acme.id }).execute();
     await offline.destroy();
     sink.respondWith(null);
 
