@@ -8,11 +8,11 @@ import mysql from 'mysql2/promise';
 import { INestApplication } from '@nestjs/common';
 import { createApp } from '../src/bootstrap';
 import { AppConfig } from '../src/config/app-config';
-import { IngestService } from '../src/inbound/ingest.service';
 import { signWebhookBody } from '../src/mail/webhook-signature';
 import { TenantsService } from '../src/tenants/tenants.service';
-import { bareParseRate, CpuClock, measured, processCpuClock, Rate } from './measure';
+import { bareParseRate, CpuClock, processCpuClock, Rate } from './measure';
 import { benchMessage } from './messages';
+import { pipelineRate } from './pipeline-rate';
 import { runSearchBench } from './search-bench';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
@@ -31,26 +31,6 @@ const SECRET = 'bench-webhook-secret-0123456789';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-
-async function pipelineRate(app: INestApplication, run: string, inFlight: number, count = MESSAGES, serverCpu?: CpuClock): Promise<Rate> {
-  const tenant = await app.get(TenantsService).create({ name: `Bench ${run} ${Date.now()}`, tier: 'enterprise' });
-  const messages = Array.from({ length: count }, (_, i) => benchMessage(i, tenant.inbound_email_address!));
-  const ingest = app.get(IngestService);
-  let next = 0;
-  const worker = async () => {
-    while (next < messages.length) {
-      const report = await ingest.ingest(messages[next++], { source: 'webhook', ref: 'bench' });
-      if (!['created', 'appended'].includes(report.results[0].outcome)) throw new Error(`unexpected outcome ${report.results[0].outcome}`);
-    }
-  };
-  return measured(
-    count,
-    async () => {
-      await Promise.all(Array.from({ length: inFlight }, worker));
-    },
-    serverCpu,
-  );
-}
 
 function post(port: number, body: Buffer): Promise<number> {
   const ts = Math.floor(Date.now() / 1000);

@@ -14,10 +14,9 @@ import { INestApplication } from '@nestjs/common';
 import mysql from 'mysql2/promise';
 import { createApp } from '../src/bootstrap';
 import { AppConfig } from '../src/config/app-config';
-import { IngestService } from '../src/inbound/ingest.service';
-import { TenantsService } from '../src/tenants/tenants.service';
-import { measured, Rate } from './measure';
-import { benchMessage, BENCH_ENV } from './messages';
+import { Rate } from './measure';
+import { BENCH_ENV } from './messages';
+import { pipelineRate } from './pipeline-rate';
 
 const MESSAGES = Number(process.env.BENCH_STORAGE_MESSAGES ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -29,20 +28,6 @@ function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run under test/services/with-services.sh (npm run bench does)`);
   return value;
-}
-
-async function ingestRate(app: INestApplication, label: string, count: number): Promise<Rate> {
-  const tenant = await app.get(TenantsService).create({ name: `Storage bench ${label} ${Date.now()}`, tier: 'enterprise' });
-  const messages = Array.from({ length: count }, (_, i) => benchMessage(i, tenant.inbound_email_address!));
-  const ingest = app.get(IngestService);
-  let next = 0;
-  const worker = async () => {
-    while (next < messages.length) {
-      const report = await ingest.ingest(messages[next++], { source: 'webhook', ref: 'bench' });
-      if (!['created', 'appended'].includes(report.results[0].outcome)) throw new Error(`unexpected outcome ${report.results[0].outcome}`);
-    }
-  };
-  return measured(count, () => Promise.all(Array.from({ length: IN_FLIGHT }, worker)).then(() => undefined));
 }
 
 function s3Client(): S3Client {
@@ -93,12 +78,12 @@ export async function runStorageBench(): Promise<Record<string, number>> {
       });
       apps[driver] = await createApp(config, { logger: false });
       await apps[driver].init();
-      await ingestRate(apps[driver], 'warm-up', Math.min(200, MESSAGES));
+      await pipelineRate(apps[driver], 'storage warm-up', IN_FLIGHT, Math.min(200, MESSAGES));
     }
     const rates: Record<'local' | 's3', Rate[]> = { local: [], s3: [] };
     for (let run = 0; run < RUNS; run++) {
       for (const driver of ['local', 's3'] as const) {
-        const rate = await ingestRate(apps[driver], `${driver} ${run}`, MESSAGES);
+        const rate = await pipelineRate(apps[driver], `storage ${driver} ${run}`, IN_FLIGHT, MESSAGES);
         rates[driver].push(rate);
         console.log(`  storage run ${run + 1}, ${driver}: ${rate.perSecond.toFixed(0)} msg/s, ${rate.cpuMsPerMessage.toFixed(2)} ms CPU/msg (${IN_FLIGHT} in flight)`);
       }
