@@ -11,6 +11,7 @@ import { AuthController } from './auth.controller';
 import { MeService } from './me.service';
 import { Operator } from './operator.entity';
 import { SignInLimiter } from './sign-in-limiter';
+import { SharedCounters } from './shared-counters';
 import { SignInService } from './sign-in.service';
 import { SsoController, TenantSsoController } from './sso.controller';
 import { SsoRepository } from './sso.repository';
@@ -23,7 +24,7 @@ import { TwoFactorService } from './two-factor.service';
 @Module({
   imports: [TypeOrmModule.forFeature([User, Operator]), AuthModule, TenantsModule, OutboundModule],
   controllers: [AuthController, AccountUsersController, OperatorsController, TeamController, TwoFactorController, TwoFactorPolicyController, SsoController, TenantSsoController],
-  providers: [AccountsRepository, AccountsService, SignInService, SignInLimiter, MeService, TwoFactorService, TwoFactorRepository, SsoService, SsoRepository],
+  providers: [AccountsRepository, AccountsService, SignInService, SignInLimiter, SharedCounters, MeService, TwoFactorService, TwoFactorRepository, SsoService, SsoRepository],
   exports: [MeService],
 })
 export class AccountsModule {}

@@ -3,7 +3,7 @@ import { ThrottlerStorage } from '@nestjs/throttler';
 import { tooManyRequests } from './rate-limits';
 
 /**
- * Failures of one key (a client address, an account) counted in the throttler's storage, in this
+ * Failures of one key (a client address) counted in the throttler's storage, in this
  * instance's memory. Past the limit the key is blocked for the window: every attempt gets 429,
  * a right one included, so that guessing learns nothing.
  */

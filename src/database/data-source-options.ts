@@ -26,6 +26,7 @@ import { TicketPresence1765500000008 } from '../../migrations/1765500000008-tick
 import { TenantMailboxes1765600000000 } from '../../migrations/1765600000000-tenant-mailboxes';
 import { MailboxOAuth1765700000000 } from '../../migrations/1765700000000-mailbox-oauth';
 import { LimitNotices1765700000001 } from '../../migrations/1765700000001-limit-notices';
+import { SharedCounters1765700000002 } from '../../migrations/1765700000002-shared-counters';
 
 /** In order; TypeORM runs the ones a database has not seen yet. */
 export const MIGRATIONS = [
@@ -52,6 +53,7 @@ export const MIGRATIONS = [
   TenantMailboxes1765600000000,
   MailboxOAuth1765700000000,
   LimitNotices1765700000001,
+  SharedCounters1765700000002,
 ];
 
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
