@@ -146,11 +146,11 @@ export async function fetchBlob(path, type) {
 }
 
 /**
- * Attachments come with the bearer header like any other call and are saved from a blob,
- * so that no token ever appears in a link.
+ * Attachments (and exports, POSTed with `body`) come with the bearer header like any other call
+ * and are saved from a blob, so that no token ever appears in a link.
  */
-export async function download(path, filename) {
-  const response = await send('GET', path, undefined, session.token);
+export async function download(path, filename, body) {
+  const response = await send(body === undefined ? 'GET' : 'POST', path, body, session.token);
   if (!response.ok) throw await errorFrom(response);
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);

@@ -6,6 +6,7 @@ import { AcknowledgementPanel } from './settings-acknowledgement.js';
 import { DomainsPanel, loadDomains } from './settings-domains.js';
 import { InboundPanel } from './settings-inbound.js';
 import { MailboxesPanel } from './settings-mailboxes.js';
+import { PrivacyPanel } from './settings-privacy.js';
 import { SmtpPanel } from './settings-smtp.js';
 import { RepliesPanel } from './settings-replies.js';
 
@@ -28,5 +29,6 @@ export function SettingsPage({ me }) {
     <${AcknowledgementPanel} initial=${settings} />
     <${RepliesPanel} initial=${settings} />
     <${DomainsPanel} tenantId=${tenantId} initial=${dns} />
+    <${PrivacyPanel} />
   </section>`;
 }
