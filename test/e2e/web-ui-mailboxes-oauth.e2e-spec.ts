@@ -2,18 +2,17 @@
 // the provider (oidc-provider on loopback standing in for Microsoft), comes back to the settings,
 // and the mailbox's mail becomes tickets (Dovecot checks the XOAUTH2 token at the provider). The
 // grant is then revoked: the UI says so on every page, and "Reconnect" resumes with nothing doubled.
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { expectEachFiledOnce, numberedMails, waitUntilFiled } from '../support/filing';
 import { OAuthMailProvider, startOAuthMailProvider } from '../support/oauth-mail-provider';
 import { freePort } from '../support/oidc-provider';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 import { signInWithToken } from '../support/browser-sign-in';
+import { launchChromium } from '../support/chromium';
 import { reloadSettingsUntil } from '../support/browser-settings';
 
 jest.setTimeout(90_000);
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'];
 
 describe('web UI: connecting a Microsoft 365 mailbox, in Chromium', () => {
   let t: TestApp;
@@ -41,7 +40,7 @@ describe('web UI: connecting a Microsoft 365 mailbox, in Chromium', () => {
       },
       { port },
     );
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

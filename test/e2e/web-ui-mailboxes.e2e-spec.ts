@@ -2,16 +2,15 @@
 // page, sees a refused login as "needs your password" (there and as a notice on every page),
 // reconnects, and the mailbox's mail becomes tickets. Against a private Dovecot.
 import { AddressInfo } from 'node:net';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { numberedMails, waitUntilFiled } from '../support/filing';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 import { signInWithToken } from '../support/browser-sign-in';
+import { launchChromium } from '../support/chromium';
 import { reloadSettingsUntil } from '../support/browser-settings';
 
 jest.setTimeout(60_000);
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'];
 
 describe('web UI: tenant mailboxes, in Chromium', () => {
   let t: TestApp;
@@ -23,7 +22,7 @@ describe('web UI: tenant mailboxes, in Chromium', () => {
     dovecot = startPrivateDovecot('uimbx', 1);
     t = await startTestApp('sqlite', { EGRESS_ALLOWED_HOSTS: '127.0.0.1', IMAP_LEASE_SECONDS: '3' });
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

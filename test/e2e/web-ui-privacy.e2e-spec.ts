@@ -2,14 +2,13 @@
 // customer's data as a zip, and erases it (only after ticking that it cannot be undone).
 import { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { buildMail, postSigned } from '../support/mail';
 import { signInWithToken } from '../support/browser-sign-in';
+import { launchChromium } from '../support/chromium';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 
 jest.setTimeout(60_000);
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'];
 
 describe('web UI: privacy settings, in Chromium', () => {
   let t: TestApp;
@@ -19,7 +18,7 @@ describe('web UI: privacy settings, in Chromium', () => {
   beforeAll(async () => {
     t = await startTestApp('sqlite');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
