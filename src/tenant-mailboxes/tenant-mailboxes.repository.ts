@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThan, Repository } from 'typeorm';
 import { TenantId } from '../common/tenant-id';
+import { databaseNowPlus } from '../database/database-clock';
 import { MailboxState, TenantMailbox } from './tenant-mailbox.entity';
 
 export type NewTenantMailbox = Pick<TenantMailbox, 'kind' | 'host' | 'port' | 'security' | 'username' | 'passwordEncrypted' | 'folder'> &
@@ -106,8 +107,8 @@ export class TenantMailboxesRepository {
     const result = await this.rows
       .createQueryBuilder()
       .update(TenantMailbox)
-      .set({ oauthRefreshingUntil: () => this.databaseNowPlus(seconds) })
-      .where(`id = :id AND (oauth_refreshing_until IS NULL OR oauth_refreshing_until < ${this.databaseNowPlus(0)})`, { id })
+      .set({ oauthRefreshingUntil: () => databaseNowPlus(this.rows.manager.connection, seconds) })
+      .where(`id = :id AND (oauth_refreshing_until IS NULL OR oauth_refreshing_until < ${databaseNowPlus(this.rows.manager.connection, 0)})`, { id })
       .execute();
     return (result.affected ?? 0) > 0;
   }
@@ -135,14 +136,6 @@ export class TenantMailboxesRepository {
 
   async releaseNotice(id: number): Promise<void> {
     await this.rows.update({ id }, { problemNotifiedAt: null });
-  }
-
-  /** The database's clock (one for every instance) `seconds` from now, as each engine stores DATETIME(3) in UTC. */
-  private databaseNowPlus(seconds: number): string {
-    const s = Math.trunc(seconds);
-    const type = this.rows.manager.connection.options.type;
-    if (type === 'mysql' || type === 'mariadb') return `(UTC_TIMESTAMP(3) + INTERVAL ${s} SECOND)`;
-    return `strftime('%Y-%m-%d %H:%M:%f', 'now', '${s >= 0 ? '+' : ''}${s} seconds')`;
   }
 
   /** Counts by state over every tenant, for /health and the metrics. */

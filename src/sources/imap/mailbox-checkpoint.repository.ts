@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource } from 'typeorm';
+import { databaseNowPlus } from '../../database/database-clock';
 import { ImapConfig } from '../../config/app-config';
 import { isUniqueViolation } from '../../database/database-errors';
 import { MailboxCheckpoint } from './mailbox-checkpoint.entity';
@@ -46,14 +47,14 @@ export class MailboxCheckpointRepository {
     const result = await this.dataSource
       .createQueryBuilder()
       .update(MailboxCheckpoint)
-      .set({ leaseOwner: owner, leaseExpiresAt: () => this.databaseNowPlus(seconds) })
+      .set({ leaseOwner: owner, leaseExpiresAt: () => databaseNowPlus(this.dataSource, seconds) })
       .where('mailbox = :mailbox', { mailbox })
       .andWhere(
         new Brackets((free) =>
           free
             .where('lease_owner IS NULL')
             .orWhere('lease_owner = :owner', { owner })
-            .orWhere(`lease_expires_at < ${this.databaseNowPlus(0)}`),
+            .orWhere(`lease_expires_at < ${databaseNowPlus(this.dataSource, 0)}`),
         ),
       )
       .execute();
@@ -93,17 +94,8 @@ export class MailboxCheckpointRepository {
       .from(MailboxCheckpoint, 'c')
       .where('c.mailbox LIKE :prefix', { prefix: `${prefix}%` })
       .andWhere('c.lease_owner IS NOT NULL')
-      .andWhere(`c.lease_expires_at >= ${this.databaseNowPlus(0)}`)
+      .andWhere(`c.lease_expires_at >= ${databaseNowPlus(this.dataSource, 0)}`)
       .getRawOne<{ n: string | number }>();
     return Number(row?.n ?? 0);
-  }
-
-  /** A timestamp `seconds` from now, in the form each engine stores DATETIME(3) values (UTC). */
-  private databaseNowPlus(seconds: number): string {
-    const s = Math.trunc(seconds);
-    if (this.dataSource.options.type === 'mysql' || this.dataSource.options.type === 'mariadb') {
-      return `(UTC_TIMESTAMP(3) + INTERVAL ${s} SECOND)`;
-    }
-    return `strftime('%Y-%m-%d %H:%M:%f', 'now', '${s >= 0 ? '+' : ''}${s} seconds')`;
   }
 }
