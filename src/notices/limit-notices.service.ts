@@ -87,7 +87,7 @@ export class LimitNoticesService {
 
   private async tell(tenantId: number, warning: LimitWarning): Promise<void> {
     const tenant = await this.tenants.find(asTenantId(tenantId));
-    const admins = (await this.users.list(asTenantId(tenantId))).filter((u) => u.role === 'tenant_admin' && u.email).map((u) => u.email!);
+    const admins = await this.users.adminAddresses(asTenantId(tenantId));
     if (!tenant || admins.length === 0) return;
     const { subject, text } = limitNoticeMail(tenant.name, warning, this.config.accounts.publicUrl);
     await this.mail.send({ to: admins.join(', '), subject, text });

@@ -38,7 +38,7 @@ export class MailboxNoticesService {
   }
 
   private async tell(row: TenantMailbox): Promise<void> {
-    const admins = (await this.users.list(asTenantId(row.tenantId))).filter((u) => u.role === 'tenant_admin' && u.email).map((u) => u.email!);
+    const admins = await this.users.adminAddresses(asTenantId(row.tenantId));
     if (admins.length === 0) return;
     const name = row.username || `${isOAuthKind(row.kind) ? OAUTH_PROVIDERS[row.kind].label : row.host} mailbox ${row.id}`;
     const needsYou = row.state === 'needs_reauthorization';

@@ -57,6 +57,11 @@ export class UsersService {
     return (await this.users.list(tenantId)).map(toUserView);
   }
 
+  /** Where the platform's notices to a tenant go: the addresses of its admins. */
+  async adminAddresses(tenantId: TenantId): Promise<string[]> {
+    return (await this.users.list(tenantId)).filter((u) => u.role === 'tenant_admin' && u.email).map((u) => u.email!);
+  }
+
   /** Deleting a user removes its tokens too (foreign key cascade). */
   async remove(tenantId: TenantId, userId: number): Promise<void> {
     if (!(await this.users.delete(tenantId, userId))) throw DomainError.notFound('User');
