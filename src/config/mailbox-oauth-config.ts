@@ -71,18 +71,22 @@ export class MailboxOAuthVariables {
   @IsOptional() @Matches(SMTP_URL_RULE, SMTP_URL_MESSAGE) OAUTH_GOOGLE_SMTP_URL?: string;
 }
 
-function smtpServer(url: string | undefined, fallback: OAuthMailServer): OAuthMailServer {
-  const match = url ? SMTP_URL_RULE.exec(url) : null;
-  if (!match) return fallback;
-  const security = match[1] === 'smtps' ? 'tls' : match[1] === 'smtp' ? 'none' : 'starttls';
-  return { host: match[2], port: match[3] ? Number(match[3]) : security === 'tls' ? 465 : security === 'starttls' ? 587 : 25, security };
-}
+/** What a mail server URL's scheme means: its security, and the port when the URL names none. */
+const MAIL_URL_SCHEMES: Readonly<Record<string, Pick<OAuthMailServer, 'security' | 'port'>>> = {
+  imaps: { security: 'tls', port: 993 },
+  'imap+starttls': { security: 'starttls', port: 143 },
+  imap: { security: 'none', port: 143 },
+  smtps: { security: 'tls', port: 465 },
+  'smtp+starttls': { security: 'starttls', port: 587 },
+  smtp: { security: 'none', port: 25 },
+};
 
-function imapServer(url: string | undefined, fallback: OAuthMailServer): OAuthMailServer {
-  const match = url ? IMAP_URL_RULE.exec(url) : null;
-  if (!match) return fallback;
-  const security = match[1] === 'imaps' ? 'tls' : match[1] === 'imap' ? 'none' : 'starttls';
-  return { host: match[2], port: match[3] ? Number(match[3]) : security === 'tls' ? 993 : 143, security };
+/** An OAUTH_*_IMAP_URL or OAUTH_*_SMTP_URL (already checked by its rule above), or the provider's own server. */
+function mailServer(url: string | undefined, fallback: OAuthMailServer): OAuthMailServer {
+  const match = url ? /^([a-z+]+):\/\/([A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(url) : null;
+  const scheme = match ? MAIL_URL_SCHEMES[match[1]] : undefined;
+  if (!match || !scheme) return fallback;
+  return { host: match[2], port: match[3] ? Number(match[3]) : scheme.port, security: scheme.security };
 }
 
 const PREFIX: Record<OAuthMailboxKind, string> = { microsoft365: 'OAUTH_MICROSOFT', google: 'OAUTH_GOOGLE' };
@@ -115,12 +119,12 @@ export function mailboxOAuthConfig(vars: MailboxOAuthVariables): MailboxOAuthCon
   return Object.freeze({
     apps: Object.freeze({ microsoft365: client('microsoft365'), google: client('google') }),
     imap: Object.freeze({
-      microsoft365: imapServer(vars.OAUTH_MICROSOFT_IMAP_URL, PROVIDER_IMAP.microsoft365),
-      google: imapServer(vars.OAUTH_GOOGLE_IMAP_URL, PROVIDER_IMAP.google),
+      microsoft365: mailServer(vars.OAUTH_MICROSOFT_IMAP_URL, PROVIDER_IMAP.microsoft365),
+      google: mailServer(vars.OAUTH_GOOGLE_IMAP_URL, PROVIDER_IMAP.google),
     }),
     smtp: Object.freeze({
-      microsoft365: smtpServer(vars.OAUTH_MICROSOFT_SMTP_URL, PROVIDER_SMTP.microsoft365),
-      google: smtpServer(vars.OAUTH_GOOGLE_SMTP_URL, PROVIDER_SMTP.google),
+      microsoft365: mailServer(vars.OAUTH_MICROSOFT_SMTP_URL, PROVIDER_SMTP.microsoft365),
+      google: mailServer(vars.OAUTH_GOOGLE_SMTP_URL, PROVIDER_SMTP.google),
     }),
   });
 }
