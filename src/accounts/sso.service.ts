@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
 import { cookieValue } from '../auth/session-secret';
+import { HTTPS_PORTS, urlEgressTarget } from '../egress/egress-policy';
 import { EgressRefusedError, resolveEgressTarget } from '../egress/resolve-egress-target';
 import { SecretBox } from '../email-settings/secret-box';
 import { UsersService } from '../tenants/users.service';
@@ -15,7 +16,6 @@ import { SignInService } from './sign-in.service';
 import { openSsoState, safeNext, sealSsoState, SSO_COOKIE, SSO_STATE_LIFETIME_MS } from './sso-state';
 import { SsoRepository } from './sso.repository';
 
-const HTTPS_PORTS = [443];
 const DISCOVERY_CACHE_MS = 10 * 60_000;
 
 /**
@@ -141,8 +141,7 @@ export class SsoService {
     } catch {
       throw new DomainError('unprocessable', 'issuer: must be an https URL');
     }
-    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-    const target = await resolveEgressTarget({ host: url.hostname.replace(/^\[|\]$/g, ''), port }, { allowances: this.config.egressAllowedHosts, ports: HTTPS_PORTS }).catch((error: Error) => {
+    const target = await resolveEgressTarget(urlEgressTarget(url), { allowances: this.config.egressAllowedHosts, ports: HTTPS_PORTS }).catch((error: Error) => {
       throw new DomainError('unprocessable', `issuer: ${error instanceof EgressRefusedError ? error.message : `cannot be reached (${error.message})`}`);
     });
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && target.allowlisted)) throw new DomainError('unprocessable', 'issuer: must be an https URL');

@@ -4,10 +4,18 @@ import type { EgressAllowance } from '../config/app-config';
 /** SMTP 25, SMTPS 465, submission 587 and the common alternative 2525. */
 export const SMTP_PORTS: readonly number[] = [25, 465, 587, 2525];
 
+/** https only: the token endpoints and OpenID providers a tenant names. */
+export const HTTPS_PORTS: readonly number[] = [443];
+
 /** Where a tenant asks us to connect: the host as the tenant wrote it, and the port. */
 export interface EgressTarget {
   host: string;
   port: number;
+}
+
+/** The host (an IPv6 literal without its brackets) and port, default by scheme, of an http(s) URL a tenant gave. */
+export function urlEgressTarget(url: URL): EgressTarget {
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
 }
 
 export interface EgressRules {

@@ -7,11 +7,12 @@ import { AppConfig } from '../config/app-config';
 import { OAuthClientConfig, OAuthMailboxKind, PROVIDER_ENDPOINTS } from '../config/mailbox-oauth-config';
 import { DomainError } from '../common/domain-error';
 import { TenantId } from '../common/tenant-id';
+import { HTTPS_PORTS, urlEgressTarget } from '../egress/egress-policy';
 import { resolveEgressTarget } from '../egress/resolve-egress-target';
 import { SecretBox } from '../email-settings/secret-box';
 import { CredentialsRefused } from '../sources/imap/mailbox-reader.types';
 import { MailboxOAuthState, OAUTH_STATE_LIFETIME_MS, openOAuthState, sealOAuthState } from './mailbox-oauth-state';
-import { grantIsRevoked, HTTPS_PORTS, isOAuthKind, mailboxAddressOf, OAUTH_PROVIDERS, oauthErrorCode, refreshMarginMs } from './oauth-providers';
+import { grantIsRevoked, isOAuthKind, mailboxAddressOf, OAUTH_PROVIDERS, oauthErrorCode, refreshMarginMs } from './oauth-providers';
 import { TenantMailbox } from './tenant-mailbox.entity';
 import { TenantMailboxesRepository } from './tenant-mailboxes.repository';
 
@@ -225,8 +226,7 @@ export class MailboxOAuthService {
     const tenantEndpoint = row.oauthTokenUrl !== null;
     configuration[oidc.customFetch] = async (url, init) => {
       if (tenantEndpoint) {
-        const target = new URL(url);
-        await resolveEgressTarget({ host: target.hostname.replace(/^\[|\]$/g, ''), port: Number(target.port || (target.protocol === 'https:' ? 443 : 80)) }, { allowances: this.config.egressAllowedHosts, ports: HTTPS_PORTS });
+        await resolveEgressTarget(urlEgressTarget(new URL(url)), { allowances: this.config.egressAllowedHosts, ports: HTTPS_PORTS });
       }
       const response = await fetch(url, init as RequestInit);
       if (!(response.headers.get('content-type') ?? '').includes('json')) return response;

@@ -1,7 +1,5 @@
 import { OAuthMailboxKind } from '../config/mailbox-oauth-config';
-import { EgressRules, egressSettingProblem, isAllowedHost } from '../egress/egress-policy';
-
-export const HTTPS_PORTS: readonly number[] = [443];
+import { EgressRules, egressSettingProblem, HTTPS_PORTS, isAllowedHost, urlEgressTarget } from '../egress/egress-policy';
 
 /** What a provider needs asked (its IMAP server is in the config: OAUTH_*_IMAP_URL). */
 export interface OAuthProvider {
@@ -41,8 +39,7 @@ export function endpointProblem(field: string, value: string, rules: Pick<Egress
   } catch {
     return `${field}: must be an https URL`;
   }
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const { host, port } = urlEgressTarget(url);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isAllowedHost(host, port, rules.allowances))) return `${field}: must be an https URL`;
   if (url.username || url.password) return `${field}: must not carry credentials`;
   const refusal = egressSettingProblem({ host, port }, { allowances: rules.allowances, ports: HTTPS_PORTS });
