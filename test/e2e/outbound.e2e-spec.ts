@@ -21,7 +21,7 @@ import { TicketMessagesRepository } from '../../src/tickets/ticket-messages.repo
 import { mysqlConnectionOptions } from '../support/database';
 import { buildMail, postSigned } from '../support/mail';
 import { SinkMessage, SmtpSink, startSmtpSink } from '../support/smtp-sink';
-import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
+import { createTenantWithTokens, ENGINES, startTestApp, TestApp, sameDatabaseAs } from '../support/test-app';
 import { eventually } from '../support/services';
 
 type Tenant = Awaited<ReturnType<typeof createTenantWithTokens>>;
@@ -574,9 +574,6 @@ describe.each(ENGINES)('outbox across instances on %s', (engine) => {
     await sink?.close();
   });
 
-  /** Another instance on the same database (and, for SQLite, the same file). */
-  const sameDatabase = (first: TestApp): Record<string, string> =>
-    engine === 'sqlite' ? { DATA_DIR: first.dataDir } : { DB_DATABASE: first.config.database.database };
 
   it('a restart loses nothing and sends nothing twice; a dead instance’s lease is taken over, a live one is respected', async () => {
     // Its retries wait ten minutes: each reply stays queued after its one refused attempt however
@@ -612,7 +609,7 @@ describe.each(ENGINES)('outbox across instances on %s', (engine) => {
     await offline.destroy();
     sink.respondWith(null);
 
-    const second = await startTestApp(engine, { ...FAST_OUTBOX, INSTANCE_ID: 'second', ...sameDatabase(first) });
+    const second = await startTestApp(engine, { ...FAST_OUTBOX, INSTANCE_ID: 'second', ...sameDatabaseAs(first) });
     running.push(second);
     await eventually(() => {
       for (const r of [replies[0], replies[2], replies[3]]) expect(withMessageId(sink, r.message_id)).toHaveLength(1);
@@ -657,7 +654,7 @@ describe.each(ENGINES)('outbox across instances on %s', (engine) => {
   it('two instances draining one outbox deliver each reply exactly once', async () => {
     const one = await startTestApp(engine, { ...FAST_OUTBOX, OUTBOX_POLL_INTERVAL_MS: '50', INSTANCE_ID: 'one' });
     running.push(one);
-    const two = await startTestApp(engine, { ...FAST_OUTBOX, OUTBOX_POLL_INTERVAL_MS: '50', INSTANCE_ID: 'two', ...sameDatabase(one) });
+    const two = await startTestApp(engine, { ...FAST_OUTBOX, OUTBOX_POLL_INTERVAL_MS: '50', INSTANCE_ID: 'two', ...sameDatabaseAs(one) });
     running.push(two);
     const acme = await createTenantWithTokens(one, 'Acme');
     await useSmtp(one, acme, sinkSettings(sink, 'acme', 'acme-secret'));

@@ -13,7 +13,7 @@ import { blobsContaining } from '../support/blobs';
 import { buildMail, buildMailWithAttachment, postSigned } from '../support/mail';
 import { freshBucket, TestBucket } from '../support/s3';
 import { waitFor } from '../support/services';
-import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
+import { createTenantWithTokens, startTestApp, TestApp, sameDatabaseAs } from '../support/test-app';
 
 jest.setTimeout(90_000);
 
@@ -89,7 +89,7 @@ describe.each([
     const patient = await startTestApp(engine, {
       ...(bucket?.env ?? {}),
       RETENTION_SWEEP_GRACE_MINUTES: '1',
-      ...(engine === 'sqlite' ? { DATA_DIR: t.dataDir } : { DB_DATABASE: t.config.database.database }),
+      ...sameDatabaseAs(t),
     });
     try {
       const erased = await patient.http().post('/api/erasure-requests').set(tenant.admin).send({ email }).expect(200);

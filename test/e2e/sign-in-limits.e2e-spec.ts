@@ -3,7 +3,7 @@
 // Two instances on one database, on both engines.
 import { randomBytes } from 'node:crypto';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
-import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
+import { createTenantWithTokens, ENGINES, startTestApp, TestApp, sameDatabaseAs } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -18,7 +18,7 @@ describe.each(ENGINES)('sign-in limits across instances on %s', (engine) => {
     mail = await startSmtpSink({ authOptional: true });
     const env = { RATE_LIMIT_SIGN_IN_FAILURES_PER_ACCOUNT: '3', MAIL_DEV_SMTP_HOST: '127.0.0.1', MAIL_DEV_SMTP_PORT: String(mail.port) };
     a = await startTestApp(engine, env);
-    b = await startTestApp(engine, { ...env, ...(engine === 'sqlite' ? { DATA_DIR: a.dataDir } : { DB_DATABASE: a.config.database.database }) });
+    b = await startTestApp(engine, { ...env, ...sameDatabaseAs(a) });
   });
   afterAll(async () => {
     await b?.close();

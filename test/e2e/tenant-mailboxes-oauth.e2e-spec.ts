@@ -13,7 +13,7 @@ import { freePort } from '../support/oidc-provider';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
 import { waitFor } from '../support/services';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
-import { createTenantWithTokens, ENGINES, startTestApp, TestApp } from '../support/test-app';
+import { createTenantWithTokens, ENGINES, startTestApp, TestApp, sameDatabaseAs } from '../support/test-app';
 
 jest.setTimeout(120_000);
 
@@ -215,7 +215,7 @@ describe.each(ENGINES)('Microsoft 365 mailboxes by OAuth2 on %s', (engine) => {
     const created = await t.http().post('/api/email-settings/mailboxes').set(tenant.admin).send({ kind: 'microsoft365', host: dovecot.host, port: dovecot.port, security: 'none' }).expect(201);
     const back = await callback(await completeProviderFlow(created.body.authorize_url, dovecot.user(3)), cookieOf(created));
     expect(settingsOutcome(back).get('mailbox_connected')).toBe(String(created.body.id));
-    const second = await startTestApp(engine, { ...env, TENANT_MAILBOX_MAX_CONNECTIONS: '0', ...(engine === 'sqlite' ? { DATA_DIR: t.dataDir } : { DB_DATABASE: t.config.database.database }) });
+    const second = await startTestApp(engine, { ...env, TENANT_MAILBOX_MAX_CONNECTIONS: '0', ...sameDatabaseAs(t) });
     const refused = async () => (await provider.tokenRequests())['refresh_token invalid_grant'] ?? 0;
     const refusedBefore = await refused();
     try {

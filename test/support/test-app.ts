@@ -94,6 +94,11 @@ export function bearer(token: string): { Authorization: string } {
   return { Authorization: `Bearer ${token}` };
 }
 
+/** Variables for another instance on `first`'s database (for SQLite: the same file, in its DATA_DIR). */
+export function sameDatabaseAs(first: TestApp): Record<string, string> {
+  return first.config.database.type === 'sqlite' ? { DATA_DIR: first.dataDir } : { DB_DATABASE: first.config.database.database };
+}
+
 /** Creates a tenant and a token of each role; returns what the tests need. */
 export async function createTenantWithTokens(t: TestApp, name: string, extra: Record<string, unknown> = {}) {
   const tenant = await t.http().post('/api/tenants').set(t.admin).send({ name, ...extra }).expect(201);
