@@ -8,9 +8,8 @@ import { OAuthMailProvider, startOAuthMailProvider } from '../support/oauth-mail
 import { freePort } from '../support/oidc-provider';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
-import { signInWithToken } from '../support/browser-sign-in';
 import { launchChromium } from '../support/chromium';
-import { reloadSettingsUntil } from '../support/browser-settings';
+import { openSettingsSignedIn, reloadSettingsUntil } from '../support/browser-settings';
 
 jest.setTimeout(90_000);
 
@@ -70,13 +69,7 @@ describe('web UI: connecting a Microsoft 365 mailbox, in Chromium', () => {
 
   it('connects at the provider, files the mail, shows a revoked grant and reconnects', async () => {
     const tenant = await createTenantWithTokens(t, 'OAuth UI Co', { tier: 'enterprise' });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${base}/`);
-    await signInWithToken(page, tenant.adminToken);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    await page.goto(`${base}/#/settings`);
+    const { context, page } = await openSettingsSignedIn(browser, base, tenant.adminToken);
     await page.getByText('No mailbox connected yet.').waitFor();
     await page.getByRole('button', { name: 'Connect Google' }).waitFor({ state: 'detached' }); // no platform app for Google here
 

@@ -6,9 +6,8 @@ import { Browser } from 'playwright-core';
 import { numberedMails, waitUntilFiled } from '../support/filing';
 import { PrivateDovecot, startPrivateDovecot } from '../support/private-dovecot';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
-import { signInWithToken } from '../support/browser-sign-in';
 import { launchChromium } from '../support/chromium';
-import { reloadSettingsUntil } from '../support/browser-settings';
+import { openSettingsSignedIn, reloadSettingsUntil } from '../support/browser-settings';
 
 jest.setTimeout(60_000);
 
@@ -35,13 +34,7 @@ describe('web UI: tenant mailboxes, in Chromium', () => {
     const mails = numberedMails('help@mailbox-ui.example', 3, 'ui-mailbox');
     await dovecot.append(1, mails.map((m) => m.raw));
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${base}/`);
-    await signInWithToken(page, tenant.adminToken);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    await page.goto(`${base}/#/settings`);
+    const { context, page } = await openSettingsSignedIn(browser, base, tenant.adminToken, { timeoutMs: 10_000 });
     await page.getByText('No mailbox connected yet.').waitFor();
 
     await page.getByRole('button', { name: 'Connect an IMAP mailbox…' }).click();

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { Browser } from 'playwright-core';
 import { buildMail, postSigned } from '../support/mail';
-import { signInWithToken } from '../support/browser-sign-in';
+import { openSettingsSignedIn } from '../support/browser-settings';
 import { launchChromium } from '../support/chromium';
 import { createTenantWithTokens, startTestApp, TestApp } from '../support/test-app';
 
@@ -31,13 +31,7 @@ describe('web UI: privacy settings, in Chromium', () => {
     await postSigned(t, buildMail({ from: `Jane Doe <${customer}>`, to: tenant.inboundAddress, subject: 'Please forget me' })).expect(200);
     expect((await t.http().get('/api/tickets').set(tenant.agent).expect(200)).body.data).toHaveLength(1);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC', acceptDownloads: true });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${base}/`);
-    await signInWithToken(page, tenant.adminToken);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    await page.goto(`${base}/#/settings`);
+    const { context, page } = await openSettingsSignedIn(browser, base, tenant.adminToken, { acceptDownloads: true });
     await page.getByRole('heading', { name: 'Privacy' }).waitFor();
 
     await page.getByLabel('Closed tickets without activity').fill('0');

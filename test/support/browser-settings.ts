@@ -1,4 +1,22 @@
-import { Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { signInWithToken } from './browser-sign-in';
+
+/** A fresh desktop-sized context signed in with an API token, opened on the e-mail settings page. */
+export async function openSettingsSignedIn(
+  browser: Browser,
+  base: string,
+  token: string,
+  options: { timeoutMs?: number; acceptDownloads?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC', acceptDownloads: options.acceptDownloads });
+  const page = await context.newPage();
+  page.setDefaultTimeout(options.timeoutMs ?? 15_000);
+  await page.goto(`${base}/`);
+  await signInWithToken(page, token);
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.goto(`${base}/#/settings`);
+  return { context, page };
+}
 
 /** Reloads the e-mail settings page until `text` shows (its mailbox list is read when the page opens). */
 export async function reloadSettingsUntil(page: Page, text: string | RegExp, attempts = 80): Promise<void> {
